@@ -1,0 +1,1 @@
+"""The regkg knowledge graph: model, loading, validation and queries."""

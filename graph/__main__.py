@@ -1,0 +1,45 @@
+"""Command line: ``python -m graph validate [DIR]`` and ``python -m graph stats [DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from graph.errors import DataValidationError
+from graph.load import DEFAULT_DATA_DIR, load_graph
+from graph.stats import graph_stats
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m graph", description="Check and describe regkg data."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("validate", "check every data file; list every problem with its file and line"),
+        ("stats", "counts of nodes per kind, edges per relation, and sources per record"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument(
+            "directory", nargs="?", type=Path, default=DEFAULT_DATA_DIR, help="data directory"
+        )
+    args = parser.parse_args(argv)
+
+    try:
+        kg = load_graph(args.directory)
+    except DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.command == "validate":
+        counts = graph_stats(kg).nodes_by_kind
+        total = sum(counts.values())
+        print(f"{args.directory}: valid, {total} records, data version {kg.version}")
+        return 0
+    print("\n".join(graph_stats(kg).lines()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Find nodes by id or name, and walk to their neighbours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from graph.build import KnowledgeGraph
+from graph.errors import NodeNotFound, WrongKind
+
+
+class Direction(StrEnum):
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    id: str
+    relation: str
+    direction: Direction  # OUT: this node -> neighbour; IN: neighbour -> this node
+
+
+def node(kg: KnowledgeGraph, node_id: str) -> Mapping[str, object]:
+    """The attributes of `node_id`; `NodeNotFound` if there is none."""
+    if node_id not in kg.graph:
+        raise NodeNotFound(node_id)
+    return kg.node(node_id)
+
+
+def require_kind(kg: KnowledgeGraph, node_id: str, kind: str) -> Mapping[str, object]:
+    """The attributes of `node_id`, which must be a `kind`."""
+    attrs = node(kg, node_id)
+    if attrs["kind"] != kind:
+        raise WrongKind(node_id, kind)
+    return attrs
+
+
+def resolve(kg: KnowledgeGraph, kind: str, id_or_name: str) -> str:
+    """The id of the `kind` named by an id or by a name or synonym (best match).
+
+    Raises `NodeNotFound` when nothing of that kind matches closely.
+    """
+    if id_or_name in kg.graph:
+        require_kind(kg, id_or_name, kind)
+        return id_or_name
+    hits = kg.names.search(id_or_name, kinds=(kind,), limit=1)
+    if not hits:
+        raise NodeNotFound(id_or_name)
+    return hits[0].id
+
+
+def neighbours(
+    kg: KnowledgeGraph,
+    node_id: str,
+    relation: str | None = None,
+    direction: Direction = Direction.BOTH,
+) -> list[Neighbour]:
+    """Nodes one edge away, optionally only along `relation`, sorted by relation then id."""
+    node(kg, node_id)
+    found: set[Neighbour] = set()
+    if direction in (Direction.OUT, Direction.BOTH):
+        for _, target, key in kg.graph.out_edges(node_id, keys=True):
+            if relation is None or key == relation:
+                found.add(Neighbour(target, key, Direction.OUT))
+    if direction in (Direction.IN, Direction.BOTH):
+        for source, _, key in kg.graph.in_edges(node_id, keys=True):
+            if relation is None or key == relation:
+                found.add(Neighbour(source, key, Direction.IN))
+    return sorted(found, key=lambda n: (n.relation, n.id, n.direction))
+
+
+def related(kg: KnowledgeGraph, node_id: str, relation: str, direction: Direction) -> list[str]:
+    """Ids of the neighbours along one relation in one direction, in a stable order."""
+    return [n.id for n in neighbours(kg, node_id, relation, direction)]

@@ -1,0 +1,98 @@
+"""Where facts come from: citations, conflicts between sources, and facts gone stale."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from graph.build import KnowledgeGraph
+from graph.dates import PartialDate
+from graph.lookup import node
+from graph.records import Citation
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    """A citation together with the source it names."""
+
+    citation: Citation
+    source: str
+    url: str
+    title: str
+    publisher: str
+    published: PartialDate | None
+
+
+def cited_sources(kg: KnowledgeGraph, node_id: str, field: str | None = None) -> list[CitedSource]:
+    """The citations of `node_id` (only those supporting `field`, when given)."""
+    attrs = node(kg, node_id)
+    citations: tuple[Citation, ...] = attrs.get("citations", ())  # type: ignore[assignment]
+    found = []
+    for citation in citations:
+        if field is not None and not citation.covers(field):
+            continue
+        source = kg.node(citation.source)
+        published = source.get("published")
+        found.append(
+            CitedSource(
+                citation,
+                citation.source,
+                str(source["url"]),
+                str(source["title"]),
+                str(source["publisher"]),
+                published if isinstance(published, PartialDate) else None,
+            )
+        )
+    return found
+
+
+def newest_source_date(kg: KnowledgeGraph, node_id: str) -> PartialDate | None:
+    """The publication date of the newest dated source cited by `node_id`."""
+    dates = [c.published for c in cited_sources(kg, node_id) if c.published is not None]
+    return max(dates, key=lambda d: d.latest) if dates else None
+
+
+def conflicts(kg: KnowledgeGraph, status: str | None = None) -> list[str]:
+    """Conflicts between claims, optionally only `open` or `resolved` ones."""
+    nodes = kg.graph.nodes
+    return [c for c in kg.by_kind["conflict"] if status is None or nodes[c]["status"] == status]
+
+
+def stale(
+    kg: KnowledgeGraph, older_than: date, kinds: Collection[str] = ("claim",)
+) -> list[tuple[str, PartialDate | None]]:
+    """Nodes of `kinds` whose newest cited source was published before `older_than`.
+
+    Nodes none of whose sources carry a date are included with None: their age is unknown.
+    """
+    found: list[tuple[str, PartialDate | None]] = []
+    for kind in kinds:
+        for node_id in kg.by_kind.get(kind, ()):
+            newest = newest_source_date(kg, node_id)
+            if newest is None or newest.latest < older_than:
+                found.append((node_id, newest))
+    return found
+
+
+def how_to_cite(kg: KnowledgeGraph, node_id: str) -> str:
+    """A citation line for `node_id`: what it is, its sources, and the data version.
+
+    For a source, the source itself; for anything else, its label and its sources.
+    """
+    attrs = node(kg, node_id)
+    if attrs["kind"] == "source":
+        return _cite_source(attrs, kg.version)
+    sources = "; ".join(
+        _cite_source(kg.node(s), None)
+        for s in dict.fromkeys(c.source for c in cited_sources(kg, node_id))
+    )
+    return f"{attrs['label']} [regkg {node_id}, data version {kg.version}]. Sources: {sources}"
+
+
+def _cite_source(attrs: object, version: str | None) -> str:
+    assert hasattr(attrs, "get")
+    published = attrs.get("published")
+    when = f" ({published})" if published else ""
+    text = f'{attrs.get("publisher")}{when}. "{attrs.get("title")}". {attrs.get("url")}'
+    return f"{text} [regkg data version {version}]" if version else text

@@ -1,0 +1,143 @@
+"""Read the curated YAML files into raw records that remember where each value came from.
+
+Every scalar is kept as text: types are the validator's business, so YAML's implicit
+typing (``no`` as false, ``2019-01`` as a number) never reaches the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeAlias
+
+import yaml
+
+from graph.errors import Problem
+
+try:  # libyaml is much faster when present; both give the same nodes and line marks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Value: TypeAlias = "str | list[Value] | dict[str, Value] | None"
+
+
+@dataclass
+class RawRecord:
+    """One record as written: plain text values, and the line of every key."""
+
+    file: str
+    line: int
+    data: dict[str, Value]
+    # dotted path ("sources.0.quote") -> 1-based line number
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, path: str) -> int:
+        return self.lines.get(path, self.line)
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every YAML file under `root`, in a stable order."""
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+@dataclass
+class DataSet:
+    """What a data directory holds: raw records, reading problems, and a version digest."""
+
+    records: list[RawRecord]
+    problems: list[Problem]
+    version: str  # changes whenever any file's name or bytes change
+
+
+def read_dir(root: Path) -> DataSet:
+    """Read every data file under `root`; problems are collected, never raised."""
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    for path in data_files(root):
+        name = _display_name(path, root)
+        content = path.read_bytes()
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + content)
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = content[: exc.start].count(b"\n") + 1
+            problems.append(Problem(name, line, "not UTF-8 text; save the file as UTF-8"))
+            continue
+        recs, probs = read_text(text, name)
+        records.extend(recs)
+        problems.extend(probs)
+    return DataSet(records, problems, digest.hexdigest()[:12])
+
+
+def _display_name(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def read_text(text: str, name: str) -> tuple[list[RawRecord], list[Problem]]:
+    """Parse one file's text (named `name` in messages) into raw records."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        return [], [Problem(name, line, f"not valid YAML: {exc.problem or exc}")]
+    except yaml.YAMLError as exc:
+        return [], [Problem(name, 1, f"not valid YAML: {exc}")]
+    if root is None:
+        return [], []
+    if not isinstance(root, yaml.SequenceNode):
+        return [], [Problem(name, _line(root), "the file must be a list of records (- id: ...)")]
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    for item in root.value:
+        if not isinstance(item, yaml.MappingNode):
+            problems.append(Problem(name, _line(item), "a record must be a mapping of fields"))
+            continue
+        record = RawRecord(name, _line(item), {})
+        value = _convert(item, "", record, problems)
+        assert isinstance(value, dict)
+        record.data = value
+        records.append(record)
+    return records, problems
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _convert(node: yaml.Node, path: str, record: RawRecord, problems: list[Problem]) -> Value:
+    if isinstance(node, yaml.ScalarNode):
+        text = str(node.value)
+        # An empty, unquoted value is YAML's null: treat it as absent, not as "".
+        return None if text == "" and node.style is None else text
+    if isinstance(node, yaml.SequenceNode):
+        items: list[Value] = []
+        for index, child in enumerate(node.value):
+            child_path = _join(path, str(index))
+            record.lines[child_path] = _line(child)
+            items.append(_convert(child, child_path, record, problems))
+        return items
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, Value] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_path = _join(path, key)
+            if key in mapping:
+                problems.append(
+                    Problem(record.file, _line(key_node), f"the key {key!r} appears twice")
+                )
+            record.lines[key_path] = _line(key_node)
+            mapping[key] = _convert(value_node, key_path, record, problems)
+        return mapping
+    problems.append(Problem(record.file, _line(node), "unsupported YAML node"))  # pragma: no cover
+    return None  # pragma: no cover
+
+
+def _join(path: str, part: str) -> str:
+    return f"{path}.{part}" if path else part

@@ -1,0 +1,179 @@
+"""Find entities by name or synonym the way a reader types them.
+
+Matching ignores case, accents and punctuation ("Post-traumatic" = "post traumatic"),
+ranks exact names above prefixes above shared words above near spellings, and says which
+name matched.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import networkx as nx
+from rapidfuzz import fuzz, process
+
+# Node attributes that hold names, and how much a match on each is worth.
+NAME_FIELDS: Final = (
+    "name",
+    "label",
+    "inn",
+    "chemical_name",
+    "code_names",
+    "brand_names",
+    "synonyms",
+    "abbreviations",
+    "registry_id",
+    "acronym",
+)
+
+EXACT: Final = 100.0
+PREFIX: Final = 90.0
+ALL_WORDS: Final = 80.0
+FUZZY_CUTOFF: Final = 80.0
+_PREFIX_SCAN: Final = 2000
+_NON_WORD: Final = re.compile(r"[\W_]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and punctuation removed, spaces collapsed.
+
+    >>> normalise("Post-Traumatic  Stress (PTSD)")
+    'post traumatic stress ptsd'
+    >>> normalise("psilocybine")
+    'psilocybine'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", plain.casefold()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: str
+    kind: str
+    label: str
+    matched: str  # the name or synonym that matched, as written in the data
+    field: str  # which attribute it is
+    score: float  # 0-100
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    norm: str
+    node: str
+    text: str
+    field: str
+
+
+class NameIndex:
+    """Names of every node, indexed for exact, prefix, word and fuzzy lookup."""
+
+    def __init__(
+        self, entries: list[_Entry], kinds: dict[str, str], labels: dict[str, str]
+    ) -> None:
+        self._entries = entries
+        self._kinds = kinds
+        self._labels = labels
+        self._sorted = sorted((e.norm, i) for i, e in enumerate(entries))
+        self._sorted_keys = [norm for norm, _ in self._sorted]
+        self._words: dict[str, list[int]] = {}
+        for index, entry in enumerate(entries):
+            for word in set(entry.norm.split()):
+                self._words.setdefault(word, []).append(index)
+        self._norms = [e.norm for e in entries]
+
+    @classmethod
+    def build(cls, graph: nx.MultiDiGraph) -> NameIndex:
+        entries: list[_Entry] = []
+        kinds: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        for node, attrs in graph.nodes(data=True):
+            kinds[node] = attrs["kind"]
+            labels[node] = attrs["label"]
+            seen: set[str] = set()
+            for field, text in _names(attrs):
+                norm = normalise(text)
+                if norm and norm not in seen:
+                    seen.add(norm)
+                    entries.append(_Entry(norm, node, text, field))
+        return cls(entries, kinds, labels)
+
+    def search(self, text: str, kinds: Collection[str] = (), limit: int = 10) -> list[SearchHit]:
+        """The best `limit` matches for `text`, best first; one hit per node."""
+        query = normalise(text)
+        if not query or limit <= 0:
+            return []
+        best: dict[str, tuple[float, _Entry]] = {}
+
+        def offer(index: int, score: float) -> None:
+            entry = self._entries[index]
+            if kinds and self._kinds[entry.node] not in kinds:
+                return
+            current = best.get(entry.node)
+            if current is None or score > current[0]:
+                best[entry.node] = (score, entry)
+
+        for index in self._prefixed(query):
+            norm = self._entries[index].norm
+            # A shorter name that the query covers more of ranks higher among prefixes.
+            offer(index, EXACT if norm == query else PREFIX + 9.0 * len(query) / len(norm))
+        words = query.split()
+        for index in self._with_all_words(words):
+            offer(index, ALL_WORDS + 9.0 * len(query) / len(self._entries[index].norm))
+        if len(best) < limit:
+            for _, score, index in process.extract(
+                query, self._norms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=limit * 4
+            ):
+                offer(index, min(float(score), ALL_WORDS - 0.01) * 0.99)
+        ranked = sorted(
+            best.items(), key=lambda item: (-item[1][0], self._labels[item[0]], item[0])
+        )
+        return [
+            SearchHit(
+                node,
+                self._kinds[node],
+                self._labels[node],
+                entry.text,
+                entry.field,
+                round(score, 2),
+            )
+            for node, (score, entry) in ranked[:limit]
+        ]
+
+    def _prefixed(self, query: str) -> Iterator[int]:
+        start = bisect.bisect_left(self._sorted_keys, query)
+        # Bounded: a one-letter query must not walk a million names.
+        for norm, index in self._sorted[start : start + _PREFIX_SCAN]:
+            if not norm.startswith(query):
+                break
+            yield index
+
+    def _with_all_words(self, words: list[str]) -> set[int]:
+        found: set[int] | None = None
+        for word in words:
+            hits = set(self._words.get(word, ()))
+            found = hits if found is None else found & hits
+            if not found:
+                return set()
+        return found or set()
+
+
+def _names(attrs: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+    for field in NAME_FIELDS:
+        value = attrs.get(field)
+        if isinstance(value, str):
+            yield field, value
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, str):
+                    yield field, item
+    history = attrs.get("names")  # organisations' former names
+    for entry in history if isinstance(history, tuple) else ():
+        name = entry.get("name") if isinstance(entry, Mapping) else None
+        if isinstance(name, str):
+            yield "names", name
