@@ -20,7 +20,7 @@ CITES = "cites"
 class KnowledgeGraph:
     """The frozen graph and the indexes built with it.
 
-    Node attributes are the record's typed fields plus ``kind``, ``label``,
+    Node attributes are the record's typed fields plus ``id``, ``kind``, ``label``,
     ``citations`` (a tuple of `Citation`) and ``origin`` (file:line). Edge keys are
     relation names; each edge also carries ``relation`` and the ``field`` it came from.
     """
@@ -55,6 +55,7 @@ def build_graph(records: Iterable[Record], version: str, built_at: datetime) -> 
     for record in records:
         graph.add_node(
             record.id,
+            id=record.id,
             kind=record.kind,
             label=label_of(record),
             citations=record.citations,

@@ -11,6 +11,24 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from graph.vocab import (
+    ActionKind,
+    ClaimStatus,
+    ConflictStatus,
+    Disclosure,
+    EffectDirection,
+    EnrollmentType,
+    EventType,
+    Jurisdiction,
+    OrganisationType,
+    SourceType,
+    StudyType,
+    TargetType,
+    TrialPhase,
+    TrialStatus,
+    UsSchedule,
+)
+
 
 class FieldType(StrEnum):
     TEXT = "text"
@@ -59,8 +77,8 @@ def _date(name: str, doc: str, *, required: bool = False) -> Field:
     return Field(name, FieldType.DATE, doc, required=required)
 
 
-def _enum(name: str, doc: str, choices: tuple[str, ...], *, required: bool = False) -> Field:
-    return Field(name, FieldType.ENUM, doc, required=required, choices=choices)
+def _enum(name: str, doc: str, choices: type[StrEnum], *, required: bool = False) -> Field:
+    return Field(name, FieldType.ENUM, doc, required=required, choices=tuple(choices))
 
 
 def _ref(
@@ -76,75 +94,6 @@ def _ref(
         name, FieldType.REF, doc, required=required, many=many, targets=targets, relation=relation
     )
 
-
-SOURCE_TYPES: Final = (
-    "regulator",
-    "registry",
-    "journal",
-    "press_release",
-    "news",
-    "secondary_copy",
-    "filing",
-    "reference",
-)
-
-JURISDICTIONS: Final = ("US", "AU", "EU", "UK", "CA")
-
-TRIAL_PHASES: Final = (
-    "EARLY_PHASE1",
-    "PHASE1",
-    "PHASE1_PHASE2",
-    "PHASE2",
-    "PHASE2_PHASE3",
-    "PHASE3",
-    "PHASE4",
-    "NA",
-)
-
-TRIAL_STATUSES: Final = (
-    "NOT_YET_RECRUITING",
-    "RECRUITING",
-    "ENROLLING_BY_INVITATION",
-    "ACTIVE_NOT_RECRUITING",
-    "SUSPENDED",
-    "TERMINATED",
-    "COMPLETED",
-    "WITHDRAWN",
-    "UNKNOWN",
-    "AVAILABLE",
-    "NO_LONGER_AVAILABLE",
-    "TEMPORARILY_NOT_AVAILABLE",
-    "APPROVED_FOR_MARKETING",
-    "WITHHELD",
-)
-
-ACTION_KINDS: Final = (
-    "scheduling",
-    "rescheduling",
-    "regulator_meeting",
-    "designation_requested",
-    "special_protocol_assessment",
-    "breakthrough_therapy_designation",
-    "expanded_access",
-    "clinical_hold",
-    "application_submitted",
-    "priority_review",
-    "advisory_committee_scheduled",
-    "advisory_committee_vote",
-    "approval",
-    "complete_response_letter",
-    "complete_response_letter_published",
-)
-
-DISCLOSURES: Final = ("regulator", "sponsor", "press", "registry")
-
-CLAIM_STATUSES: Final = (
-    "confirmed",
-    "unconfirmed",
-    "disputed",
-    "contradicted",
-    "superseded",
-)
 
 SOURCES_FIELD: Final = Field(
     "sources",
@@ -177,7 +126,7 @@ KINDS: Final[dict[str, Kind]] = {
                     "publisher", "Who published it; for a copy, whose text it is.", required=True
                 ),
                 _date("published", "When the document was published."),
-                _enum("type", "What kind of document it is.", SOURCE_TYPES, required=True),
+                _enum("type", "What kind of document it is.", SourceType, required=True),
                 _date("retrieved", "When the text was read."),
                 _text("licence", "The licence of the text, where known."),
                 _text("original", "For a copy: the original it reproduces, and its address."),
@@ -205,7 +154,7 @@ KINDS: Final[dict[str, Kind]] = {
                 _enum(
                     "us_schedule",
                     "US Controlled Substances Act schedule.",
-                    ("I", "II", "III", "IV", "V", "unscheduled"),
+                    UsSchedule,
                 ),
                 _text("description", "One or two sentences for a reader."),
                 _ref(
@@ -263,10 +212,10 @@ KINDS: Final[dict[str, Kind]] = {
                 _enum(
                     "type",
                     "What kind of organisation it is.",
-                    ("regulator", "nonprofit", "company", "academic", "government"),
+                    OrganisationType,
                     required=True,
                 ),
-                _enum("country", "Where it is based.", JURISDICTIONS),
+                _enum("country", "Where it is based.", Jurisdiction),
                 _date("founded", "When it was founded."),
                 _ref(
                     "parent",
@@ -287,16 +236,16 @@ KINDS: Final[dict[str, Kind]] = {
                 _enum(
                     "study_type",
                     "Interventional, observational or expanded access.",
-                    ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"),
+                    StudyType,
                 ),
-                _enum("phase", "Trial phase; combined phases such as PHASE2_PHASE3.", TRIAL_PHASES),
-                _enum("status", "Overall recruitment status.", TRIAL_STATUSES),
+                _enum("phase", "Trial phase; combined phases such as PHASE2_PHASE3.", TrialPhase),
+                _enum("status", "Overall recruitment status.", TrialStatus),
                 _text("why_stopped", "Why a terminated, suspended or withdrawn study stopped."),
                 Field("enrollment", FieldType.INT, "Number of participants."),
                 _enum(
                     "enrollment_type",
                     "Whether enrollment is the actual count or an estimate.",
-                    ("ACTUAL", "ESTIMATED"),
+                    EnrollmentType,
                 ),
                 _date("first_posted", "When the record was first posted."),
                 _date("start", "Study start."),
@@ -333,10 +282,10 @@ KINDS: Final[dict[str, Kind]] = {
             "action",
             "A regulatory action: a designation, application, vote, decision or scheduling.",
             (
-                _enum("action", "What kind of action it is.", ACTION_KINDS, required=True),
+                _enum("action", "What kind of action it is.", ActionKind, required=True),
                 _text("summary", "One sentence for a reader.", required=True),
                 _ref("agency", "The regulator.", "by_agency", ("organisation",), required=True),
-                _enum("jurisdiction", "Where it applies.", JURISDICTIONS, required=True),
+                _enum("jurisdiction", "Where it applies.", Jurisdiction, required=True),
                 _ref(
                     "substance",
                     "The substance concerned.",
@@ -355,7 +304,7 @@ KINDS: Final[dict[str, Kind]] = {
                 _enum(
                     "disclosure",
                     "Who made it public: the regulator, the sponsor, the press or a registry.",
-                    DISCLOSURES,
+                    Disclosure,
                     required=True,
                 ),
                 _text("application_number", "Application number (NDA, IND...)."),
@@ -373,7 +322,7 @@ KINDS: Final[dict[str, Kind]] = {
                         Field("abstain", FieldType.INT, "Abstentions."),
                     ),
                 ),
-                _enum("status", "Whether the action itself is confirmed.", CLAIM_STATUSES),
+                _enum("status", "Whether the action itself is confirmed.", ClaimStatus),
             ),
             label_field="summary",
         ),
@@ -386,7 +335,7 @@ KINDS: Final[dict[str, Kind]] = {
                 _enum(
                     "type",
                     "What kind of event it is.",
-                    ("corporate", "leadership", "financing", "publication", "retraction"),
+                    EventType,
                     required=True,
                 ),
                 _date("date", "When it happened.", required=True),
@@ -399,7 +348,7 @@ KINDS: Final[dict[str, Kind]] = {
                     many=True,
                 ),
                 _ref("substances", "Substances concerned.", "about", ("substance",), many=True),
-                _enum("status", "Whether the event is confirmed.", CLAIM_STATUSES),
+                _enum("status", "Whether the event is confirmed.", ClaimStatus),
             ),
             label_field="summary",
         ),
@@ -411,7 +360,7 @@ KINDS: Final[dict[str, Kind]] = {
                 _enum(
                     "type",
                     "What kind of target it is.",
-                    ("neurotransmitter", "hormone", "brain_region"),
+                    TargetType,
                     required=True,
                 ),
                 _text("synonyms", "Other names.", many=True),
@@ -425,10 +374,10 @@ KINDS: Final[dict[str, Kind]] = {
                 _text("summary", "One sentence for a reader.", required=True),
                 _ref("substance", "The substance.", "has_effect_of", ("substance",), required=True),
                 _ref("target", "What it acts on.", "acts_on", ("target",), required=True),
-                _enum("direction", "Raises or lowers.", ("increases", "decreases"), required=True),
+                _enum("direction", "Raises or lowers.", EffectDirection, required=True),
                 _text("population", "Who was studied (healthy volunteers, patients...)."),
                 _text("evidence", "How strong the evidence is, in a phrase."),
-                _enum("status", "Whether the effect is confirmed.", CLAIM_STATUSES),
+                _enum("status", "Whether the effect is confirmed.", ClaimStatus),
             ),
             label_field="summary",
         ),
@@ -455,7 +404,7 @@ KINDS: Final[dict[str, Kind]] = {
                 ),
                 _text("predicate", "What is said of the subject, as a short key.", required=True),
                 _text("value", "The value asserted."),
-                _enum("status", "How the statement stands.", CLAIM_STATUSES, required=True),
+                _enum("status", "How the statement stands.", ClaimStatus, required=True),
                 _date("valid_from", "First day the statement held."),
                 _date("valid_to", "Last day the statement held."),
                 _text("assessment", "How the statement stands against other sources."),
@@ -475,7 +424,7 @@ KINDS: Final[dict[str, Kind]] = {
                     required=True,
                     many=True,
                 ),
-                _enum("status", "Open or resolved.", ("open", "resolved"), required=True),
+                _enum("status", "Open or resolved.", ConflictStatus, required=True),
                 _text("resolution", "What regkg takes as settled, and why."),
             ),
             needs_sources=False,

@@ -1,0 +1,31 @@
+"""The strawberry Schema, with its scalars, default resolver, limits and caches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from schema.limits import Limits, extensions
+from schema.query import Query
+from schema.resolve import read_attribute
+from schema.scalars import SCALARS
+from schema.types import NODE_TYPES
+
+SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+    """The regkg schema; `limits` bound depth, aliases, tokens and cost."""
+    return strawberry.Schema(
+        query=Query,
+        types=list(NODE_TYPES),
+        config=StrawberryConfig(default_resolver=read_attribute, scalar_map=SCALARS),
+        extensions=extensions(limits or Limits()),
+    )
+
+
+def sdl() -> str:
+    """The schema in SDL, as checked in at `schema.graphql`."""
+    return build_schema().as_str() + "\n"

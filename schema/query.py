@@ -1,0 +1,459 @@
+"""The root Query: lookups, filtered lists, search, status, paths and provenance."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from graphql import GraphQLError
+
+from graph import paths, provenance
+from graph.dates import PartialDate
+from graph.lookup import resolve
+from graph.search import SearchHit as GraphSearchHit
+from graph.selection import actions as select_actions
+from graph.selection import trials as select_trials
+from graph.status import status_as_of, timeline
+from graph.vocab import (
+    ActionKind,
+    ClaimStatus,
+    ConflictStatus,
+    Disclosure,
+    Jurisdiction,
+    TrialPhase,
+    TrialStatus,
+)
+from schema.context import Info
+from schema.relay import Connection, Node, from_global_id, paginate
+from schema.resolve import graph_call, nodes
+from schema.types import (
+    Claim,
+    Condition,
+    Conflict,
+    Effect,
+    Event,
+    Organisation,
+    RegulatoryAction,
+    RegulatoryStatus,
+    Source,
+    Substance,
+    Target,
+    TimelineEntry,
+    Trial,
+)
+
+
+@strawberry.enum(description="The kinds of entity in the graph.")
+class Kind(Enum):
+    SOURCE = "source"
+    SUBSTANCE = "substance"
+    CONDITION = "condition"
+    ORGANISATION = "organisation"
+    TRIAL = "trial"
+    ACTION = "action"
+    EVENT = "event"
+    TARGET = "target"
+    EFFECT = "effect"
+    CLAIM = "claim"
+    CONFLICT = "conflict"
+
+
+@strawberry.enum(description="Orders for lists of regulatory actions.")
+class ActionOrder(Enum):
+    DATE_ASC = "date_asc"
+    DATE_DESC = "date_desc"
+
+
+@strawberry.enum(description="Orders for lists of trials.")
+class TrialOrder(Enum):
+    REGISTRY_ID = "registry_id"
+    START_ASC = "start_asc"
+    START_DESC = "start_desc"
+    ENROLLMENT_DESC = "enrollment_desc"
+
+
+@strawberry.input(description="Which regulatory actions to list; every filter given must match.")
+class ActionFilter:
+    kinds: list[ActionKind] | None = strawberry.field(default=None, description="Action kinds.")
+    agency: str | None = strawberry.field(default=None, description="Regulator, by id or name.")
+    jurisdiction: Jurisdiction | None = strawberry.field(default=None, description="Jurisdiction.")
+    substance: str | None = strawberry.field(default=None, description="Substance, id or name.")
+    condition: str | None = strawberry.field(
+        default=None, description="Condition, id or name; narrower conditions are included."
+    )
+    disclosure: Disclosure | None = strawberry.field(
+        default=None, description="Who made the action public."
+    )
+    since: date | None = strawberry.field(default=None, description="Dated on or after this day.")
+    until: date | None = strawberry.field(default=None, description="Dated on or before this day.")
+
+
+@strawberry.input(description="Which trials to list; every filter given must match.")
+class TrialFilter:
+    substance: str | None = strawberry.field(default=None, description="Substance, id or name.")
+    condition: str | None = strawberry.field(
+        default=None, description="Condition, id or name; narrower conditions are included."
+    )
+    phases: list[TrialPhase] | None = strawberry.field(default=None, description="Phases.")
+    statuses: list[TrialStatus] | None = strawberry.field(default=None, description="Statuses.")
+
+
+@strawberry.type(description="A search match: the entity, and which of its names matched.")
+class SearchHit:
+    kind: Kind = strawberry.field(description="The entity's kind.")
+    label: str = strawberry.field(description="The entity's name or title.")
+    matched: str = strawberry.field(description="The name or synonym that matched, as written.")
+    field: str = strawberry.field(description="Which field holds that name (name, synonyms...).")
+    score: float = strawberry.field(description="0 to 100; 100 is an exact match.")
+
+    @strawberry.field(description="The matching entity.")
+    def node(self, root: strawberry.Parent[GraphSearchHit], info: Info) -> Node:
+        return info.context.kg.node(root.id)  # type: ignore[return-value]
+
+
+@strawberry.type(description="One edge walked on a path.")
+class PathStep:
+    relation: str = strawberry.field(description="The relation (tests, sponsored_by...).")
+    forward: bool = strawberry.field(
+        description="True when the edge points from `source` to `target`."
+    )
+
+    @strawberry.field(description="Where the step starts.")
+    def source(self, root: strawberry.Parent[Any], info: Info) -> Node:
+        return info.context.kg.node(root.source)  # type: ignore[return-value]
+
+    @strawberry.field(description="Where the step ends.")
+    def target(self, root: strawberry.Parent[Any], info: Info) -> Node:
+        return info.context.kg.node(root.target)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A path between two entities.")
+class Path:
+    steps: list[PathStep] = strawberry.field(description="The edges walked, in order.")
+    length: int = strawberry.field(description="Number of edges.")
+
+
+@strawberry.type(description="An edge between two entities of a neighbourhood.")
+class NeighbourhoodEdge:
+    source: str = strawberry.field(description="regkg id of the edge's start.")
+    target: str = strawberry.field(description="regkg id of the edge's end.")
+    relation: str = strawberry.field(description="The relation.")
+
+
+@strawberry.type(description="Entities near one entity, and the edges among them.")
+class Neighbourhood:
+    nodes: list[Node] = strawberry.field(description="The entities, nearest first.")
+    edges: list[NeighbourhoodEdge] = strawberry.field(description="Edges among them.")
+
+
+@strawberry.type(description="A claim whose newest source predates the date asked about.")
+class StaleClaim:
+    newest_source_date: PartialDate | None = strawberry.field(
+        description="Publication date of its newest dated source; null if none is dated."
+    )
+    claim: Claim = strawberry.field(description="The claim.")
+
+
+@strawberry.type(description="How many entities of one kind the graph holds.")
+class KindCount:
+    kind: Kind = strawberry.field(description="The kind.")
+    count: int = strawberry.field(description="How many.")
+
+
+@strawberry.type(description="About the data being served.")
+class Meta:
+    data_version: str = strawberry.field(
+        description="Digest of the data files; changes whenever the data does. Cite it."
+    )
+    built_at: str = strawberry.field(description="When this server loaded the data (UTC, ISO).")
+    counts: list[KindCount] = strawberry.field(description="Entities per kind.")
+
+
+def _list_of(kind: str) -> Any:
+    def resolver(
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size: default 25, at most 100.")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Any:
+        kg = info.context.kg
+        ids = sorted(kg.by_kind[kind], key=lambda i: (str(kg.node(i)["label"]).casefold(), i))
+        return paginate(nodes(info, ids), first, after)
+
+    return resolver
+
+
+def _one(info: Info, kind: str, id_or_name: str | None) -> Any:
+    if id_or_name is None:
+        return None
+    return info.context.kg.node(graph_call(resolve, info.context.kg, kind, id_or_name))
+
+
+def _opt_resolve(info: Info, kind: str, id_or_name: str | None) -> str | None:
+    if id_or_name is None:
+        return None
+    return str(graph_call(resolve, info.context.kg, kind, id_or_name))
+
+
+@strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
+class Query:
+    @strawberry.field(description="Any entity by its global id.")
+    def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        node_id = from_global_id(str(id))
+        return info.context.kg.node(node_id) if node_id in info.context.kg else None  # type: ignore[return-value]
+
+    @strawberry.field(description="Entities by global ids, in order; null for unknown ids.")
+    def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        kg = info.context.kg
+        found = [from_global_id(str(i)) for i in ids]
+        return [kg.node(n) if n in kg else None for n in found]  # type: ignore[misc]
+
+    @strawberry.field(description="Any entity by its readable regkg id (`trial:NCT03537014`).")
+    def entity(self, info: Info, id: str) -> Node | None:
+        return info.context.kg.node(id) if id in info.context.kg else None  # type: ignore[return-value]
+
+    @strawberry.field(description="A substance by id (`substance:mdma`) or by name or synonym.")
+    def substance(
+        self, info: Info, id: str | None = None, name: str | None = None
+    ) -> Substance | None:
+        return _one(info, "substance", id or name)
+
+    @strawberry.field(description="A condition by id or by name, synonym or abbreviation.")
+    def condition(
+        self, info: Info, id: str | None = None, name: str | None = None
+    ) -> Condition | None:
+        return _one(info, "condition", id or name)
+
+    @strawberry.field(description="An organisation by id or by name (former names included).")
+    def organisation(
+        self, info: Info, id: str | None = None, name: str | None = None
+    ) -> Organisation | None:
+        return _one(info, "organisation", id or name)
+
+    @strawberry.field(description="A trial by id (`trial:NCT03537014`) or registry id.")
+    def trial(
+        self, info: Info, id: str | None = None, registry_id: str | None = None
+    ) -> Trial | None:
+        if id is None and registry_id is not None:
+            id = f"trial:{registry_id.strip().upper()}"
+            if id not in info.context.kg:
+                return None
+        return _one(info, "trial", id)
+
+    @strawberry.field(description="A regulatory action by id.")
+    def regulatory_action(self, info: Info, id: str) -> RegulatoryAction | None:
+        return _one(info, "action", id)
+
+    @strawberry.field(description="A source by id.")
+    def source(self, info: Info, id: str) -> Source | None:
+        return _one(info, "source", id)
+
+    substances: Connection[Substance] = strawberry.field(
+        resolver=_list_of("substance"), description="All substances, by name."
+    )
+    conditions: Connection[Condition] = strawberry.field(
+        resolver=_list_of("condition"), description="All conditions, by name."
+    )
+    organisations: Connection[Organisation] = strawberry.field(
+        resolver=_list_of("organisation"), description="All organisations, by name."
+    )
+    sources: Connection[Source] = strawberry.field(
+        resolver=_list_of("source"), description="All sources, by title."
+    )
+    events: Connection[Event] = strawberry.field(
+        resolver=_list_of("event"), description="All events, by summary."
+    )
+    targets: Connection[Target] = strawberry.field(
+        resolver=_list_of("target"), description="Neurotransmitters, hormones, brain regions."
+    )
+    effects: Connection[Effect] = strawberry.field(
+        resolver=_list_of("effect"), description="Effects of substances on targets."
+    )
+
+    @strawberry.field(description="Trials matching a filter.")
+    def trials(
+        self,
+        info: Info,
+        filter: TrialFilter | None = None,
+        order: TrialOrder = TrialOrder.REGISTRY_ID,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (max 100).")
+        ] = None,
+        after: str | None = None,
+    ) -> Connection[Trial]:
+        kg = info.context.kg
+        f = filter or TrialFilter()
+        ids: list[str] = graph_call(
+            select_trials,
+            kg,
+            substance=_opt_resolve(info, "substance", f.substance),
+            condition=_opt_resolve(info, "condition", f.condition),
+            phases=[p.value for p in f.phases or ()],
+            statuses=[s.value for s in f.statuses or ()],
+        )
+        ids = _order_trials(info, ids, order)
+        return paginate(nodes(info, ids), first, after)
+
+    @strawberry.field(description="Regulatory actions matching a filter, by date.")
+    def regulatory_actions(
+        self,
+        info: Info,
+        filter: ActionFilter | None = None,
+        order: ActionOrder = ActionOrder.DATE_ASC,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (max 100).")
+        ] = None,
+        after: str | None = None,
+    ) -> Connection[RegulatoryAction]:
+        f = filter or ActionFilter()
+        ids: list[str] = graph_call(
+            select_actions,
+            info.context.kg,
+            kinds=[k.value for k in f.kinds or ()],
+            agency=_opt_resolve(info, "organisation", f.agency),
+            jurisdiction=f.jurisdiction.value if f.jurisdiction else None,
+            substance=_opt_resolve(info, "substance", f.substance),
+            condition=_opt_resolve(info, "condition", f.condition),
+            disclosure=f.disclosure.value if f.disclosure else None,
+            since=f.since,
+            until=f.until,
+        )
+        if order is ActionOrder.DATE_DESC:
+            ids.reverse()
+        return paginate(nodes(info, ids), first, after)
+
+    @strawberry.field(description="Claims, optionally only those of one status.")
+    def claims(
+        self,
+        info: Info,
+        status: ClaimStatus | None = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (max 100).")
+        ] = None,
+        after: str | None = None,
+    ) -> Connection[Claim]:
+        kg = info.context.kg
+        ids = [c for c in kg.by_kind["claim"] if status is None or kg.node(c)["status"] == status]
+        return paginate(nodes(info, ids), first, after)
+
+    @strawberry.field(description="Entities whose name or synonym matches the text, best first.")
+    def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[Kind] | None = None,
+        first: Annotated[int, strawberry.argument(description="How many matches (max 100).")] = 10,
+    ) -> list[SearchHit]:
+        if not 0 <= first <= 100:
+            raise GraphQLError(f"`first` is {first}; it must be between 0 and 100")
+        wanted = [k.value for k in kinds or ()]
+        return info.context.kg.names.search(text, kinds=wanted, limit=first)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The regulatory status of a substance on a date (default today), "
+        "for a condition and jurisdiction, with the actions that produced it."
+    )
+    def regulatory_status(
+        self,
+        info: Info,
+        substance: str,
+        condition: str | None = None,
+        jurisdiction: Jurisdiction | None = None,
+        as_of: date | None = None,
+    ) -> RegulatoryStatus:
+        return graph_call(
+            status_as_of,
+            info.context.kg,
+            graph_call(resolve, info.context.kg, "substance", substance),
+            as_of or date.today(),
+            condition=_opt_resolve(info, "condition", condition),
+            jurisdiction=jurisdiction.value if jurisdiction else None,
+        )
+
+    @strawberry.field(description="Everything dated about a substance, oldest first.")
+    def timeline(
+        self,
+        info: Info,
+        substance: str,
+        condition: str | None = None,
+        jurisdiction: Jurisdiction | None = None,
+        include_trials: bool = True,
+    ) -> list[TimelineEntry]:
+        return graph_call(
+            timeline,
+            info.context.kg,
+            graph_call(resolve, info.context.kg, "substance", substance),
+            condition=_opt_resolve(info, "condition", condition),
+            jurisdiction=jurisdiction.value if jurisdiction else None,
+            include_trials=include_trials,
+        )
+
+    @strawberry.field(description="Shortest paths between two entities (regkg ids), any direction.")
+    def path(
+        self,
+        info: Info,
+        from_: Annotated[
+            str, strawberry.argument(name="from", description="regkg id of the start.")
+        ],
+        to: Annotated[str, strawberry.argument(description="regkg id of the end.")],
+        first: Annotated[int, strawberry.argument(description="How many paths (max 20).")] = 5,
+    ) -> list[Path]:
+        if not 1 <= first <= 20:
+            raise GraphQLError(f"`first` is {first}; it must be between 1 and 20")
+        found = graph_call(paths.shortest_paths, info.context.kg, from_, to, limit=first)
+        return [Path(steps=steps, length=len(steps)) for steps in found]
+
+    @strawberry.field(description="Entities within `depth` edges of one entity (max depth 3).")
+    def neighborhood(self, info: Info, id: str, depth: int = 1) -> Neighbourhood:
+        if not 1 <= depth <= 3:
+            raise GraphQLError(f"`depth` is {depth}; it must be 1, 2 or 3")
+        ids, edges = graph_call(paths.neighbourhood, info.context.kg, id, depth=depth)
+        return Neighbourhood(
+            nodes=nodes(info, ids),
+            edges=[NeighbourhoodEdge(source=s, target=t, relation=r) for s, t, r in edges],
+        )
+
+    @strawberry.field(description="Where sources disagree: claims in conflict, and how it stands.")
+    def conflicts(self, info: Info, status: ConflictStatus | None = None) -> list[Conflict]:
+        ids = provenance.conflicts(info.context.kg, status.value if status else None)
+        return nodes(info, ids)
+
+    @strawberry.field(description="Claims whose newest source was published before a date.")
+    def stale_claims(self, info: Info, older_than: date) -> list[StaleClaim]:
+        found = provenance.stale(info.context.kg, older_than)
+        return [
+            StaleClaim(
+                newest_source_date=newest,
+                claim=info.context.kg.node(claim),  # type: ignore[arg-type]
+            )
+            for claim, newest in found
+        ]
+
+    @strawberry.field(description="The data version, load time and counts.")
+    def meta(self, info: Info) -> Meta:
+        kg = info.context.kg
+        return Meta(
+            data_version=kg.version,
+            built_at=kg.built_at.isoformat(timespec="seconds"),
+            counts=[KindCount(kind=Kind(k), count=len(v)) for k, v in sorted(kg.by_kind.items())],
+        )
+
+
+def _order_trials(info: Info, ids: list[str], order: TrialOrder) -> list[str]:
+    graph = info.context.kg.graph
+    if order is TrialOrder.REGISTRY_ID:
+        return ids
+    if order is TrialOrder.ENROLLMENT_DESC:
+        return sorted(ids, key=lambda t: (-(graph.nodes[t].get("enrollment") or -1), t))
+    dated = sorted(
+        ids, key=lambda t: (graph.nodes[t].get("start") is None, graph.nodes[t].get("start"), t)
+    )
+    if order is TrialOrder.START_DESC:
+        undated = [t for t in dated if graph.nodes[t].get("start") is None]
+        return [t for t in reversed(dated) if graph.nodes[t].get("start") is not None] + undated
+    return dated

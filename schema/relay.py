@@ -1,0 +1,108 @@
+"""Relay plumbing: global ids, the Node interface, and connections with opaque cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from graph.model import kind_of
+
+DEFAULT_PAGE = 25
+MAX_PAGE = 100
+
+T = TypeVar("T")
+
+
+def to_global_id(node_id: str) -> str:
+    """The opaque Relay id of a regkg id (`substance:mdma`)."""
+    return base64.urlsafe_b64encode(node_id.encode()).decode().rstrip("=")
+
+
+def from_global_id(global_id: str) -> str:
+    """The regkg id inside a Relay id; GraphQLError when it is not one."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        node_id = base64.urlsafe_b64decode(padded.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise GraphQLError(f"{global_id!r} is not a regkg node id") from None
+    if ":" not in node_id or not kind_of(node_id):
+        raise GraphQLError(f"{global_id!r} is not a regkg node id")
+    return node_id
+
+
+@strawberry.interface(description="Anything with a global id, fetchable with `node(id:)`.")
+class Node:
+    @strawberry.field(description="Opaque global id (Relay). Pass it to `node(id:)`.")
+    def id(self, root: strawberry.Parent[dict[str, object]]) -> strawberry.ID:
+        return strawberry.ID(to_global_id(str(root["id"])))
+
+    @strawberry.field(description="The stable, readable regkg id, e.g. `substance:mdma`.")
+    def regkg_id(self, root: strawberry.Parent[dict[str, object]]) -> str:
+        return str(root["id"])
+
+
+@strawberry.type(description="Where a page starts and ends, and whether there is more.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items after this page.")
+    has_previous_page: bool = strawberry.field(description="Items before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item.")
+
+
+@strawberry.type(description="One item of a page, with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of items (Relay connection).")
+class Connection(Generic[T]):
+    total_count: int = strawberry.field(description="How many items match, over all pages.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits.")
+    edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
+    nodes: list[T] = strawberry.field(description="The items alone.")
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _offset(cursor: str) -> int:
+    try:
+        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "offset" or not number.isdigit():
+            raise ValueError(cursor)
+        return int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise GraphQLError(f"{cursor!r} is not a cursor from this API") from None
+
+
+def paginate(items: Sequence[T], first: int | None, after: str | None) -> Connection[T]:
+    """One page of `items`: `first` (default 25, at most 100) after the `after` cursor."""
+    size = DEFAULT_PAGE if first is None else first
+    if size < 0:
+        raise GraphQLError("`first` cannot be negative")
+    if size > MAX_PAGE:
+        raise GraphQLError(
+            f"`first` is {size}, above the page size limit of {MAX_PAGE}; "
+            "ask for at most 100 and follow `pageInfo.endCursor`"
+        )
+    start = _offset(after) + 1 if after is not None else 0
+    page = items[start : start + size]
+    edges = [Edge(cursor=_cursor(start + i), node=item) for i, item in enumerate(page)]
+    return Connection(
+        total_count=len(items),
+        page_info=PageInfo(
+            has_next_page=start + size < len(items),
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+        nodes=list(page),
+    )

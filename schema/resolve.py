@@ -1,0 +1,59 @@
+"""How GraphQL fields read graph nodes: directly, with no mapping layer in between.
+
+A node type's root value is the networkx attribute dict of its node, so a plain field
+such as `Substance.name` is read by `read_attribute` straight from that dict, and a
+reference field is followed with `follow` / `follow_all`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import GraphQLError
+
+from graph.errors import RegkgError
+from graph.model import KINDS
+from schema.context import Info
+
+NodeAttrs = Mapping[str, Any]
+
+
+def read_attribute(root: Any, name: str) -> object:
+    """Strawberry's default resolver: a mapping's key or an object's attribute.
+
+    A list field that a record leaves out reads as an empty list, not null.
+    """
+    if isinstance(root, Mapping):
+        value = root.get(name)
+        if value is None:
+            kind = KINDS.get(str(root.get("kind")))
+            spec = kind.by_name.get(name) if kind is not None else None
+            if spec is not None and spec.many:
+                return ()
+        return value
+    return getattr(root, name)
+
+
+def follow(info: Info, root: NodeAttrs, field: str) -> Any:
+    """The node a reference field points to, or None."""
+    target = root.get(field)
+    return info.context.kg.node(target) if isinstance(target, str) else None
+
+
+def follow_all(info: Info, root: NodeAttrs, field: str) -> list[Any]:
+    """The nodes a list-of-references field points to, in the order written."""
+    targets = root.get(field) or ()
+    return [info.context.kg.node(t) for t in targets]
+
+
+def nodes(info: Info, ids: list[str]) -> list[Any]:
+    return [info.context.kg.node(i) for i in ids]
+
+
+def graph_call(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a `graph` query, turning its errors into GraphQL errors with the same message."""
+    try:
+        return function(*args, **kwargs)
+    except RegkgError as exc:
+        raise GraphQLError(str(exc)) from None

@@ -1,0 +1,565 @@
+"""One GraphQL type per kind of node.
+
+Each type's root is its node's attribute dict; plain fields are read from it by the
+schema's default resolver, and each field is declared here once, with the description
+the model gives it (`graph.model`), so GraphiQL's docs pane and the data format agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from graph import provenance
+from graph.dates import PartialDate
+from graph.lookup import resolve
+from graph.model import KINDS
+from graph.selection import actions as select_actions
+from graph.selection import trials as select_trials
+from graph.status import Phase, status_as_of, timeline
+from graph.vocab import (
+    ActionKind,
+    ClaimStatus,
+    ConflictStatus,
+    Disclosure,
+    EffectDirection,
+    EnrollmentType,
+    EventType,
+    Jurisdiction,
+    OrganisationType,
+    SourceType,
+    StudyType,
+    TargetType,
+    TrialPhase,
+    TrialStatus,
+    UsSchedule,
+)
+from schema import enums as _enums  # noqa: F401  (registers the vocabularies as enums)
+from schema.context import Info
+from schema.relay import Node
+from schema.resolve import NodeAttrs, follow, follow_all, graph_call, nodes
+
+Parent = strawberry.Parent[NodeAttrs]
+
+
+def doc(kind: str, name: str) -> Any:
+    """A field described as the model describes it."""
+    return strawberry.field(description=KINDS[kind].by_name[name].doc)
+
+
+def _snake_to_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _is(kind: str) -> Any:
+    def is_type_of(cls: type, obj: object, info: Any) -> bool:
+        return isinstance(obj, dict) and obj.get("kind") == kind
+
+    return classmethod(is_type_of)
+
+
+@strawberry.type(description="A source cited for a fact, with the quote that supports it.")
+class Citation:
+    quote: str | None = strawberry.field(description="A short quote from the source.")
+    note: str | None = strawberry.field(description="How the source bears on the fact.")
+
+    @strawberry.field(description="The cited source.")
+    def source(self, root: strawberry.Parent[Any], info: Info) -> Source:
+        return info.context.kg.node(root.source)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Fields this citation supports (GraphQL names); empty means the whole record."
+    )
+    def supports(self, root: strawberry.Parent[Any]) -> list[str]:
+        return [_snake_to_camel(name) for name in root.supports]
+
+
+@strawberry.interface(description="Something whose every field is backed by cited sources.")
+class Sourced(Node):
+    @strawberry.field(description="Every citation backing this entity, with quotes.")
+    def sources(self, root: Parent) -> list[Citation]:
+        return list(root.get("citations", ()))
+
+    @strawberry.field(description="A ready-made citation line: what, which sources, data version.")
+    def how_to_cite(self, root: Parent, info: Info) -> str:
+        return provenance.how_to_cite(info.context.kg, str(root["id"]))
+
+    @strawberry.field(description="Statements that sources make about this entity.")
+    def claims(self, root: Parent, info: Info) -> list[Claim]:
+        graph = info.context.kg.graph
+        about = sorted(c for c, _, k in graph.in_edges(root["id"], keys=True) if k == "about")
+        return nodes(info, [c for c in about if graph.nodes[c]["kind"] == "claim"])
+
+    @strawberry.field(description="Where the record is curated (file:line in data/).")
+    def origin(self, root: Parent) -> str:
+        return str(root["origin"])
+
+
+@strawberry.type(description=KINDS["source"].doc)
+class Source(Node):
+    is_type_of = _is("source")
+    url: str = doc("source", "url")
+    title: str = doc("source", "title")
+    publisher: str = doc("source", "publisher")
+    published: PartialDate | None = doc("source", "published")
+    type: SourceType = doc("source", "type")
+    retrieved: PartialDate | None = doc("source", "retrieved")
+    licence: str | None = doc("source", "licence")
+    original: str | None = doc("source", "original")
+    sponsor_affiliated: bool | None = doc("source", "sponsor_affiliated")
+    caveat: str | None = doc("source", "caveat")
+
+    @strawberry.field(description="A ready-made citation line for this source.")
+    def how_to_cite(self, root: Parent, info: Info) -> str:
+        return provenance.how_to_cite(info.context.kg, str(root["id"]))
+
+    @strawberry.field(description="How many entities cite this source.")
+    def cited_by_count(self, root: Parent, info: Info) -> int:
+        return int(info.context.kg.graph.in_degree(root["id"]))
+
+
+@strawberry.type(description="A name an organisation used, and when.")
+class NameInUse:
+    name: str = strawberry.field(description="The name.")
+
+    @strawberry.field(name="from", description="First day the name was in use.")
+    def from_(self, root: Parent) -> PartialDate | None:
+        return root.get("from")
+
+    @strawberry.field(name="to", description="Last day the name was in use.")
+    def to(self, root: Parent) -> PartialDate | None:
+        return root.get("to")
+
+
+@strawberry.type(description="An advisory committee's vote on one question.")
+class Vote:
+    question: str = strawberry.field(description="The question voted on.")
+    yes: int = strawberry.field(description="Votes yes.")
+    no: int = strawberry.field(description="Votes no.")
+    abstain: int | None = strawberry.field(description="Abstentions.")
+
+
+@strawberry.type(description=KINDS["substance"].doc)
+class Substance(Sourced):
+    is_type_of = _is("substance")
+    name: str = doc("substance", "name")
+    inn: str | None = doc("substance", "inn")
+    chemical_name: str | None = doc("substance", "chemical_name")
+    code_names: list[str] = doc("substance", "code_names")
+    brand_names: list[str] = doc("substance", "brand_names")
+    synonyms: list[str] = doc("substance", "synonyms")
+    drug_class: str | None = doc("substance", "drug_class")
+    us_schedule: UsSchedule | None = doc("substance", "us_schedule")
+    description: str | None = doc("substance", "description")
+
+    @strawberry.field(description=KINDS["substance"].by_name["street_form_of"].doc)
+    def street_form_of(self, root: Parent, info: Info) -> Substance | None:
+        return follow(info, root, "street_form_of")
+
+    @strawberry.field(description="Street products sold as this substance (ecstasy for MDMA).")
+    def street_forms(self, root: Parent, info: Info) -> list[Substance]:
+        return _incoming(info, root, "street_form_of")
+
+    @strawberry.field(description=KINDS["substance"].by_name["analog_of"].doc)
+    def analog_of(self, root: Parent, info: Info) -> Substance | None:
+        return follow(info, root, "analog_of")
+
+    @strawberry.field(description=KINDS["substance"].by_name["developers"].doc)
+    def developers(self, root: Parent, info: Info) -> list[Organisation]:
+        return follow_all(info, root, "developers")
+
+    @strawberry.field(description="Trials testing it, optionally for one condition (id or name).")
+    def trials(self, root: Parent, info: Info, condition: str | None = None) -> list[Trial]:
+        kg = info.context.kg
+        wanted = _resolve(info, "condition", condition)
+        return nodes(info, graph_call(select_trials, kg, substance=root["id"], condition=wanted))
+
+    @strawberry.field(description="Regulatory actions concerning it, oldest first.")
+    def actions(
+        self,
+        root: Parent,
+        info: Info,
+        kinds: list[ActionKind] | None = None,
+        jurisdiction: Jurisdiction | None = None,
+        condition: str | None = None,
+    ) -> list[RegulatoryAction]:
+        ids = graph_call(
+            select_actions,
+            info.context.kg,
+            kinds=kinds or (),
+            jurisdiction=jurisdiction,
+            substance=root["id"],
+            condition=_resolve(info, "condition", condition),
+        )
+        return nodes(info, ids)
+
+    @strawberry.field(description="What it does to neurotransmitters, hormones and brain regions.")
+    def effects(self, root: Parent, info: Info) -> list[Effect]:
+        return _incoming(info, root, "has_effect_of")
+
+    @strawberry.field(
+        description="Its regulatory status on a date, optionally for one condition and "
+        "jurisdiction, with the actions that produced it."
+    )
+    def status(
+        self,
+        root: Parent,
+        info: Info,
+        as_of: date,
+        condition: str | None = None,
+        jurisdiction: Jurisdiction | None = None,
+    ) -> RegulatoryStatus:
+        return graph_call(
+            status_as_of,
+            info.context.kg,
+            root["id"],
+            as_of,
+            condition=_resolve(info, "condition", condition),
+            jurisdiction=jurisdiction,
+        )
+
+    @strawberry.field(description="Everything dated about it, oldest first.")
+    def timeline(
+        self,
+        root: Parent,
+        info: Info,
+        condition: str | None = None,
+        jurisdiction: Jurisdiction | None = None,
+    ) -> list[TimelineEntry]:
+        return graph_call(
+            timeline,
+            info.context.kg,
+            root["id"],
+            condition=_resolve(info, "condition", condition),
+            jurisdiction=jurisdiction,
+        )
+
+
+@strawberry.type(description=KINDS["condition"].doc)
+class Condition(Sourced):
+    is_type_of = _is("condition")
+    name: str = doc("condition", "name")
+    abbreviations: list[str] = doc("condition", "abbreviations")
+    synonyms: list[str] = doc("condition", "synonyms")
+    description: str | None = doc("condition", "description")
+
+    @strawberry.field(description=KINDS["condition"].by_name["broader"].doc)
+    def broader(self, root: Parent, info: Info) -> list[Condition]:
+        return follow_all(info, root, "broader")
+
+    @strawberry.field(description="Conditions directly under this one.")
+    def narrower(self, root: Parent, info: Info) -> list[Condition]:
+        return _incoming(info, root, "narrower_than")
+
+    @strawberry.field(description="Trials studying it or a narrower condition.")
+    def trials(self, root: Parent, info: Info) -> list[Trial]:
+        return nodes(info, select_trials(info.context.kg, condition=str(root["id"])))
+
+    @strawberry.field(description="Regulatory actions for it or a narrower condition.")
+    def actions(self, root: Parent, info: Info) -> list[RegulatoryAction]:
+        return nodes(info, select_actions(info.context.kg, condition=str(root["id"])))
+
+
+@strawberry.type(description=KINDS["organisation"].doc)
+class Organisation(Sourced):
+    is_type_of = _is("organisation")
+    name: str = doc("organisation", "name")
+    names: list[NameInUse] = doc("organisation", "names")
+    abbreviations: list[str] = doc("organisation", "abbreviations")
+    type: OrganisationType = doc("organisation", "type")
+    country: Jurisdiction | None = doc("organisation", "country")
+    founded: PartialDate | None = doc("organisation", "founded")
+    description: str | None = doc("organisation", "description")
+
+    @strawberry.field(description=KINDS["organisation"].by_name["parent"].doc)
+    def parent(self, root: Parent, info: Info) -> Organisation | None:
+        return follow(info, root, "parent")
+
+    @strawberry.field(description="The name it went by on a date (its current name if unknown).")
+    def name_on(self, root: Parent, on: date) -> str:
+        for entry in root.get("names", ()):
+            start, end = entry.get("from"), entry.get("to")
+            if (start is None or start.earliest <= on) and (end is None or on <= end.latest):
+                return str(entry["name"])
+        return str(root["name"])
+
+    @strawberry.field(description="Trials it sponsors as lead sponsor.")
+    def sponsored_trials(self, root: Parent, info: Info) -> list[Trial]:
+        return _incoming(info, root, "sponsored_by")
+
+    @strawberry.field(description="Regulatory actions where it is the applicant or sponsor.")
+    def applications(self, root: Parent, info: Info) -> list[RegulatoryAction]:
+        return _incoming(info, root, "applicant")
+
+    @strawberry.field(description="Regulatory actions it took, for a regulator.")
+    def actions_taken(self, root: Parent, info: Info) -> list[RegulatoryAction]:
+        return _incoming(info, root, "by_agency")
+
+
+@strawberry.type(description=KINDS["trial"].doc)
+class Trial(Sourced):
+    is_type_of = _is("trial")
+    registry_id: str = doc("trial", "registry_id")
+    title: str = doc("trial", "title")
+    acronym: str | None = doc("trial", "acronym")
+    study_type: StudyType | None = doc("trial", "study_type")
+    phase: TrialPhase | None = doc("trial", "phase")
+    status: TrialStatus | None = doc("trial", "status")
+    why_stopped: str | None = doc("trial", "why_stopped")
+    enrollment: int | None = doc("trial", "enrollment")
+    enrollment_type: EnrollmentType | None = doc("trial", "enrollment_type")
+    first_posted: PartialDate | None = doc("trial", "first_posted")
+    start: PartialDate | None = doc("trial", "start")
+    primary_completion: PartialDate | None = doc("trial", "primary_completion")
+    completion: PartialDate | None = doc("trial", "completion")
+    summary: str | None = doc("trial", "summary")
+
+    @strawberry.field(description="The record's page on its registry.")
+    def registry_url(self, root: Parent) -> str | None:
+        registry_id = str(root["registry_id"])
+        if registry_id.startswith("NCT"):
+            return f"https://clinicaltrials.gov/study/{registry_id}"
+        return None
+
+    @strawberry.field(description=KINDS["trial"].by_name["sponsor"].doc)
+    def sponsor(self, root: Parent, info: Info) -> Organisation | None:
+        return follow(info, root, "sponsor")
+
+    @strawberry.field(description=KINDS["trial"].by_name["collaborators"].doc)
+    def collaborators(self, root: Parent, info: Info) -> list[Organisation]:
+        return follow_all(info, root, "collaborators")
+
+    @strawberry.field(description=KINDS["trial"].by_name["substances"].doc)
+    def substances(self, root: Parent, info: Info) -> list[Substance]:
+        return follow_all(info, root, "substances")
+
+    @strawberry.field(description=KINDS["trial"].by_name["conditions"].doc)
+    def conditions(self, root: Parent, info: Info) -> list[Condition]:
+        return follow_all(info, root, "conditions")
+
+    @strawberry.field(description=KINDS["trial"].by_name["publications"].doc)
+    def publications(self, root: Parent, info: Info) -> list[Source]:
+        return follow_all(info, root, "publications")
+
+    @strawberry.field(description=KINDS["trial"].by_name["expanded_access_record"].doc)
+    def expanded_access_record(self, root: Parent, info: Info) -> Trial | None:
+        return follow(info, root, "expanded_access_record")
+
+    @strawberry.field(description="Regulatory actions that cover this trial or record.")
+    def actions(self, root: Parent, info: Info) -> list[RegulatoryAction]:
+        return _incoming(info, root, "covers")
+
+
+@strawberry.type(name="RegulatoryAction", description=KINDS["action"].doc)
+class RegulatoryAction(Sourced):
+    is_type_of = _is("action")
+    action: ActionKind = doc("action", "action")
+    summary: str = doc("action", "summary")
+    jurisdiction: Jurisdiction = doc("action", "jurisdiction")
+    date: PartialDate | None = doc("action", "date")
+    announced: PartialDate | None = doc("action", "announced")
+    effective: PartialDate | None = doc("action", "effective")
+    ended: PartialDate | None = doc("action", "ended")
+    date_note: str | None = doc("action", "date_note")
+    disclosure: Disclosure = doc("action", "disclosure")
+    application_number: str | None = doc("action", "application_number")
+    product: str | None = doc("action", "product")
+    outcome: str | None = doc("action", "outcome")
+    votes: list[Vote] = doc("action", "votes")
+    status: ClaimStatus | None = doc("action", "status")
+
+    @strawberry.field(description=KINDS["action"].by_name["agency"].doc)
+    def agency(self, root: Parent, info: Info) -> Organisation:
+        return follow(info, root, "agency")
+
+    @strawberry.field(description=KINDS["action"].by_name["substance"].doc)
+    def substance(self, root: Parent, info: Info) -> Substance:
+        return follow(info, root, "substance")
+
+    @strawberry.field(description=KINDS["action"].by_name["condition"].doc)
+    def condition(self, root: Parent, info: Info) -> Condition | None:
+        return follow(info, root, "condition")
+
+    @strawberry.field(description=KINDS["action"].by_name["sponsor"].doc)
+    def sponsor(self, root: Parent, info: Info) -> Organisation | None:
+        return follow(info, root, "sponsor")
+
+    @strawberry.field(description="The sponsor's name on the action's date (names change).")
+    def sponsor_name_then(self, root: Parent, info: Info) -> str | None:
+        sponsor = follow(info, root, "sponsor")
+        when = root.get("date") or root.get("announced")
+        if sponsor is None:
+            return None
+        if when is None:
+            return str(sponsor["name"])
+        return Organisation.name_on(None, sponsor, when.earliest)
+
+    @strawberry.field(description=KINDS["action"].by_name["trials"].doc)
+    def trials(self, root: Parent, info: Info) -> list[Trial]:
+        return follow_all(info, root, "trials")
+
+
+@strawberry.type(description=KINDS["event"].doc)
+class Event(Sourced):
+    is_type_of = _is("event")
+    summary: str = doc("event", "summary")
+    type: EventType = doc("event", "type")
+    date: PartialDate = doc("event", "date")
+    date_note: str | None = doc("event", "date_note")
+    status: ClaimStatus | None = doc("event", "status")
+
+    @strawberry.field(description=KINDS["event"].by_name["organisations"].doc)
+    def organisations(self, root: Parent, info: Info) -> list[Organisation]:
+        return follow_all(info, root, "organisations")
+
+    @strawberry.field(description=KINDS["event"].by_name["substances"].doc)
+    def substances(self, root: Parent, info: Info) -> list[Substance]:
+        return follow_all(info, root, "substances")
+
+
+@strawberry.type(description=KINDS["target"].doc)
+class Target(Sourced):
+    is_type_of = _is("target")
+    name: str = doc("target", "name")
+    type: TargetType = doc("target", "type")
+    synonyms: list[str] = doc("target", "synonyms")
+    role: str | None = doc("target", "role")
+
+    @strawberry.field(description="What substances do to it.")
+    def effects(self, root: Parent, info: Info) -> list[Effect]:
+        return _incoming(info, root, "acts_on")
+
+
+@strawberry.type(description=KINDS["effect"].doc)
+class Effect(Sourced):
+    is_type_of = _is("effect")
+    summary: str = doc("effect", "summary")
+    direction: EffectDirection = doc("effect", "direction")
+    population: str | None = doc("effect", "population")
+    evidence: str | None = doc("effect", "evidence")
+    status: ClaimStatus | None = doc("effect", "status")
+
+    @strawberry.field(description=KINDS["effect"].by_name["substance"].doc)
+    def substance(self, root: Parent, info: Info) -> Substance:
+        return follow(info, root, "substance")
+
+    @strawberry.field(description=KINDS["effect"].by_name["target"].doc)
+    def target(self, root: Parent, info: Info) -> Target:
+        return follow(info, root, "target")
+
+
+@strawberry.type(description=KINDS["claim"].doc)
+class Claim(Sourced):
+    is_type_of = _is("claim")
+    statement: str = doc("claim", "statement")
+    predicate: str = doc("claim", "predicate")
+    value: str | None = doc("claim", "value")
+    status: ClaimStatus = doc("claim", "status")
+    valid_from: PartialDate | None = doc("claim", "valid_from")
+    valid_to: PartialDate | None = doc("claim", "valid_to")
+    assessment: str | None = doc("claim", "assessment")
+
+    @strawberry.field(description=KINDS["claim"].by_name["subject"].doc)
+    def subject(self, root: Parent, info: Info) -> Sourced:
+        return follow(info, root, "subject")
+
+    @strawberry.field(description="Conflicts this claim is part of.")
+    def conflicts(self, root: Parent, info: Info) -> list[Conflict]:
+        return _incoming(info, root, "between")
+
+    @strawberry.field(description="The publication date of its newest dated source.")
+    def newest_source_date(self, root: Parent, info: Info) -> PartialDate | None:
+        return provenance.newest_source_date(info.context.kg, str(root["id"]))
+
+
+@strawberry.type(description=KINDS["conflict"].doc)
+class Conflict(Node):
+    is_type_of = _is("conflict")
+    question: str = doc("conflict", "question")
+    status: ConflictStatus = doc("conflict", "status")
+    resolution: str | None = doc("conflict", "resolution")
+
+    @strawberry.field(description=KINDS["conflict"].by_name["claims"].doc)
+    def claims(self, root: Parent, info: Info) -> list[Claim]:
+        return follow_all(info, root, "claims")
+
+
+@strawberry.type(
+    description="The regulatory status of a substance on a date, and the actions behind it."
+)
+class RegulatoryStatus:
+    as_of: date = strawberry.field(description="The date asked about.")
+    jurisdiction: Jurisdiction | None = strawberry.field(description="Where, if asked.")
+    phase: Phase = strawberry.field(description="Where the marketing application stood.")
+    summary: str = strawberry.field(description="The status in one sentence, with dates.")
+
+    @strawberry.field(description="The substance.")
+    def substance(self, root: strawberry.Parent[Any], info: Info) -> Substance:
+        return info.context.kg.node(root.substance)  # type: ignore[return-value]
+
+    @strawberry.field(description="The condition, if asked.")
+    def condition(self, root: strawberry.Parent[Any], info: Info) -> Condition | None:
+        return None if root.condition is None else info.context.kg.node(root.condition)  # type: ignore[return-value]
+
+    @strawberry.field(description="The action that put the application where it stood.")
+    def phase_set_by(self, root: strawberry.Parent[Any], info: Info) -> RegulatoryAction | None:
+        return None if root.phase_set_by is None else info.context.kg.node(root.phase_set_by)  # type: ignore[return-value]
+
+    @strawberry.field(description="Designations, schedules and agreements in force on the date.")
+    def in_force(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(root.in_force))
+
+    @strawberry.field(description="Every action dated on or before the date, oldest first.")
+    def history(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(root.history))
+
+    @strawberry.field(
+        description="Actions known only to a month or year that may or may not precede the date."
+    )
+    def uncertain(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(root.uncertain))
+
+
+@strawberry.type(description="One dated entry in a substance's story.")
+class TimelineEntry:
+    date: PartialDate = strawberry.field(description="When, at the precision known.")
+    what: str = strawberry.field(
+        description="The action kind, event type, or trial milestone "
+        "(trial_start, trial_primary_completion, trial_results)."
+    )
+    label: str = strawberry.field(description="One line for a reader.")
+
+    @strawberry.field(description="The action, event, trial or source behind the entry.")
+    def node(self, root: strawberry.Parent[Any], info: Info) -> Node:
+        return info.context.kg.node(root.node)  # type: ignore[return-value]
+
+
+def _incoming(info: Info, root: NodeAttrs, relation: str) -> list[Any]:
+    graph = info.context.kg.graph
+    return nodes(
+        info, sorted(s for s, _, k in graph.in_edges(root["id"], keys=True) if k == relation)
+    )
+
+
+def _resolve(info: Info, kind: str, id_or_name: str | None) -> str | None:
+    if id_or_name is None:
+        return None
+    return str(graph_call(resolve, info.context.kg, kind, id_or_name))
+
+
+NODE_TYPES: tuple[type, ...] = (
+    Source,
+    Substance,
+    Condition,
+    Organisation,
+    Trial,
+    RegulatoryAction,
+    Event,
+    Target,
+    Effect,
+    Claim,
+    Conflict,
+)

@@ -1,0 +1,224 @@
+"""The regkg HTTP server: GraphQL over HTTP, the SDL, a health check and a front page.
+
+    python server.py [--host H] [--port P] [--data DIR]
+
+Every option can also be set in the environment (REGKG_HOST, REGKG_PORT, REGKG_DATA,
+REGKG_CORS_ORIGINS, REGKG_MAX_DEPTH, REGKG_MAX_ALIASES, REGKG_MAX_TOKENS, REGKG_MAX_COST,
+REGKG_MAX_BODY_BYTES); a flag wins over the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import html
+import os
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from graph.build import KnowledgeGraph
+from graph.errors import DataValidationError
+from graph.load import DEFAULT_DATA_DIR, load_graph
+from schema.app import build_schema
+from schema.context import Context
+from schema.limits import Limits
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = DEFAULT_DATA_DIR
+    cors_origins: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    max_body_bytes: int = 1_000_000
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app, handing each request the graph loaded at start-up."""
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        kg: KnowledgeGraph = request.app.state.kg
+        return Context(kg)
+
+
+class BodySizeLimit:
+    """Refuses request bodies larger than `limit` bytes with 413, before reading them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", ())).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Any:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"request body larger than the limit of {self.limit} bytes"
+        response = JSONResponse({"errors": [{"message": message}]}, status_code=413)
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+FRONT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>regkg</title></head>
+<body style="font-family: sans-serif; max-width: 42rem; margin: 2rem auto; line-height: 1.5">
+<h1>regkg</h1>
+<p>A regulatory-status knowledge graph: substances, conditions, clinical trials and regulatory
+actions, every fact with its source. Ask it over GraphQL.</p>
+<ul>
+<li><a href="/graphql">GraphiQL</a>: write and run queries in the browser; the Docs pane
+describes every type and field.</li>
+<li><a href="/schema.graphql">schema.graphql</a>: the schema in SDL.</li>
+<li><a href="/healthz">/healthz</a>: health check.</li>
+</ul>
+<p>Data version <code>{version}</code>, {count} entities.</p>
+</body></html>
+"""
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The ASGI app. The graph is loaded, validated and frozen once, in the lifespan."""
+    settings = settings or Settings()
+    schema = build_schema(settings.limits)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.kg = load_graph(settings.data_dir)
+        # The graph never changes once loaded: keep it out of every future collection.
+        gc.collect()
+        gc.freeze()
+        yield
+
+    async def front_page(request: Request) -> HTMLResponse:
+        kg: KnowledgeGraph = request.app.state.kg
+        count = kg.graph.number_of_nodes()
+        return HTMLResponse(FRONT_PAGE.format(version=html.escape(kg.version), count=count))
+
+    async def health(request: Request) -> JSONResponse:
+        kg: KnowledgeGraph = request.app.state.kg
+        return JSONResponse({"status": "ok", "dataVersion": kg.version})
+
+    sdl = schema.as_str() + "\n"
+
+    async def schema_file(request: Request) -> Response:
+        return PlainTextResponse(sdl, media_type="application/graphql; charset=utf-8")
+
+    middleware = [Middleware(BodySizeLimit, limit=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "accept"],
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/", front_page),
+            Route("/healthz", health),
+            Route("/schema.graphql", schema_file),
+            Route("/graphql", GraphQLApp(schema, graphql_ide="graphiql")),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+
+
+def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
+    defaults = Settings()
+    limits = defaults.limits
+
+    def env_int(name: str, default: int) -> int:
+        value = env.get(name)
+        return int(value) if value else default
+
+    parser = argparse.ArgumentParser(description="Serve regkg over GraphQL.")
+    parser.add_argument("--host", default=env.get("REGKG_HOST", defaults.host))
+    parser.add_argument("--port", type=int, default=env_int("REGKG_PORT", defaults.port))
+    parser.add_argument(
+        "--data", type=Path, default=Path(env.get("REGKG_DATA", str(defaults.data_dir)))
+    )
+    parser.add_argument(
+        "--cors-origins",
+        default=env.get("REGKG_CORS_ORIGINS", ""),
+        help="comma-separated origins allowed to call the API from a browser",
+    )
+    parser.add_argument(
+        "--max-depth", type=int, default=env_int("REGKG_MAX_DEPTH", limits.max_depth)
+    )
+    parser.add_argument(
+        "--max-aliases", type=int, default=env_int("REGKG_MAX_ALIASES", limits.max_aliases)
+    )
+    parser.add_argument(
+        "--max-tokens", type=int, default=env_int("REGKG_MAX_TOKENS", limits.max_tokens)
+    )
+    parser.add_argument("--max-cost", type=int, default=env_int("REGKG_MAX_COST", limits.max_cost))
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=env_int("REGKG_MAX_BODY_BYTES", defaults.max_body_bytes),
+    )
+    args = parser.parse_args(argv)
+    return Settings(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data,
+        cors_origins=tuple(o.strip() for o in args.cors_origins.split(",") if o.strip()),
+        limits=Limits(args.max_depth, args.max_aliases, args.max_tokens, args.max_cost),
+        max_body_bytes=args.max_body_bytes,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import uvicorn
+
+    settings = parse_settings(sys.argv[1:] if argv is None else argv, dict(os.environ))
+    try:
+        load_graph(settings.data_dir)  # fail before binding the port, with the full report
+    except DataValidationError as exc:
+        print(f"regkg cannot start: the data does not validate.\n{exc}", file=sys.stderr)
+        return 1
+    print(f"regkg: serving {settings.data_dir} on http://{settings.host}:{settings.port}/graphql")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Shared fixtures: a tiny hand-written data set, and the real bundled data loaded once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from graph.build import KnowledgeGraph
+from graph.load import DEFAULT_DATA_DIR, load_graph
+
+TINY = {
+    "sources.yaml": """
+        - id: source:agency-page
+          url: https://agency.example/decision
+          title: Decision on drug X
+          publisher: The Agency
+          published: 2020-03-01
+          type: regulator
+        - id: source:sponsor-release
+          url: https://sponsor.example/news
+          title: Sponsor announces designation
+          publisher: Sponsor Inc.
+          published: 2018-05
+          type: press_release
+        """,
+    "entities.yaml": """
+        - id: substance:x
+          name: Drugxamine
+          synonyms: [Ex, "Street X"]
+          code_names: [XY-100]
+          sources: [{source: source:sponsor-release, quote: "XY-100 (drugxamine)"}]
+        - id: condition:broad
+          name: Mood disorders
+          sources: [{source: source:agency-page}]
+        - id: condition:narrow
+          name: Post-traumatic stress disorder
+          abbreviations: [PTSD]
+          broader: [condition:broad]
+          sources: [{source: source:agency-page}]
+        - id: organisation:agency
+          name: The Agency
+          type: regulator
+          country: US
+          sources: [{source: source:agency-page}]
+        - id: organisation:sponsor
+          name: Sponsor Inc.
+          names:
+            - {name: Old Sponsor, to: 2019-12-31}
+            - {name: Sponsor Inc., from: 2020-01-01}
+          type: company
+          sources: [{source: source:sponsor-release}]
+        """,
+    "actions.yaml": """
+        - id: action:x-btd
+          action: breakthrough_therapy_designation
+          summary: Designation granted.
+          agency: organisation:agency
+          jurisdiction: US
+          substance: substance:x
+          condition: condition:narrow
+          sponsor: organisation:sponsor
+          date: 2018-05-02
+          announced: 2018-05-10
+          disclosure: sponsor
+          sources:
+            - source: source:sponsor-release
+              quote: "granted on 2 May"
+        - id: action:x-submitted
+          action: application_submitted
+          summary: Application submitted.
+          agency: organisation:agency
+          jurisdiction: US
+          substance: substance:x
+          condition: condition:narrow
+          date: 2019-06
+          disclosure: sponsor
+          sources: [{source: source:sponsor-release}]
+        - id: action:x-priority
+          action: priority_review
+          summary: Priority review.
+          agency: organisation:agency
+          jurisdiction: US
+          substance: substance:x
+          condition: condition:narrow
+          date: 2019-08-01
+          disclosure: sponsor
+          sources: [{source: source:sponsor-release}]
+        - id: action:x-crl
+          action: complete_response_letter
+          summary: Not approved.
+          agency: organisation:agency
+          jurisdiction: US
+          substance: substance:x
+          condition: condition:narrow
+          date: 2020-03-01
+          disclosure: regulator
+          sources: [{source: source:agency-page}]
+        """,
+    "trials.yaml": """
+        - id: trial:NCT00000001
+          registry_id: NCT00000001
+          title: A trial of drugxamine
+          phase: PHASE3
+          enrollment: 90
+          enrollment_type: ACTUAL
+          start: 2017-01
+          primary_completion: 2018-02-03
+          sponsor: organisation:sponsor
+          substances: [substance:x]
+          conditions: [condition:narrow]
+          sources: [{source: source:sponsor-release}]
+        """,
+    "claims.yaml": """
+        - id: claim:significant
+          statement: X significantly helped.
+          subject: trial:NCT00000001
+          predicate: result
+          value: significant
+          status: contradicted
+          sources: [{source: source:sponsor-release, quote: "significantly"}]
+        - id: claim:not-significant
+          statement: X did not reach significance.
+          subject: trial:NCT00000001
+          predicate: result
+          value: not significant
+          status: confirmed
+          sources: [{source: source:agency-page, quote: "p = .056"}]
+        - id: conflict:result
+          question: Did X help significantly?
+          claims: [claim:significant, claim:not-significant]
+          status: resolved
+          resolution: The paper's p value stands.
+        """,
+}
+
+
+def write_data(root: Path, files: dict[str, str]) -> Path:
+    """Write `files` (name -> YAML text, indented freely) under `root`/data."""
+    data = root / "data"
+    data.mkdir(exist_ok=True)
+    for name, text in files.items():
+        path = data / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path) -> Path:
+    return write_data(tmp_path, TINY)
+
+
+@pytest.fixture
+def tiny(tiny_dir: Path) -> KnowledgeGraph:
+    return load_graph(tiny_dir)
+
+
+@pytest.fixture
+def make_data(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    def make(files: dict[str, str]) -> Path:
+        return write_data(tmp_path, files)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def real() -> KnowledgeGraph:
+    return load_graph(DEFAULT_DATA_DIR)
