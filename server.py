@@ -27,14 +27,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from strawberry.http.ides import get_graphql_ide_html
 
 from graph.build import KnowledgeGraph
 from graph.errors import DataValidationError
 from graph.load import DEFAULT_DATA_DIR, load_graph
 from schema.app import build_schema
-from schema.context import Context
 from schema.limits import Limits
+from web.graphql_http import GraphQLEndpoint
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,6 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     max_body_bytes: int = 1_000_000
-
-
-class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app, handing each request the graph loaded at start-up."""
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        kg: KnowledgeGraph = request.app.state.kg
-        return Context(kg)
 
 
 class BodySizeLimit:
@@ -126,15 +118,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
 
     async def front_page(request: Request) -> HTMLResponse:
-        kg: KnowledgeGraph = request.app.state.kg
+        kg = _graph_of(request)
         count = kg.graph.number_of_nodes()
         return HTMLResponse(FRONT_PAGE.format(version=html.escape(kg.version), count=count))
 
     async def health(request: Request) -> JSONResponse:
-        kg: KnowledgeGraph = request.app.state.kg
+        kg = _graph_of(request)
         return JSONResponse({"status": "ok", "dataVersion": kg.version})
 
     sdl = schema.as_str() + "\n"
+    endpoint = GraphQLEndpoint(schema, graph=_graph_of, ide_html=get_graphql_ide_html())
 
     async def schema_file(request: Request) -> Response:
         return PlainTextResponse(sdl, media_type="application/graphql; charset=utf-8")
@@ -154,11 +147,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", front_page),
             Route("/healthz", health),
             Route("/schema.graphql", schema_file),
-            Route("/graphql", GraphQLApp(schema, graphql_ide="graphiql")),
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         ],
         middleware=middleware,
         lifespan=lifespan,
     )
+
+
+def _graph_of(request: Request) -> KnowledgeGraph:
+    kg: KnowledgeGraph = request.app.state.kg
+    return kg
 
 
 def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:

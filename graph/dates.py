@@ -17,9 +17,9 @@ class Precision(StrEnum):
     DAY = "day"
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A date known to a year, a month or a day; comparisons use the earliest day.
+    """A date known to a year, a month or a day; ordered by earliest, then latest day.
 
     >>> d = PartialDate.parse("2019-01")
     >>> d.precision, d.earliest, d.latest, str(d)
@@ -30,6 +30,21 @@ class PartialDate:
     month: int | None = None
     day: int | None = None
 
+    def _key(self) -> tuple[date, date]:
+        return (self.earliest, self.latest)
+
+    def __lt__(self, other: PartialDate) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: PartialDate) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: PartialDate) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: PartialDate) -> bool:
+        return self._key() >= other._key()
+
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError with a plain reason."""
@@ -38,6 +53,8 @@ class PartialDate:
             raise ValueError(f"{text!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None  # the pattern requires it
+        if year < 1:
+            raise ValueError(f"{text!r} has no year 0")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"{text!r} has no month {month}")
         if month is not None and day is not None:

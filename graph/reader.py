@@ -111,17 +111,28 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _convert(node: yaml.Node, path: str, record: RawRecord, problems: list[Problem]) -> Value:
+def _convert(
+    node: yaml.Node,
+    path: str,
+    record: RawRecord,
+    problems: list[Problem],
+    enclosing: frozenset[int] = frozenset(),
+) -> Value:
+    if id(node) in enclosing:  # an alias to a node that contains it
+        problems.append(Problem(record.file, _line(node), "a YAML alias refers to itself"))
+        return None
+    enclosing = enclosing | {id(node)}
     if isinstance(node, yaml.ScalarNode):
         text = str(node.value)
         # An empty, unquoted value is YAML's null: treat it as absent, not as "".
-        return None if text == "" and node.style is None else text
+        # libyaml gives a plain scalar the style "" and PyYAML None; quoted ones '"' or "'".
+        return None if text == "" and not node.style else text
     if isinstance(node, yaml.SequenceNode):
         items: list[Value] = []
         for index, child in enumerate(node.value):
             child_path = _join(path, str(index))
             record.lines[child_path] = _line(child)
-            items.append(_convert(child, child_path, record, problems))
+            items.append(_convert(child, child_path, record, problems, enclosing))
         return items
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Value] = {}
@@ -133,7 +144,7 @@ def _convert(node: yaml.Node, path: str, record: RawRecord, problems: list[Probl
                     Problem(record.file, _line(key_node), f"the key {key!r} appears twice")
                 )
             record.lines[key_path] = _line(key_node)
-            mapping[key] = _convert(value_node, key_path, record, problems)
+            mapping[key] = _convert(value_node, key_path, record, problems, enclosing)
         return mapping
     problems.append(Problem(record.file, _line(node), "unsupported YAML node"))  # pragma: no cover
     return None  # pragma: no cover

@@ -20,6 +20,7 @@ from graph.records import Citation, FieldValue, Record, Scalar
 
 _ID: Final = re.compile(r"([a-z]+):([A-Za-z0-9][A-Za-z0-9._-]*)")
 _URL: Final = re.compile(r"https?://[^\s/$.?#][^\s]*")
+_DIGITS: Final = re.compile(r"[0-9]+")
 _BOOLS: Final = {"true": True, "false": False}
 
 # Pairs of date fields where the first may not fall after the second.
@@ -227,7 +228,7 @@ def _convert_scalar(
                 checker.report(raw, path, f"{name}: {exc}")
                 return None
         case FieldType.INT:
-            if not text.isdigit():
+            if _DIGITS.fullmatch(text) is None:
                 checker.report(raw, path, f"{name}: {text!r} is not a whole number of zero or more")
                 return None
             return int(text)

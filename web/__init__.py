@@ -1,0 +1,1 @@
+"""HTTP: GraphQL over HTTP, pages and downloads."""

@@ -1,0 +1,269 @@
+"""GraphQL over HTTP, as the GraphQL-over-HTTP specification describes it.
+
+GET and POST, `application/graphql-response+json` and `application/json` negotiated
+from `Accept`, status codes that tell a request error (400, no `data`) from a field
+error (200 with `data`), and GraphiQL for browsers. The graph never changes while the
+server runs, so whole responses are cached by (document, variables, operation, media
+type, data version), and GET responses carry an `ETag` and `Cache-Control`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+import orjson
+import strawberry
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from graph.build import KnowledgeGraph
+from schema.context import Context
+
+GRAPHQL_RESPONSE: Final = "application/graphql-response+json"
+JSON: Final = "application/json"
+CACHE_CONTROL: Final = "public, max-age=300"
+
+
+class RequestError(Exception):
+    """The HTTP request itself is wrong: answered with `status` and one error message."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True)
+class GraphQLParams:
+    query: str
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None
+
+    def cache_key(self, media_type: str, version: str) -> bytes:
+        # Resolvers may default to today's date, so the day is part of the key.
+        return orjson.dumps(
+            [
+                self.query,
+                self.operation_name,
+                self.variables,
+                media_type,
+                version,
+                str(date.today()),
+            ],
+            option=orjson.OPT_SORT_KEYS,
+        )
+
+
+class ResponseCache:
+    """A bounded LRU of rendered responses: (status, body) by cache key."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+
+    def get(self, key: bytes) -> tuple[int, bytes] | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: bytes, value: tuple[int, bytes]) -> None:
+        if self.size <= 0:
+            return
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an `Accept` header, or None when none is acceptable.
+
+    >>> negotiate(None), negotiate("*/*"), negotiate("text/html")
+    ('application/json', 'application/json', None)
+    >>> negotiate("application/graphql-response+json, application/json;q=0.9")
+    'application/graphql-response+json'
+    """
+    if not accept:
+        return JSON
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranked.append((quality, -index, media.lower()))
+    for quality, _, media in sorted(ranked, reverse=True):
+        if quality <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE:
+            return GRAPHQL_RESPONSE
+        if media in (JSON, "application/*", "*/*"):
+            return JSON
+    return None
+
+
+def wants_html(request: Request) -> bool:
+    """A browser navigation: HTML is preferred to both JSON types."""
+    accept = request.headers.get("accept", "")
+    return (
+        "text/html" in accept
+        and negotiate(accept) != GRAPHQL_RESPONSE
+        and (accept.find("text/html") < accept.find(JSON) if JSON in accept else True)
+    )
+
+
+async def read_params(request: Request) -> GraphQLParams:
+    """The query, operation name, variables and extensions of a GET or POST request."""
+    if request.method == "GET":
+        raw: dict[str, Any] = dict(request.query_params)
+        for name in ("variables", "extensions"):
+            if name in raw and raw[name] not in ("", None):
+                raw[name] = _json(raw[name], f"`{name}` is not valid JSON")
+            elif name in raw:
+                raw[name] = None
+        return _params(raw)
+    content_type = request.headers.get("content-type")
+    if content_type is None:
+        raise RequestError(415, "a POST needs `Content-Type: application/json`")
+    media, *params = (p.strip().lower() for p in content_type.split(";"))
+    if media != JSON:
+        raise RequestError(415, f"unsupported Content-Type {media!r}; send application/json")
+    for param in params:
+        name, _, value = param.partition("=")
+        if name == "charset" and value.strip('"') not in ("utf-8", "utf8"):
+            raise RequestError(415, "the request body must be UTF-8")
+    body = await request.body()
+    if not body:
+        raise RequestError(400, "the request body is empty; send a JSON object with `query`")
+    parsed = _json(body, "the request body is not valid JSON")
+    if not isinstance(parsed, dict):
+        raise RequestError(400, "the request body must be a JSON object with `query`")
+    return _params(parsed)
+
+
+def _json(text: str | bytes, message: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise RequestError(400, message) from None
+
+
+def _params(raw: Mapping[str, Any]) -> GraphQLParams:
+    query = raw.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise RequestError(400, "`query` must be a non-empty string")
+    operation_name = raw.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError(400, "`operationName` must be a string or null")
+    variables = raw.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError(400, "`variables` must be a JSON object or null")
+    extensions = raw.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestError(400, "`extensions` must be a JSON object or null")
+    return GraphQLParams(query, operation_name, variables, extensions)
+
+
+def _is_request_error(errors: list[GraphQLError]) -> bool:
+    # Parse, validation and variable errors stop the request before execution; they have
+    # no path. Field errors happen during execution and always carry one.
+    return bool(errors) and all(error.path is None for error in errors)
+
+
+class GraphQLEndpoint:
+    """The `/graphql` route."""
+
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        graph: Callable[[Request], KnowledgeGraph],
+        ide_html: str,
+        cache_size: int = 2048,
+    ) -> None:
+        self.schema = schema
+        self.graph = graph
+        self.ide_html = ide_html
+        self.cache = ResponseCache(cache_size)
+
+    async def handle(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            return _error_response(405, "use GET or POST", JSON, {"Allow": "GET, POST"})
+        if request.method == "GET" and wants_html(request):
+            return HTMLResponse(self.ide_html)
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None:
+            return _error_response(406, f"send Accept: {GRAPHQL_RESPONSE} or {JSON}", JSON)
+        try:
+            params = await read_params(request)
+        except RequestError as exc:
+            return _error_response(exc.status, str(exc), media_type, exc.headers)
+
+        kg = self.graph(request)
+        key = params.cache_key(media_type, kg.version)
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self._execute(params, kg, media_type, allow_mutations=request.method == "POST")
+            self.cache.put(key, cached)
+        status, body = cached
+        headers = {}
+        if request.method == "GET" and status == 200:
+            etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+            headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+            if etag in _etags(request.headers.get("if-none-match")):
+                return Response(status_code=304, headers=headers)
+        return Response(
+            body, status_code=status, media_type=_content_type(media_type), headers=headers
+        )
+
+    def _execute(
+        self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str, allow_mutations: bool
+    ) -> tuple[int, bytes]:
+        result = self.schema.execute_sync(
+            params.query,
+            variable_values=params.variables,
+            context_value=Context(kg),
+            operation_name=params.operation_name,
+        )
+        errors = list(result.errors or [])
+        payload: dict[str, Any] = {}
+        request_error = _is_request_error(errors) and result.data is None
+        if not request_error:
+            payload["data"] = result.data
+        if errors:
+            payload["errors"] = [error.formatted for error in errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        status = 400 if request_error and media_type == GRAPHQL_RESPONSE else 200
+        return status, orjson.dumps(payload)
+
+
+def _etags(header: str | None) -> set[str]:
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def _content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8"
+
+
+def _error_response(
+    status: int, message: str, media_type: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    body = orjson.dumps({"errors": [{"message": message}]})
+    return Response(
+        body, status_code=status, media_type=_content_type(media_type), headers=dict(headers or {})
+    )
