@@ -36,6 +36,9 @@ PREFIX: Final = 90.0
 ALL_WORDS: Final = 80.0
 FUZZY_CUTOFF: Final = 80.0
 _PREFIX_SCAN: Final = 2000
+# Readers search for things more often than for documents about them: on equal scores,
+# a substance outranks a source whose title starts with its name.
+_KIND_PRIORITY: Final = {"substance": 5, "condition": 5, "organisation": 4, "target": 3, "trial": 2}
 _NON_WORD: Final = re.compile(r"[\W_]+")
 
 
@@ -86,6 +89,14 @@ class NameIndex:
             for word in set(entry.norm.split()):
                 self._words.setdefault(word, []).append(index)
         self._norms = [e.norm for e in entries]
+        self._all = list(range(len(entries)))
+        # Per-kind name lists, so that a fuzzy search for one kind is not crowded out by
+        # near spellings of other kinds.
+        self._by_kind: dict[str, tuple[list[int], list[str]]] = {}
+        for index, entry in enumerate(entries):
+            indices, norms = self._by_kind.setdefault(kinds[entry.node], ([], []))
+            indices.append(index)
+            norms.append(entry.norm)
 
     @classmethod
     def build(cls, graph: nx.MultiDiGraph) -> NameIndex:
@@ -121,18 +132,19 @@ class NameIndex:
         for index in self._prefixed(query):
             norm = self._entries[index].norm
             # A shorter name that the query covers more of ranks higher among prefixes.
-            offer(index, EXACT if norm == query else PREFIX + 9.0 * len(query) / len(norm))
-        words = query.split()
+            offer(
+                index, EXACT if norm == query else PREFIX + 3.0 * min(1.0, len(query) / len(norm))
+            )
+        words = list(dict.fromkeys(query.split()))
         for index in self._with_all_words(words):
-            offer(index, ALL_WORDS + 9.0 * len(query) / len(self._entries[index].norm))
+            offer(index, ALL_WORDS + 3.0 * min(1.0, len(query) / len(self._entries[index].norm)))
         if len(best) < limit:
-            for _, score, index in process.extract(
-                query, self._norms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=limit * 4
-            ):
-                offer(index, min(float(score), ALL_WORDS - 0.01) * 0.99)
-        ranked = sorted(
-            best.items(), key=lambda item: (-item[1][0], self._labels[item[0]], item[0])
-        )
+            for indices, norms in self._fuzzy_pools(kinds):
+                for _, score, position in process.extract(
+                    query, norms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=limit * 4
+                ):
+                    offer(indices[position], min(float(score), ALL_WORDS - 0.01) * 0.99)
+        ranked = sorted(best.items(), key=lambda item: self._rank(item[0], item[1][0]))
         return [
             SearchHit(
                 node,
@@ -144,6 +156,15 @@ class NameIndex:
             )
             for node, (score, entry) in ranked[:limit]
         ]
+
+    def _fuzzy_pools(self, kinds: Collection[str]) -> list[tuple[list[int], list[str]]]:
+        if not kinds:
+            return [(self._all, self._norms)]
+        return [self._by_kind[k] for k in kinds if k in self._by_kind]
+
+    def _rank(self, node: str, score: float) -> tuple[float, str, str]:
+        bonus = _KIND_PRIORITY.get(self._kinds[node], 0) if score < EXACT else 0
+        return (-(score + bonus), self._labels[node], node)
 
     def _prefixed(self, query: str) -> Iterator[int]:
         start = bisect.bisect_left(self._sorted_keys, query)

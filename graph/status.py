@@ -152,7 +152,7 @@ def _stands(kg: KnowledgeGraph, action_id: str, happened: list[str], as_of: date
         for other in happened
         if other != action_id
         and kg.graph.nodes[other]["action"] in enders
-        and kg.graph.nodes[other]["jurisdiction"] == attrs["jurisdiction"]
+        and _same_matter(attrs, kg.graph.nodes[other])
     )
     for other in later:
         other_date = action_date(kg.graph.nodes[other])
@@ -163,6 +163,15 @@ def _stands(kg: KnowledgeGraph, action_id: str, happened: list[str], as_of: date
         ):
             return False
     return True
+
+
+def _same_matter(first: Mapping[str, object], second: Mapping[str, object]) -> bool:
+    """Whether one action can end another: same jurisdiction, and same indication when both
+    name one (a decision on one indication does not end the review of another)."""
+    if first["jurisdiction"] != second["jurisdiction"]:
+        return False
+    a, b = first.get("condition"), second.get("condition")
+    return a is None or b is None or a == b
 
 
 def _describe(kg: KnowledgeGraph, action_id: str) -> str:

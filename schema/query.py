@@ -18,13 +18,12 @@ from graph.selection import trials as select_trials
 from graph.status import status_as_of, timeline
 from graph.vocab import (
     ActionKind,
-    ClaimStatus,
-    ConflictStatus,
     Disclosure,
     Jurisdiction,
     TrialPhase,
     TrialStatus,
 )
+from schema import arguments as arg
 from schema.context import Info
 from schema.relay import Connection, Node, from_global_id, paginate
 from schema.resolve import graph_call, nodes
@@ -203,41 +202,54 @@ def _opt_resolve(info: Info, kind: str, id_or_name: str | None) -> str | None:
 @strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
 class Query:
     @strawberry.field(description="Any entity by its global id.")
-    def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Node | None:
         node_id = from_global_id(str(id))
         return info.context.kg.node(node_id) if node_id in info.context.kg else None  # type: ignore[return-value]
 
     @strawberry.field(description="Entities by global ids, in order; null for unknown ids.")
-    def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
+    ) -> list[Node | None]:
         kg = info.context.kg
         found = [from_global_id(str(i)) for i in ids]
         return [kg.node(n) if n in kg else None for n in found]  # type: ignore[misc]
 
     @strawberry.field(description="Any entity by its readable regkg id (`trial:NCT03537014`).")
-    def entity(self, info: Info, id: str) -> Node | None:
+    def entity(self, info: Info, id: arg.EntityId) -> Node | None:
         return info.context.kg.node(id) if id in info.context.kg else None  # type: ignore[return-value]
 
     @strawberry.field(description="A substance by id (`substance:mdma`) or by name or synonym.")
     def substance(
-        self, info: Info, id: str | None = None, name: str | None = None
+        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
     ) -> Substance | None:
         return _one(info, "substance", id or name)
 
     @strawberry.field(description="A condition by id or by name, synonym or abbreviation.")
     def condition(
-        self, info: Info, id: str | None = None, name: str | None = None
+        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
     ) -> Condition | None:
         return _one(info, "condition", id or name)
 
     @strawberry.field(description="An organisation by id or by name (former names included).")
     def organisation(
-        self, info: Info, id: str | None = None, name: str | None = None
+        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
     ) -> Organisation | None:
         return _one(info, "organisation", id or name)
 
     @strawberry.field(description="A trial by id (`trial:NCT03537014`) or registry id.")
     def trial(
-        self, info: Info, id: str | None = None, registry_id: str | None = None
+        self,
+        info: Info,
+        id: arg.OptionalId = None,
+        registry_id: Annotated[
+            str | None, strawberry.argument(description="Registry id, e.g. `NCT03537014`.")
+        ] = None,
     ) -> Trial | None:
         if id is None and registry_id is not None:
             id = f"trial:{registry_id.strip().upper()}"
@@ -246,11 +258,11 @@ class Query:
         return _one(info, "trial", id)
 
     @strawberry.field(description="A regulatory action by id.")
-    def regulatory_action(self, info: Info, id: str) -> RegulatoryAction | None:
+    def regulatory_action(self, info: Info, id: arg.EntityId) -> RegulatoryAction | None:
         return _one(info, "action", id)
 
     @strawberry.field(description="A source by id.")
-    def source(self, info: Info, id: str) -> Source | None:
+    def source(self, info: Info, id: arg.EntityId) -> Source | None:
         return _one(info, "source", id)
 
     substances: Connection[Substance] = strawberry.field(
@@ -279,12 +291,16 @@ class Query:
     def trials(
         self,
         info: Info,
-        filter: TrialFilter | None = None,
-        order: TrialOrder = TrialOrder.REGISTRY_ID,
+        filter: Annotated[
+            TrialFilter | None, strawberry.argument(description="Which trials.")
+        ] = None,
+        order: Annotated[TrialOrder, strawberry.argument(description="Sort order.")] = (
+            TrialOrder.REGISTRY_ID
+        ),
         first: Annotated[
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
-        after: str | None = None,
+        after: arg.After = None,
     ) -> Connection[Trial]:
         kg = info.context.kg
         f = filter or TrialFilter()
@@ -303,12 +319,16 @@ class Query:
     def regulatory_actions(
         self,
         info: Info,
-        filter: ActionFilter | None = None,
-        order: ActionOrder = ActionOrder.DATE_ASC,
+        filter: Annotated[
+            ActionFilter | None, strawberry.argument(description="Which actions.")
+        ] = None,
+        order: Annotated[ActionOrder, strawberry.argument(description="Sort order.")] = (
+            ActionOrder.DATE_ASC
+        ),
         first: Annotated[
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
-        after: str | None = None,
+        after: arg.After = None,
     ) -> Connection[RegulatoryAction]:
         f = filter or ActionFilter()
         ids: list[str] = graph_call(
@@ -331,11 +351,11 @@ class Query:
     def claims(
         self,
         info: Info,
-        status: ClaimStatus | None = None,
+        status: arg.ClaimStatusArg = None,
         first: Annotated[
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
-        after: str | None = None,
+        after: arg.After = None,
     ) -> Connection[Claim]:
         kg = info.context.kg
         ids = [c for c in kg.by_kind["claim"] if status is None or kg.node(c)["status"] == status]
@@ -345,8 +365,10 @@ class Query:
     def search(
         self,
         info: Info,
-        text: str,
-        kinds: list[Kind] | None = None,
+        text: Annotated[str, strawberry.argument(description="What to look for.")],
+        kinds: Annotated[
+            list[Kind] | None, strawberry.argument(description="Only these kinds.")
+        ] = None,
         first: Annotated[int, strawberry.argument(description="How many matches (max 100).")] = 10,
     ) -> list[SearchHit]:
         if not 0 <= first <= 100:
@@ -361,10 +383,12 @@ class Query:
     def regulatory_status(
         self,
         info: Info,
-        substance: str,
-        condition: str | None = None,
-        jurisdiction: Jurisdiction | None = None,
-        as_of: date | None = None,
+        substance: arg.Substance,
+        condition: arg.Condition = None,
+        jurisdiction: arg.JurisdictionArg = None,
+        as_of: Annotated[
+            date | None, strawberry.argument(description="The day; today if not given.")
+        ] = None,
     ) -> RegulatoryStatus:
         return graph_call(
             status_as_of,
@@ -379,10 +403,12 @@ class Query:
     def timeline(
         self,
         info: Info,
-        substance: str,
-        condition: str | None = None,
-        jurisdiction: Jurisdiction | None = None,
-        include_trials: bool = True,
+        substance: arg.Substance,
+        condition: arg.Condition = None,
+        jurisdiction: arg.JurisdictionArg = None,
+        include_trials: Annotated[
+            bool, strawberry.argument(description="Include trial milestones.")
+        ] = True,
     ) -> list[TimelineEntry]:
         return graph_call(
             timeline,
@@ -409,7 +435,12 @@ class Query:
         return [Path(steps=steps, length=len(steps)) for steps in found]
 
     @strawberry.field(description="Entities within `depth` edges of one entity (max depth 3).")
-    def neighborhood(self, info: Info, id: str, depth: int = 1) -> Neighbourhood:
+    def neighborhood(
+        self,
+        info: Info,
+        id: arg.EntityId,
+        depth: Annotated[int, strawberry.argument(description="1, 2 or 3 edges.")] = 1,
+    ) -> Neighbourhood:
         if not 1 <= depth <= 3:
             raise GraphQLError(f"`depth` is {depth}; it must be 1, 2 or 3")
         ids, edges = graph_call(paths.neighbourhood, info.context.kg, id, depth=depth)
@@ -419,12 +450,18 @@ class Query:
         )
 
     @strawberry.field(description="Where sources disagree: claims in conflict, and how it stands.")
-    def conflicts(self, info: Info, status: ConflictStatus | None = None) -> list[Conflict]:
+    def conflicts(self, info: Info, status: arg.ConflictStatusArg = None) -> list[Conflict]:
         ids = provenance.conflicts(info.context.kg, status.value if status else None)
         return nodes(info, ids)
 
     @strawberry.field(description="Claims whose newest source was published before a date.")
-    def stale_claims(self, info: Info, older_than: date) -> list[StaleClaim]:
+    def stale_claims(
+        self,
+        info: Info,
+        older_than: Annotated[
+            date, strawberry.argument(description="Claims whose sources all predate this.")
+        ],
+    ) -> list[StaleClaim]:
         found = provenance.stale(info.context.kg, older_than)
         return [
             StaleClaim(

@@ -8,7 +8,7 @@ the model gives it (`graph.model`), so GraphiQL's docs pane and the data format 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -36,6 +36,7 @@ from graph.vocab import (
     TrialStatus,
     UsSchedule,
 )
+from schema import arguments as arg
 from schema import enums as _enums  # noqa: F401  (registers the vocabularies as enums)
 from schema.context import Info
 from schema.relay import Node
@@ -172,7 +173,7 @@ class Substance(Sourced):
         return follow_all(info, root, "developers")
 
     @strawberry.field(description="Trials testing it, optionally for one condition (id or name).")
-    def trials(self, root: Parent, info: Info, condition: str | None = None) -> list[Trial]:
+    def trials(self, root: Parent, info: Info, condition: arg.Condition = None) -> list[Trial]:
         kg = info.context.kg
         wanted = _resolve(info, "condition", condition)
         return nodes(info, graph_call(select_trials, kg, substance=root["id"], condition=wanted))
@@ -182,9 +183,9 @@ class Substance(Sourced):
         self,
         root: Parent,
         info: Info,
-        kinds: list[ActionKind] | None = None,
-        jurisdiction: Jurisdiction | None = None,
-        condition: str | None = None,
+        kinds: arg.ActionKinds = None,
+        jurisdiction: arg.JurisdictionArg = None,
+        condition: arg.Condition = None,
     ) -> list[RegulatoryAction]:
         ids = graph_call(
             select_actions,
@@ -208,9 +209,9 @@ class Substance(Sourced):
         self,
         root: Parent,
         info: Info,
-        as_of: date,
-        condition: str | None = None,
-        jurisdiction: Jurisdiction | None = None,
+        as_of: arg.AsOf,
+        condition: arg.Condition = None,
+        jurisdiction: arg.JurisdictionArg = None,
     ) -> RegulatoryStatus:
         return graph_call(
             status_as_of,
@@ -226,8 +227,8 @@ class Substance(Sourced):
         self,
         root: Parent,
         info: Info,
-        condition: str | None = None,
-        jurisdiction: Jurisdiction | None = None,
+        condition: arg.Condition = None,
+        jurisdiction: arg.JurisdictionArg = None,
     ) -> list[TimelineEntry]:
         return graph_call(
             timeline,
@@ -279,7 +280,11 @@ class Organisation(Sourced):
         return follow(info, root, "parent")
 
     @strawberry.field(description="The name it went by on a date (its current name if unknown).")
-    def name_on(self, root: Parent, on: date) -> str:
+    def name_on(
+        self,
+        root: Parent,
+        on: Annotated[date, strawberry.argument(description="The day.")],
+    ) -> str:
         for entry in root.get("names", ()):
             start, end = entry.get("from"), entry.get("to")
             if (start is None or start.earliest <= on) and (end is None or on <= end.latest):

@@ -1,0 +1,249 @@
+"""The bundled data: the seed's claims, the MDMA timeline, and the questions it must answer."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.build import KnowledgeGraph
+from graph.dates import PartialDate
+from graph.provenance import cited_sources, conflicts
+from graph.records import Citation
+from graph.status import Phase, status_as_of, timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_c4d38e4f2f9fb276.txt"
+FACTS = SHARED / "facts.md"
+
+needs_shared = pytest.mark.skipif(
+    not SEED.exists() or not FACTS.exists(),
+    reason=f"the shared seed and facts.md are not beside the project ({SHARED})",
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _citations(real: KnowledgeGraph) -> list[tuple[str, Citation]]:
+    return [
+        (node, citation)
+        for node, attrs in real.graph.nodes(data=True)
+        for citation in attrs["citations"]
+    ]
+
+
+@needs_shared
+def test_seed_claims_quote_the_seeds_own_wording(real: KnowledgeGraph) -> None:
+    seed = _squash(SEED.read_text(encoding="utf-8"))
+    seed_claims = [c for c in real.by_kind["claim"] if c.startswith("claim:seed-")]
+    assert len(seed_claims) >= 34
+
+    def in_seed(quote: str | None) -> bool:
+        pieces = _squash(quote or "").split("...")
+        return bool(quote) and all(p.strip() in seed for p in pieces)
+
+    for claim in seed_claims:
+        quotes = [c.citation.quote for c in cited_sources(real, claim)]
+        assert any(in_seed(q) for q in quotes), f"{claim} quotes nothing from the seed"
+
+
+@needs_shared
+def test_every_other_quote_is_in_facts_md(real: KnowledgeGraph) -> None:
+    facts = _squash(FACTS.read_text(encoding="utf-8"))
+    seed = _squash(SEED.read_text(encoding="utf-8"))
+    for node, citation in _citations(real):
+        if not citation.quote:
+            continue
+        for piece in _squash(citation.quote).split("..."):
+            piece = piece.strip()
+            assert piece in facts or piece in seed, f"{node}: {piece!r} is in no shared text"
+
+
+@needs_shared
+def test_every_source_url_is_one_facts_md_gives(real: KnowledgeGraph) -> None:
+    facts = FACTS.read_text(encoding="utf-8")
+    for source in real.by_kind["source"]:
+        url = str(real.node(source)["url"])
+        assert url in facts, f"{source}: {url} is not in facts.md"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "combines regular dosages of the drug with psychotherapy",
+        "Serotonin and other neurotransmitters are increased by MDMA",
+        "3,4-Methylenedioxymethamphetamine is known as MDMA",
+        "It is an empathogen",
+        "Ecstasy and MDMA clinical use are not the same thing",
+        "MDMA used in MDMA therapy is of the highest quality",
+        "third and final stage of clinical trials",
+        "designated MDMA as a breakthrough therapy",
+        "approved an expanded access program",
+        "2020 pilot trial with 18 participants",
+        "MDMA therapy significantly lowered anxiety compared to the placebo group",
+        "Oxytocin and prolactin, two hormones related to bonding and trust",
+        "MDMA lowers activity in the amygdala",
+        "binge-eating disorder",
+        "anxiety in adults with autism",
+    ],
+)
+def test_seed_claim_is_in_the_graph_attributed_to_the_seed(
+    real: KnowledgeGraph, phrase: str
+) -> None:
+    claims = [
+        c
+        for c in real.by_kind["claim"]
+        if any(
+            cited.source == "source:seed-mnt" and phrase in _squash(cited.citation.quote or "")
+            for cited in cited_sources(real, c)
+        )
+    ]
+    assert claims, f"no claim cites the seed for {phrase!r}"
+
+
+def test_seed_source_is_medical_news_today_2022_09_29(real: KnowledgeGraph) -> None:
+    seed = real.node("source:seed-mnt")
+    assert seed["publisher"] == "Medical News Today"
+    assert seed["published"] == PartialDate(2022, 9, 29)
+    assert seed["title"] == "What is MDMA therapy used for"
+
+
+def test_pilot_significance_conflict_keeps_both_claims(real: KnowledgeGraph) -> None:
+    assert "conflict:mdma-anxiety-pilot-significance" in conflicts(real)
+    conflict = real.node("conflict:mdma-anxiety-pilot-significance")
+    assert conflict["claims"] == (
+        "claim:seed-2020-pilot-significantly-lowered-anxiety",
+        "claim:wolfson-2020-pilot-not-significant",
+    )
+    assert real.node(conflict["claims"][0])["status"] == "contradicted"
+    wolfson = cited_sources(real, "claim:wolfson-2020-pilot-not-significant")
+    assert any("p = .056" in (c.citation.quote or "") for c in wolfson)
+
+
+def test_third_and_final_stage_is_superseded_by_the_crl(real: KnowledgeGraph) -> None:
+    claim = real.node("claim:seed-ptsd-research-in-phase-3")
+    assert claim["status"] == "superseded"
+    assert claim["valid_to"] == PartialDate(2024, 8, 9)
+
+
+def test_btd_grant_and_announcement_dates_are_kept_apart(real: KnowledgeGraph) -> None:
+    btd = real.node("action:mdma-ptsd-btd")
+    assert (btd["date"], btd["announced"]) == (PartialDate(2017, 8, 16), PartialDate(2017, 8, 26))
+    assert btd["disclosure"] == "sponsor"
+
+
+def test_maps_pbc_renamed_lykos_on_2024_01_05(real: KnowledgeGraph) -> None:
+    names = real.node("organisation:lykos")["names"]
+    assert [(n["name"], str(n.get("from")), str(n.get("to"))) for n in names] == [
+        ("MAPS Public Benefit Corporation", "2014", "2024-01-04"),
+        ("Lykos Therapeutics", "2024-01-05", "None"),
+    ]
+    assert real.names.search("MAPS Public Benefit Corporation", kinds=("organisation",))[0].id == (
+        "organisation:lykos"
+    )
+
+
+def test_mdma_ptsd_us_status_before_the_application(real: KnowledgeGraph) -> None:
+    status = status_as_of(real, "substance:mdma", date(2023, 6, 1), "condition:ptsd", "US")
+    assert status.phase is Phase.INVESTIGATIONAL
+    assert status.in_force == (
+        "action:mdma-ptsd-spa",
+        "action:mdma-ptsd-btd",
+        "action:mdma-ptsd-expanded-access",
+    )
+    assert status.summary == (
+        "Investigational: no marketing application decided or pending. In force: "
+        "special protocol assessment (2017-07-28); breakthrough therapy designation "
+        "(2017-08-16); expanded access (2019-12-20)."
+    )
+
+
+def test_mdma_ptsd_us_status_after_the_complete_response_letter(real: KnowledgeGraph) -> None:
+    status = status_as_of(real, "substance:mdma", date(2024, 9, 1), "condition:ptsd", "US")
+    assert status.phase is Phase.NOT_APPROVED
+    assert status.phase_set_by == "action:mdma-ptsd-crl"
+    assert "action:mdma-ptsd-priority-review" not in status.in_force
+    assert "action:mdma-ptsd-adcom-vote" in status.history
+    assert status.history.index("action:mdma-ptsd-nda-submitted") < status.history.index(
+        "action:mdma-ptsd-crl"
+    )
+
+
+def test_mdma_ptsd_under_review_in_spring_2024(real: KnowledgeGraph) -> None:
+    status = status_as_of(real, "substance:mdma", date(2024, 5, 1), "condition:ptsd", "US")
+    assert status.phase is Phase.UNDER_REVIEW
+    assert "action:mdma-ptsd-priority-review" in status.in_force
+
+
+def test_tga_rescheduling_takes_effect_on_2023_07_01(real: KnowledgeGraph) -> None:
+    before = status_as_of(real, "substance:mdma", date(2023, 3, 1), "condition:ptsd", "AU")
+    after = status_as_of(real, "substance:mdma", date(2023, 7, 1), "condition:ptsd", "AU")
+    assert "action:mdma-ptsd-tga-rescheduling" in before.history
+    assert before.in_force == ()
+    assert after.in_force == ("action:mdma-ptsd-tga-rescheduling",)
+
+
+def test_mdma_timeline_runs_in_order(real: KnowledgeGraph) -> None:
+    entries = timeline(real, "substance:mdma", "condition:ptsd", "US", include_trials=False)
+    order = [e.node for e in entries]
+    for earlier, later in [
+        ("action:mdma-ptsd-btd", "action:mdma-ptsd-expanded-access"),
+        ("action:mdma-ptsd-expanded-access", "action:mdma-ptsd-nda-submitted"),
+        ("event:maps-pbc-renamed-lykos", "action:mdma-ptsd-adcom-vote"),
+        ("action:mdma-ptsd-adcom-vote", "action:mdma-ptsd-crl"),
+        ("action:mdma-ptsd-crl", "action:mdma-ptsd-crl-published"),
+    ]:
+        assert order.index(earlier) < order.index(later)
+    assert entries[0].date.year == 2014  # MAPS PBC created
+    assert entries[-1].node == "action:mdma-ptsd-crl-published"
+
+
+def test_fda_breakthrough_designations(real: KnowledgeGraph) -> None:
+    from graph.selection import actions
+
+    found = actions(real, kinds=("breakthrough_therapy_designation",), agency="organisation:fda")
+    assert found == [
+        "action:esketamine-trd-btd",
+        "action:esketamine-mdd-suicidal-btd",
+        "action:mdma-ptsd-btd",
+        "action:psilocybin-trd-compass-btd",
+        "action:psilocybin-mdd-usona-btd",
+        "action:lsd-gad-btd",
+        "action:cyb003-mdd-btd",
+        "action:mebufotenin-trd-btd",
+    ]
+
+
+def test_phase_3_trials_of_mdma_with_enrollment(real: KnowledgeGraph) -> None:
+    from graph.selection import trials
+
+    mapp = {
+        t: (real.node(t).get("enrollment"), real.node(t).get("enrollment_type"))
+        for t in trials(real, substance="substance:mdma", phases=("PHASE3",))
+    }
+    assert mapp["trial:NCT03537014"] == (90, "ACTUAL")
+    assert mapp["trial:NCT04077437"] == (104, "ACTUAL")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("molly", "substance:mdma"),
+        ("midomafetamine", "substance:mdma"),
+        ("ecstasy", "substance:ecstasy"),
+        ("psilocybine", "substance:psilocybin"),
+        ("post traumatic stress", "condition:ptsd"),
+        ("COMP360", "substance:psilocybin"),
+        ("mm-120", "substance:lsd"),
+        ("Lykos", "organisation:lykos"),
+    ],
+)
+def test_search_finds_what_a_journalist_means(
+    real: KnowledgeGraph, text: str, expected: str
+) -> None:
+    assert real.names.search(text, limit=1)[0].id == expected
