@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
 import networkx as nx
 
@@ -31,7 +32,7 @@ class KnowledgeGraph:
     version: str
     built_at: datetime
 
-    def node(self, node_id: str) -> Mapping[str, object]:
+    def node(self, node_id: str) -> Mapping[str, Any]:
         return self.graph.nodes[node_id]  # type: ignore[no-any-return]
 
     def __contains__(self, node_id: object) -> bool:
