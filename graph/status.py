@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -98,10 +98,11 @@ def status_as_of(
     """
     require_kind(kg, substance, "substance")
     nodes = kg.graph.nodes
+    concerns = _condition_test(kg, condition)
     relevant = [
         a
         for a in actions(kg, substance=substance, jurisdiction=jurisdiction)
-        if _concerns(kg, nodes[a].get("condition"), condition)
+        if concerns(nodes[a].get("condition"))
     ]
     happened: list[str] = []
     uncertain: list[str] = []
@@ -128,10 +129,13 @@ def status_as_of(
     )  # fmt: skip
 
 
-def _concerns(kg: KnowledgeGraph, action_condition: object, condition: str | None) -> bool:
-    if condition is None or action_condition is None:
-        return True
-    return action_condition in narrower_conditions(kg, condition)
+def _condition_test(kg: KnowledgeGraph, condition: str | None) -> Callable[[object], bool]:
+    """Whether an action's condition falls under `condition`; an action with no condition
+    (a scheduling decision) concerns every condition."""
+    if condition is None:
+        return lambda _: True
+    wanted = narrower_conditions(kg, condition)
+    return lambda action_condition: action_condition is None or action_condition in wanted
 
 
 def _stands(kg: KnowledgeGraph, action_id: str, happened: list[str], as_of: date) -> bool:
@@ -214,9 +218,10 @@ def timeline(
     nodes = kg.graph.nodes
     entries: list[TimelineEntry] = []
     sponsors: set[str] = set()
+    concerns = _condition_test(kg, condition)
     for action_id in actions(kg, substance=substance, jurisdiction=jurisdiction):
         attrs = nodes[action_id]
-        if not _concerns(kg, attrs.get("condition"), condition):
+        if not concerns(attrs.get("condition")):
             continue
         when = action_date(attrs)
         if when is not None:
@@ -226,13 +231,19 @@ def timeline(
         sponsor = attrs.get("sponsor")
         if isinstance(sponsor, str):
             sponsors.add(sponsor)
-    for event_id in kg.by_kind["event"]:
+    # Events reach the substance through `about`, and its sponsors through `involves`.
+    linked = {(substance, "about")} | {(sponsor, "involves") for sponsor in sponsors}
+    event_ids = {
+        source
+        for target, relation in linked
+        for source, _, key in kg.graph.in_edges(target, keys=True)
+        if key == relation and nodes[source]["kind"] == "event"
+    }
+    for event_id in event_ids:
         attrs = nodes[event_id]
-        about = set(attrs.get("substances", ())) | set(attrs.get("organisations", ()))
-        if substance in about or about & sponsors:
-            entries.append(
-                TimelineEntry(attrs["date"], event_id, str(attrs["type"]), str(attrs["label"]))
-            )
+        entries.append(
+            TimelineEntry(attrs["date"], event_id, str(attrs["type"]), str(attrs["label"]))
+        )
     if include_trials:
         entries.extend(_trial_milestones(kg, trials(kg, substance=substance, condition=condition)))
     return sorted(entries, key=lambda e: (e.date.earliest, e.date.latest, e.node, e.what))

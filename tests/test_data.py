@@ -247,3 +247,24 @@ def test_search_finds_what_a_journalist_means(
     real: KnowledgeGraph, text: str, expected: str
 ) -> None:
     assert real.names.search(text, limit=1)[0].id == expected
+
+
+def test_a_broken_copy_of_the_real_data_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    import shutil
+
+    from graph.errors import DataValidationError
+    from graph.load import load_graph
+
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    trials = copy / "trials.yaml"
+    lines = trials.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip() == "phase: PHASE3")
+    lines[number] = lines[number].replace("PHASE3", "PHASE 3")
+    trials.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_graph(copy)
+    assert [str(p) for p in caught.value.problems] == [
+        f"data/trials.yaml:{number + 1}: phase: 'PHASE 3' is not one of EARLY_PHASE1, PHASE1, "
+        "PHASE1_PHASE2, PHASE2, PHASE2_PHASE3, PHASE3, PHASE4, NA"
+    ]
