@@ -104,14 +104,16 @@ describes every type and field.</li>
 """
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The ASGI app. The graph is loaded, validated and frozen once, in the lifespan."""
+def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
+    """The ASGI app. The lifespan loads, validates and freezes the graph once, unless the
+    caller has already `loaded` it (the command line does, to report bad data before
+    binding the port)."""
     settings = settings or Settings()
     schema = build_schema(settings.limits)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.kg = load_graph(settings.data_dir)
+        app.state.kg = loaded if loaded is not None else load_graph(settings.data_dir)
         # The graph never changes once loaded: keep it out of every future collection.
         gc.collect()
         gc.freeze()
@@ -209,12 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = parse_settings(sys.argv[1:] if argv is None else argv, dict(os.environ))
     try:
-        load_graph(settings.data_dir)  # fail before binding the port, with the full report
+        kg = load_graph(settings.data_dir)
     except DataValidationError as exc:
         print(f"regkg cannot start: the data does not validate.\n{exc}", file=sys.stderr)
         return 1
     print(f"regkg: serving {settings.data_dir} on http://{settings.host}:{settings.port}/graphql")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    app = create_app(settings, loaded=kg)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
 
 
