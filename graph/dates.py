@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 class Precision(StrEnum):
@@ -33,16 +33,24 @@ class PartialDate:
     def _key(self) -> tuple[date, date]:
         return (self.earliest, self.latest)
 
-    def __lt__(self, other: PartialDate) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
         return self._key() < other._key()
 
-    def __le__(self, other: PartialDate) -> bool:
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
         return self._key() <= other._key()
 
-    def __gt__(self, other: PartialDate) -> bool:
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
         return self._key() > other._key()
 
-    def __ge__(self, other: PartialDate) -> bool:
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
         return self._key() >= other._key()
 
     @classmethod

@@ -95,12 +95,13 @@ def read_text(text: str, name: str) -> tuple[list[RawRecord], list[Problem]]:
         return [], [Problem(name, _line(root), "the file must be a list of records (- id: ...)")]
     records: list[RawRecord] = []
     problems: list[Problem] = []
+    seen: set[int] = set()
     for item in root.value:
         if not isinstance(item, yaml.MappingNode):
             problems.append(Problem(name, _line(item), "a record must be a mapping of fields"))
             continue
         record = RawRecord(name, _line(item), {})
-        value = _convert(item, "", record, problems)
+        value = _convert(item, "", record, problems, seen)
         assert isinstance(value, dict)
         record.data = value
         records.append(record)
@@ -112,16 +113,23 @@ def _line(node: yaml.Node) -> int:
 
 
 def _convert(
-    node: yaml.Node,
-    path: str,
-    record: RawRecord,
-    problems: list[Problem],
-    enclosing: frozenset[int] = frozenset(),
+    node: yaml.Node, path: str, record: RawRecord, problems: list[Problem], seen: set[int]
 ) -> Value:
-    if id(node) in enclosing:  # an alias to a node that contains it
-        problems.append(Problem(record.file, _line(node), "a YAML alias refers to itself"))
-        return None
-    enclosing = enclosing | {id(node)}
+    if isinstance(node, yaml.CollectionNode):
+        # A list or mapping met twice was reached through an alias (*name). Aliases can
+        # refer to themselves or nest into exponential size, and a record is clearer
+        # written out, so they are refused rather than expanded.
+        if id(node) in seen:
+            problems.append(
+                Problem(
+                    record.file,
+                    _line(node),
+                    "the list or mapping defined here is reused through a YAML alias; "
+                    "aliases are not allowed in data files, write the value out",
+                )
+            )
+            return None
+        seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         text = str(node.value)
         # An empty, unquoted value is YAML's null: treat it as absent, not as "".
@@ -132,7 +140,7 @@ def _convert(
         for index, child in enumerate(node.value):
             child_path = _join(path, str(index))
             record.lines[child_path] = _line(child)
-            items.append(_convert(child, child_path, record, problems, enclosing))
+            items.append(_convert(child, child_path, record, problems, seen))
         return items
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Value] = {}
@@ -144,7 +152,7 @@ def _convert(
                     Problem(record.file, _line(key_node), f"the key {key!r} appears twice")
                 )
             record.lines[key_path] = _line(key_node)
-            mapping[key] = _convert(value_node, key_path, record, problems, enclosing)
+            mapping[key] = _convert(value_node, key_path, record, problems, seen)
         return mapping
     problems.append(Problem(record.file, _line(node), "unsupported YAML node"))  # pragma: no cover
     return None  # pragma: no cover

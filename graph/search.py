@@ -162,9 +162,12 @@ class NameIndex:
             return [(self._all, self._norms)]
         return [self._by_kind[k] for k in kinds if k in self._by_kind]
 
-    def _rank(self, node: str, score: float) -> tuple[float, str, str]:
-        bonus = _KIND_PRIORITY.get(self._kinds[node], 0) if score < EXACT else 0
-        return (-(score + bonus), self._labels[node], node)
+    def _rank(self, node: str, score: float) -> tuple[int, float, str, str]:
+        # The tier (exact, prefix, every word, near spelling) comes first; the kind only
+        # reorders matches within a tier.
+        tier = next(i for i, floor in enumerate((EXACT, PREFIX, ALL_WORDS, 0.0)) if score >= floor)
+        bonus = _KIND_PRIORITY.get(self._kinds[node], 0)
+        return (tier, -(score + bonus), self._labels[node], node)
 
     def _prefixed(self, query: str) -> Iterator[int]:
         start = bisect.bisect_left(self._sorted_keys, query)

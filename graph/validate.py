@@ -119,7 +119,10 @@ def _check_record(raw: RawRecord, checker: _Checker) -> Record | None:
         spec = kind.by_name.get(key)
         if spec is None:
             allowed = ", ".join(["id", *kind.by_name, *(f.name for f in COMMON_FIELDS)])
-            checker.report(raw, key, f"unknown field {key!r} for a {kind.name}; allowed: {allowed}")
+            article = "an" if kind.name[0] in "aeiou" else "a"
+            checker.report(
+                raw, key, f"unknown field {key!r} for {article} {kind.name}; allowed: {allowed}"
+            )
             continue
         converted = _convert_field(raw, key, spec, value, checker)
         if converted is not None:

@@ -1,0 +1,91 @@
+"""The command line: ``python -m graph validate|stats [DIR]``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from graph.__main__ import main
+from graph.load import load_graph
+from tests.conftest import TINY
+from tests.graph.test_stats import TINY_LINES
+
+
+def test_validate_valid_data(tiny_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    version = load_graph(tiny_dir).version
+    assert main(["validate", str(tiny_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{tiny_dir}: valid, 15 records, data version {version}\n"
+    assert err == ""
+
+
+def test_validate_broken_data(
+    make_data: Callable[[dict[str, str]], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    trials = TINY["trials.yaml"].replace("enrollment: 90", "enrollment: ninety")
+    root = make_data({**TINY, "trials.yaml": trials})
+    assert main(["validate", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "1 problem in the data:\n"
+        "data/trials.yaml:5: enrollment: 'ninety' is not a whole number of zero or more\n"
+    )
+
+
+def test_validate_lists_every_problem(
+    make_data: Callable[[dict[str, str]], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    trials = (
+        TINY["trials.yaml"]
+        .replace("enrollment: 90", "enrollment: ninety")
+        .replace("phase: PHASE3", "phase: III")
+    )
+    root = make_data({**TINY, "trials.yaml": trials, "bad.yaml": "id: substance:a\n"})
+    assert main(["validate", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "3 problems in the data:",
+        "data/bad.yaml:1: the file must be a list of records (- id: ...)",
+        "data/trials.yaml:4: phase: 'III' is not one of EARLY_PHASE1, PHASE1, PHASE1_PHASE2, "
+        "PHASE2, PHASE2_PHASE3, PHASE3, PHASE4, NA",
+        "data/trials.yaml:5: enrollment: 'ninety' is not a whole number of zero or more",
+    ]
+
+
+def test_validate_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere"
+    assert main(["validate", str(missing)]) == 1
+    assert (
+        capsys.readouterr().err == f"1 problem in the data:\n{missing}:0: no such data directory\n"
+    )
+
+
+def test_stats(tiny_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(tiny_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == TINY_LINES
+    assert err == ""
+
+
+def test_stats_on_broken_data(
+    make_data: Callable[[dict[str, str]], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_data({**TINY, "bad.yaml": "- id: drug:x\n"})
+    assert main(["stats", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("1 problem in the data:\ndata/bad.yaml:1: 'drug:x' names an unknown kind")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["frobnicate"], ["validate", "a", "b"]],
+    ids=["no-command", "unknown-command", "two-directories"],
+)
+def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert capsys.readouterr().err.startswith("usage: python -m graph [-h] {validate,stats} ...")

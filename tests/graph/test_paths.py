@@ -1,0 +1,196 @@
+"""How two entities are connected: shortest paths and neighbourhoods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from graph.build import KnowledgeGraph
+from graph.errors import NodeNotFound, NoPath, RegkgError
+from graph.load import load_graph
+from graph.paths import Step, neighbourhood, shortest_paths
+from tests.conftest import TINY
+
+ISOLATED = """
+    - id: source:orphan
+      url: https://orphan.example/
+      title: Cited by nobody
+      publisher: Nobody
+      type: news
+    - id: target:serotonin
+      name: Serotonin
+      type: neurotransmitter
+      sources: [{source: source:agency-page}]
+    """
+
+
+@pytest.fixture
+def kg(make_data: Callable[[dict[str, str]], Path]) -> KnowledgeGraph:
+    return load_graph(make_data({**TINY, "more.yaml": ISOLATED}))
+
+
+def test_shortest_paths_with_steps_and_directions(tiny: KnowledgeGraph) -> None:
+    assert shortest_paths(tiny, "substance:x", "organisation:agency") == [
+        [
+            Step("substance:x", f"action:x-{name}", "concerns", False),
+            Step(f"action:x-{name}", "organisation:agency", "by_agency", True),
+        ]
+        for name in ("btd", "crl", "priority", "submitted")
+    ]
+
+
+def test_shortest_paths_limit_and_order(tiny: KnowledgeGraph) -> None:
+    paths = shortest_paths(tiny, "substance:x", "condition:broad", limit=10)
+    assert [[s.target for s in path] for path in paths] == [
+        ["action:x-btd", "condition:narrow", "condition:broad"],
+        ["action:x-crl", "condition:narrow", "condition:broad"],
+        ["action:x-priority", "condition:narrow", "condition:broad"],
+        ["action:x-submitted", "condition:narrow", "condition:broad"],
+        ["trial:NCT00000001", "condition:narrow", "condition:broad"],
+    ]
+    assert paths[-1] == [
+        Step("substance:x", "trial:NCT00000001", "tests", False),
+        Step("trial:NCT00000001", "condition:narrow", "studies", True),
+        Step("condition:narrow", "condition:broad", "narrower_than", True),
+    ]
+    assert len(shortest_paths(tiny, "substance:x", "condition:broad", limit=2)) == 2
+
+
+def test_path_to_itself_is_empty(tiny: KnowledgeGraph) -> None:
+    assert shortest_paths(tiny, "substance:x", "substance:x") == [[]]
+
+
+def test_direct_edge_walked_backwards(tiny: KnowledgeGraph) -> None:
+    assert shortest_paths(tiny, "condition:broad", "condition:narrow") == [
+        [Step("condition:broad", "condition:narrow", "narrower_than", False)]
+    ]
+
+
+def test_citations_ignored_by_default(tiny: KnowledgeGraph) -> None:
+    with pytest.raises(
+        NoPath, match=r"^claim:significant and source:agency-page are not connected$"
+    ):
+        shortest_paths(tiny, "claim:significant", "source:agency-page")
+    # Through the trial rather than through the source both claims cite.
+    assert shortest_paths(tiny, "claim:significant", "organisation:sponsor") == [
+        [
+            Step("claim:significant", "trial:NCT00000001", "about", True),
+            Step("trial:NCT00000001", "organisation:sponsor", "sponsored_by", True),
+        ]
+    ]
+
+
+def test_with_citations(tiny: KnowledgeGraph) -> None:
+    assert shortest_paths(
+        tiny, "claim:significant", "organisation:sponsor", with_citations=True
+    ) == [
+        [
+            Step("claim:significant", "source:sponsor-release", "cites", True),
+            Step("source:sponsor-release", "organisation:sponsor", "cites", False),
+        ],
+        [
+            Step("claim:significant", "trial:NCT00000001", "about", True),
+            Step("trial:NCT00000001", "organisation:sponsor", "sponsored_by", True),
+        ],
+    ]
+    paths = shortest_paths(tiny, "claim:significant", "source:agency-page", with_citations=True)
+    assert [[s.target for s in p] for p in paths] == [
+        ["conflict:result", "claim:not-significant", "source:agency-page"],
+        ["trial:NCT00000001", "claim:not-significant", "source:agency-page"],
+        ["trial:NCT00000001", "condition:narrow", "source:agency-page"],
+    ]
+
+
+def test_no_path_for_disconnected_nodes(kg: KnowledgeGraph) -> None:
+    with pytest.raises(NoPath, match=r"^substance:x and source:orphan are not connected$"):
+        shortest_paths(kg, "substance:x", "source:orphan")
+    with pytest.raises(NoPath, match=r"^substance:x and source:orphan are not connected$"):
+        shortest_paths(kg, "substance:x", "source:orphan", with_citations=True)
+    with pytest.raises(NoPath) as info:
+        shortest_paths(kg, "target:serotonin", "substance:x")
+    assert isinstance(info.value, RegkgError)
+
+
+def test_node_connected_only_by_citations(kg: KnowledgeGraph) -> None:
+    assert shortest_paths(kg, "target:serotonin", "condition:broad", with_citations=True) == [
+        [
+            Step("target:serotonin", "source:agency-page", "cites", True),
+            Step("source:agency-page", "condition:broad", "cites", False),
+        ]
+    ]
+
+
+def test_unknown_node(tiny: KnowledgeGraph) -> None:
+    with pytest.raises(NodeNotFound, match="'substance:nope'"):
+        shortest_paths(tiny, "substance:x", "substance:nope")
+    with pytest.raises(NodeNotFound, match="'substance:nope'"):
+        neighbourhood(tiny, "substance:nope")
+
+
+def test_neighbourhood_depth_1(tiny: KnowledgeGraph) -> None:
+    nodes, edges = neighbourhood(tiny, "condition:narrow")
+    assert nodes == [
+        "condition:narrow",
+        "action:x-btd",
+        "action:x-crl",
+        "action:x-priority",
+        "action:x-submitted",
+        "condition:broad",
+        "trial:NCT00000001",
+    ]
+    assert edges == [
+        ("action:x-btd", "condition:narrow", "for_condition"),
+        ("action:x-crl", "condition:narrow", "for_condition"),
+        ("action:x-priority", "condition:narrow", "for_condition"),
+        ("action:x-submitted", "condition:narrow", "for_condition"),
+        ("condition:narrow", "condition:broad", "narrower_than"),
+        ("trial:NCT00000001", "condition:narrow", "studies"),
+    ]
+
+
+def test_neighbourhood_depth_2(tiny: KnowledgeGraph) -> None:
+    nodes, edges = neighbourhood(tiny, "condition:narrow", depth=2)
+    assert nodes[7:] == [
+        "claim:not-significant",
+        "claim:significant",
+        "organisation:agency",
+        "organisation:sponsor",
+        "substance:x",
+    ]
+    assert len(nodes) == 12
+    assert "source:agency-page" not in nodes
+    assert len(edges) == 19
+    assert ("trial:NCT00000001", "organisation:sponsor", "sponsored_by") in edges
+    assert all(relation != "cites" for _, _, relation in edges)
+
+
+def test_neighbourhood_with_citations_and_max_nodes(tiny: KnowledgeGraph) -> None:
+    nodes, edges = neighbourhood(tiny, "claim:significant", with_citations=True)
+    assert nodes == [
+        "claim:significant",
+        "conflict:result",
+        "source:sponsor-release",
+        "trial:NCT00000001",
+    ]
+    assert edges == [
+        ("claim:significant", "source:sponsor-release", "cites"),
+        ("claim:significant", "trial:NCT00000001", "about"),
+        ("conflict:result", "claim:significant", "between"),
+        ("trial:NCT00000001", "source:sponsor-release", "cites"),
+    ]
+    nodes, edges = neighbourhood(tiny, "condition:narrow", max_nodes=3)
+    assert nodes == ["condition:narrow", "action:x-btd", "action:x-crl"]
+    assert edges == [
+        ("action:x-btd", "condition:narrow", "for_condition"),
+        ("action:x-crl", "condition:narrow", "for_condition"),
+    ]
+
+
+def test_neighbourhood_depth_0_and_isolated(kg: KnowledgeGraph) -> None:
+    assert neighbourhood(kg, "substance:x", depth=0) == (["substance:x"], [])
+    assert neighbourhood(kg, "source:orphan", depth=3, with_citations=True) == (
+        ["source:orphan"],
+        [],
+    )

@@ -1,0 +1,211 @@
+"""Where facts come from: citations, conflicts, stale facts and how to cite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.build import KnowledgeGraph
+from graph.dates import PartialDate
+from graph.errors import NodeNotFound
+from graph.load import load_graph
+from graph.provenance import (
+    CitedSource,
+    cited_sources,
+    conflicts,
+    how_to_cite,
+    newest_source_date,
+    stale,
+)
+from graph.records import Citation
+from tests.conftest import TINY
+
+Make = Callable[[dict[str, str]], Path]
+
+SPLIT_CITATIONS = TINY["actions.yaml"].replace(
+    """
+          sources:
+            - source: source:sponsor-release
+              quote: "granted on 2 May"
+    """,
+    """
+          sources:
+            - source: source:sponsor-release
+              quote: "granted on 2 May"
+              supports: [action, summary, agency, jurisdiction, substance, condition, sponsor,
+                         date, disclosure]
+            - source: source:agency-page
+              quote: "made public on 10 May"
+              supports: [announced]
+              note: the agency's page repeats it
+    """,
+)
+
+UNDATED = """
+    - id: source:undated
+      url: https://undated.example/
+      title: An undated page
+      publisher: Someone
+      type: news
+    - id: claim:undated
+      statement: X is safe.
+      subject: substance:x
+      predicate: safety
+      status: unconfirmed
+      sources: [{source: source:undated}]
+    - id: conflict:open
+      question: Is X safe?
+      claims: [claim:undated, claim:significant]
+      status: open
+    """
+
+
+@pytest.fixture
+def split(make_data: Make) -> KnowledgeGraph:
+    assert TINY["actions.yaml"] != SPLIT_CITATIONS
+    return load_graph(make_data({**TINY, "actions.yaml": SPLIT_CITATIONS}))
+
+
+@pytest.fixture
+def undated(make_data: Make) -> KnowledgeGraph:
+    return load_graph(make_data({**TINY, "undated.yaml": UNDATED}))
+
+
+def test_cited_sources(tiny: KnowledgeGraph) -> None:
+    assert cited_sources(tiny, "claim:not-significant") == [
+        CitedSource(
+            citation=Citation("source:agency-page", quote="p = .056"),
+            source="source:agency-page",
+            url="https://agency.example/decision",
+            title="Decision on drug X",
+            publisher="The Agency",
+            published=PartialDate(2020, 3, 1),
+        )
+    ]
+
+
+def test_cited_sources_of_a_field(split: KnowledgeGraph) -> None:
+    everything = cited_sources(split, "action:x-btd")
+    assert [(c.source, c.citation.quote, c.published) for c in everything] == [
+        ("source:sponsor-release", "granted on 2 May", PartialDate(2018, 5)),
+        ("source:agency-page", "made public on 10 May", PartialDate(2020, 3, 1)),
+    ]
+    assert everything[1].citation.note == "the agency's page repeats it"
+    assert [c.source for c in cited_sources(split, "action:x-btd", field="date")] == [
+        "source:sponsor-release"
+    ]
+    assert [c.source for c in cited_sources(split, "action:x-btd", field="announced")] == [
+        "source:agency-page"
+    ]
+    assert cited_sources(split, "action:x-btd", field="ended") == []
+    # A citation without `supports` covers every field.
+    assert [c.source for c in cited_sources(split, "action:x-crl", field="date")] == [
+        "source:agency-page"
+    ]
+
+
+def test_cited_sources_of_a_source_or_missing_node(tiny: KnowledgeGraph) -> None:
+    assert cited_sources(tiny, "source:agency-page") == []
+    with pytest.raises(NodeNotFound, match="'claim:nope'"):
+        cited_sources(tiny, "claim:nope")
+
+
+def test_newest_source_date(tiny: KnowledgeGraph, split: KnowledgeGraph) -> None:
+    assert newest_source_date(tiny, "action:x-btd") == PartialDate(2018, 5)
+    assert newest_source_date(split, "action:x-btd") == PartialDate(2020, 3, 1)
+    assert newest_source_date(tiny, "conflict:result") is None
+
+
+def test_newest_source_date_without_dates(undated: KnowledgeGraph) -> None:
+    assert newest_source_date(undated, "claim:undated") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(None, ["conflict:open", "conflict:result"]), ("open", ["conflict:open"]),
+     ("resolved", ["conflict:result"]), ("unknown", [])],
+    ids=["all", "open", "resolved", "no-such-status"],
+)  # fmt: skip
+def test_conflicts(undated: KnowledgeGraph, status: str | None, expected: list[str]) -> None:
+    assert conflicts(undated, status=status) == expected
+
+
+def test_conflicts_in_tiny(tiny: KnowledgeGraph) -> None:
+    assert conflicts(tiny) == ["conflict:result"]
+    assert conflicts(tiny, status="open") == []
+
+
+@pytest.mark.parametrize(
+    ("older_than", "expected"),
+    [
+        (date(2018, 5, 31), []),
+        (date(2018, 6, 1), [("claim:significant", PartialDate(2018, 5))]),
+        (date(2020, 3, 2), [("claim:not-significant", PartialDate(2020, 3, 1)),
+                            ("claim:significant", PartialDate(2018, 5))]),
+    ],
+    ids=["inside-the-month", "after-the-month", "after-both"],
+)  # fmt: skip
+def test_stale(
+    tiny: KnowledgeGraph, older_than: date, expected: list[tuple[str, PartialDate | None]]
+) -> None:
+    assert stale(tiny, older_than) == expected
+
+
+def test_stale_includes_nodes_whose_sources_have_no_date(undated: KnowledgeGraph) -> None:
+    assert stale(undated, date(2000, 1, 1)) == [("claim:undated", None)]
+    assert stale(undated, date(2019, 1, 1)) == [
+        ("claim:significant", PartialDate(2018, 5)),
+        ("claim:undated", None),
+    ]
+
+
+def test_stale_of_other_kinds(tiny: KnowledgeGraph) -> None:
+    assert stale(tiny, date(2019, 1, 1), kinds=("substance", "action", "conflict", "nope")) == [
+        ("substance:x", PartialDate(2018, 5)),
+        ("action:x-btd", PartialDate(2018, 5)),
+        ("action:x-priority", PartialDate(2018, 5)),
+        ("action:x-submitted", PartialDate(2018, 5)),
+        ("conflict:result", None),
+    ]
+
+
+def test_how_to_cite_a_record(tiny: KnowledgeGraph) -> None:
+    assert how_to_cite(tiny, "substance:x") == (
+        f"Drugxamine [regkg substance:x, data version {tiny.version}]. Sources: "
+        'Sponsor Inc. (2018-05). "Sponsor announces designation". https://sponsor.example/news'
+    )
+
+
+def test_how_to_cite_several_sources_once_each(make_data: Make) -> None:
+    entities = TINY["entities.yaml"].replace(
+        'sources: [{source: source:sponsor-release, quote: "XY-100 (drugxamine)"}]',
+        "sources: [{source: source:sponsor-release, supports: [name]},"
+        " {source: source:agency-page, supports: [synonyms]},"
+        " {source: source:sponsor-release, supports: [code_names]}]",
+    )
+    kg = load_graph(make_data({**TINY, "entities.yaml": entities}))
+    assert how_to_cite(kg, "substance:x") == (
+        f"Drugxamine [regkg substance:x, data version {kg.version}]. Sources: "
+        'Sponsor Inc. (2018-05). "Sponsor announces designation". https://sponsor.example/news; '
+        'The Agency (2020-03-01). "Decision on drug X". https://agency.example/decision'
+    )
+
+
+def test_how_to_cite_a_source(tiny: KnowledgeGraph, undated: KnowledgeGraph) -> None:
+    assert how_to_cite(tiny, "source:agency-page") == (
+        'The Agency (2020-03-01). "Decision on drug X". https://agency.example/decision '
+        f"[regkg data version {tiny.version}]"
+    )
+    assert how_to_cite(undated, "source:undated") == (
+        'Someone. "An undated page". https://undated.example/ '
+        f"[regkg data version {undated.version}]"
+    )
+
+
+def test_how_to_cite_a_record_without_sources(tiny: KnowledgeGraph) -> None:
+    assert how_to_cite(tiny, "conflict:result") == (
+        f"Did X help significantly? [regkg conflict:result, data version {tiny.version}]. Sources: "
+    )
