@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from graph.build import KnowledgeGraph
 from graph.errors import NodeNotFound, WrongKind
@@ -75,3 +77,20 @@ def neighbours(
 def related(kg: KnowledgeGraph, node_id: str, relation: str, direction: Direction) -> list[str]:
     """Ids of the neighbours along one relation in one direction, in a stable order."""
     return [n.id for n in neighbours(kg, node_id, relation, direction)]
+
+
+def name_on(organisation: Mapping[str, Any], day: date) -> str:
+    """The name an organisation went by on `day`; its current name when history is silent.
+
+    >>> from graph.dates import PartialDate
+    >>> lykos = {"name": "Lykos Therapeutics", "names": (
+    ...     {"name": "MAPS Public Benefit Corporation", "to": PartialDate(2024, 1, 4)},
+    ...     {"name": "Lykos Therapeutics", "from": PartialDate(2024, 1, 5)})}
+    >>> name_on(lykos, date(2023, 6, 1)), name_on(lykos, date(2024, 6, 1))
+    ('MAPS Public Benefit Corporation', 'Lykos Therapeutics')
+    """
+    for entry in organisation.get("names", ()):
+        start, end = entry.get("from"), entry.get("to")
+        if (start is None or start.earliest <= day) and (end is None or day <= end.latest):
+            return str(entry["name"])
+    return str(organisation["name"])

@@ -14,7 +14,7 @@ import strawberry
 
 from graph import provenance
 from graph.dates import PartialDate
-from graph.lookup import resolve
+from graph.lookup import name_on, resolve
 from graph.model import KINDS
 from graph.selection import actions as select_actions
 from graph.selection import trials as select_trials
@@ -285,11 +285,7 @@ class Organisation(Sourced):
         root: Parent,
         on: Annotated[date, strawberry.argument(description="The day.")],
     ) -> str:
-        for entry in root.get("names", ()):
-            start, end = entry.get("from"), entry.get("to")
-            if (start is None or start.earliest <= on) and (end is None or on <= end.latest):
-                return str(entry["name"])
-        return str(root["name"])
+        return name_on(root, on)
 
     @strawberry.field(description="Trials it sponsors as lead sponsor.")
     def sponsored_trials(self, root: Parent, info: Info) -> list[Trial]:
