@@ -39,6 +39,15 @@ class NodeNotFound(RegkgError, LookupError):
         super().__init__(f"no entity with id {node_id!r}")
 
 
+class NoMatch(RegkgError, LookupError):
+    """No node of a kind has a name close to the text."""
+
+    def __init__(self, kind: str, text: str) -> None:
+        self.kind = kind
+        self.text = text
+        super().__init__(f"no {kind} matches {text!r}")
+
+
 class WrongKind(RegkgError, ValueError):
     """A node exists but is not of the kind a query needs."""
 

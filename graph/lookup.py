@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from graph.build import KnowledgeGraph
-from graph.errors import NodeNotFound, WrongKind
+from graph.errors import NodeNotFound, NoMatch, WrongKind
 
 
 class Direction(StrEnum):
@@ -43,14 +43,17 @@ def require_kind(kg: KnowledgeGraph, node_id: str, kind: str) -> Mapping[str, ob
 def resolve(kg: KnowledgeGraph, kind: str, id_or_name: str) -> str:
     """The id of the `kind` named by an id or by a name or synonym (best match).
 
-    Raises `NodeNotFound` when nothing of that kind matches closely.
+    Raises `NodeNotFound` for an id of that kind that does not exist, and `NoMatch` when
+    no name of that kind comes close.
     """
     if id_or_name in kg.graph:
         require_kind(kg, id_or_name, kind)
         return id_or_name
+    if id_or_name.startswith(f"{kind}:"):
+        raise NodeNotFound(id_or_name)
     hits = kg.names.search(id_or_name, kinds=(kind,), limit=1)
     if not hits:
-        raise NodeNotFound(id_or_name)
+        raise NoMatch(kind, id_or_name)
     return hits[0].id
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date
 
 from graph.build import KnowledgeGraph
@@ -53,7 +53,7 @@ def trials(
     )
 
 
-def action_date(attrs: dict[str, object]) -> PartialDate | None:
+def action_date(attrs: Mapping[str, object]) -> PartialDate | None:
     """When an action happened: the regulator's date, else when it was announced."""
     for field in ("date", "announced", "effective"):
         value = attrs.get(field)

@@ -23,6 +23,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -46,6 +47,25 @@ def query_cost(schema: GraphQLSchema, document: DocumentNode) -> int:
             if root is not None:
                 costs.append(_selection_cost(schema, definition.selection_set, root, fragments, ()))
     return max(costs)
+
+
+def widest_selection(document: DocumentNode) -> int:
+    """The most selections written in any one selection set of `document`."""
+    widest = 0
+    stack = [
+        d.selection_set
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    while stack:
+        selection_set = stack.pop()
+        widest = max(widest, len(selection_set.selections))
+        stack.extend(
+            s.selection_set
+            for s in selection_set.selections
+            if isinstance(s, FieldNode | InlineFragmentNode) and s.selection_set is not None
+        )
+    return widest
 
 
 def _selection_cost(
@@ -91,6 +111,9 @@ def _field_cost(
         return 1
     inner = get_named_type(definition.type)
     children = _selection_cost(schema, node.selection_set, inner, fragments, expanding)
+    if parent.name.endswith("Connection"):
+        # The connection already counted its page; `nodes` and `edges` are that page.
+        return 1 + children
     return 1 + _multiplier(node, definition.type, inner) * children
 
 
@@ -101,6 +124,10 @@ def _multiplier(node: FieldNode, field_type: GraphQLOutputType, inner: GraphQLNa
                 return max(int(argument.value.value), 1)
             if isinstance(argument.value, VariableNode):
                 return MAX_PAGE
+        if argument.name.value == "ids":  # nodes(ids:) returns one item per id
+            if isinstance(argument.value, ListValueNode):
+                return max(len(argument.value.values), 1)
+            return MAX_PAGE
     if inner.name.endswith("Connection"):
         return DEFAULT_PAGE
     unwrapped = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type

@@ -6,20 +6,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError, ValidationContext, ValidationRule
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, ValidationRule
+from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from graph.errors import RegkgError
-from schema.cost import query_cost
+from schema.cost import query_cost, widest_selection
 
 
 @dataclass(frozen=True)
@@ -28,22 +29,30 @@ class Limits:
     max_aliases: int = 30
     max_tokens: int = 5000
     max_cost: int = 50_000
+    max_breadth: int = 100
 
 
-def _cost_rule(limit: int) -> type[ValidationRule]:
-    class CostLimit(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            cost = query_cost(context.schema, context.document)
-            if cost > limit:
-                context.report_error(
-                    GraphQLError(
-                        f"query cost {cost} exceeds the limit of {limit}: ask for smaller "
-                        "pages (`first`) or fewer nested lists"
-                    )
+def _budget_rule(limits: Limits) -> type[ValidationRule]:
+    class QueryBudget(ValidationRule):
+        """Refuses a document over the breadth or cost limit before any other rule works on
+        it: graphql-core's overlapping-fields rule is quadratic in a selection's breadth, so
+        a query of a thousand repeated fields would otherwise cost seconds to refuse."""
+
+        def enter_document(self, node: DocumentNode, *_: object) -> None:
+            breadth = widest_selection(node)
+            if breadth > limits.max_breadth:
+                raise ValidationAbortedError(
+                    f"a selection of {breadth} fields exceeds the limit of "
+                    f"{limits.max_breadth} fields in one selection"
+                )
+            cost = query_cost(self.context.schema, node)
+            if cost > limits.max_cost:
+                raise ValidationAbortedError(
+                    f"query cost {cost} exceeds the limit of {limits.max_cost}: ask for smaller "
+                    "pages (`first`) or fewer nested lists"
                 )
 
-    return CostLimit
+    return QueryBudget
 
 
 class ReportCost(SchemaExtension):
@@ -67,13 +76,22 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 def extensions(limits: Limits) -> list[Any]:
+    """Extension factories: strawberry builds fresh extensions for each request.
+
+    The validation rules are built once, here: the validation cache is keyed by the rule
+    classes, and strawberry's limiters would make new classes for every request, so no
+    validation would ever be served from the cache.
+    """
+    rules: list[type[ASTValidationRule]] = [
+        depth_validator(limits.max_depth, None, None),
+        aliases_validator(limits.max_aliases),
+        _budget_rule(limits),
+    ]
     return [
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
-        MaxTokensLimiter(max_token_count=limits.max_tokens),
-        QueryDepthLimiter(max_depth=limits.max_depth),
-        MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        AddValidationRules([_cost_rule(limits.max_cost)]),
+        lambda: ParserCache(maxsize=1024),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=1024),
         ReportCost,
-        MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
+        lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
     ]

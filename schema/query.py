@@ -11,8 +11,9 @@ from graphql import GraphQLError
 
 from graph import paths, provenance
 from graph.dates import PartialDate
-from graph.lookup import resolve
+from graph.lookup import require_kind, resolve
 from graph.search import SearchHit as GraphSearchHit
+from graph.selection import action_date
 from graph.selection import actions as select_actions
 from graph.selection import trials as select_trials
 from graph.status import status_as_of, timeline
@@ -25,7 +26,7 @@ from graph.vocab import (
 )
 from schema import arguments as arg
 from schema.context import Info
-from schema.relay import Connection, Node, from_global_id, paginate
+from schema.relay import MAX_PAGE, Connection, Node, from_global_id, paginate
 from schema.resolve import graph_call, nodes
 from schema.types import (
     Claim,
@@ -187,10 +188,17 @@ def _list_of(kind: str) -> Any:
     return resolver
 
 
-def _one(info: Info, kind: str, id_or_name: str | None) -> Any:
-    if id_or_name is None:
-        return None
-    return info.context.kg.node(graph_call(resolve, info.context.kg, kind, id_or_name))
+def _one(info: Info, kind: str, id: str | None, name: str | None = None) -> Any:
+    """The `kind` with that id (null when there is none), or the best match for a name
+    (an error saying so when nothing comes close)."""
+    kg = info.context.kg
+    if id is not None:
+        if id not in kg:
+            return None
+        return graph_call(require_kind, kg, id, kind)
+    if name is not None:
+        return kg.node(graph_call(resolve, kg, kind, name))
+    raise GraphQLError(f"give `id` or `name` to look up a {kind}")
 
 
 def _opt_resolve(info: Info, kind: str, id_or_name: str | None) -> str | None:
@@ -217,6 +225,8 @@ class Query:
         ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
     ) -> list[Node | None]:
         kg = info.context.kg
+        if len(ids) > MAX_PAGE:
+            raise GraphQLError(f"{len(ids)} ids asked for; the limit is {MAX_PAGE}")
         found = [from_global_id(str(i)) for i in ids]
         return [kg.node(n) if n in kg else None for n in found]  # type: ignore[misc]
 
@@ -228,19 +238,19 @@ class Query:
     def substance(
         self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
     ) -> Substance | None:
-        return _one(info, "substance", id or name)
+        return _one(info, "substance", id, name)
 
     @strawberry.field(description="A condition by id or by name, synonym or abbreviation.")
     def condition(
         self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
     ) -> Condition | None:
-        return _one(info, "condition", id or name)
+        return _one(info, "condition", id, name)
 
     @strawberry.field(description="An organisation by id or by name (former names included).")
     def organisation(
         self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
     ) -> Organisation | None:
-        return _one(info, "organisation", id or name)
+        return _one(info, "organisation", id, name)
 
     @strawberry.field(description="A trial by id (`trial:NCT03537014`) or registry id.")
     def trial(
@@ -253,8 +263,6 @@ class Query:
     ) -> Trial | None:
         if id is None and registry_id is not None:
             id = f"trial:{registry_id.strip().upper()}"
-            if id not in info.context.kg:
-                return None
         return _one(info, "trial", id)
 
     @strawberry.field(description="A regulatory action by id.")
@@ -344,7 +352,9 @@ class Query:
             until=f.until,
         )
         if order is ActionOrder.DATE_DESC:
-            ids.reverse()
+            # Newest first; actions with no date stay at the end, as in every order.
+            dated = [a for a in ids if action_date(info.context.kg.node(a)) is not None]
+            ids = dated[::-1] + [a for a in ids if action_date(info.context.kg.node(a)) is None]
         return paginate(nodes(info, ids), first, after)
 
     @strawberry.field(description="Claims, optionally only those of one status.")

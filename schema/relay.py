@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 
-from graph.model import kind_of
+from graph.model import KINDS, kind_of
 
 DEFAULT_PAGE = 25
 MAX_PAGE = 100
@@ -30,7 +30,7 @@ def from_global_id(global_id: str) -> str:
         node_id = base64.urlsafe_b64decode(padded.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise GraphQLError(f"{global_id!r} is not a regkg node id") from None
-    if ":" not in node_id or not kind_of(node_id):
+    if ":" not in node_id or kind_of(node_id) not in KINDS:
         raise GraphQLError(f"{global_id!r} is not a regkg node id")
     return node_id
 

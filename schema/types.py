@@ -16,6 +16,7 @@ from graph import provenance
 from graph.dates import PartialDate
 from graph.lookup import name_on, resolve
 from graph.model import KINDS
+from graph.selection import action_date
 from graph.selection import actions as select_actions
 from graph.selection import trials as select_trials
 from graph.status import Phase, status_as_of, timeline
@@ -78,7 +79,10 @@ class Citation:
         return [_snake_to_camel(name) for name in root.supports]
 
 
-@strawberry.interface(description="Something whose every field is backed by cited sources.")
+@strawberry.interface(
+    description="An entity with its citations, a ready-made citation line, and the claims "
+    "sources make about it."
+)
 class Sourced(Node):
     @strawberry.field(description="Every citation backing this entity, with quotes.")
     def sources(self, root: Parent) -> list[Citation]:
@@ -100,7 +104,7 @@ class Sourced(Node):
 
 
 @strawberry.type(description=KINDS["source"].doc)
-class Source(Node):
+class Source(Sourced):
     is_type_of = _is("source")
     url: str = doc("source", "url")
     title: str = doc("source", "title")
@@ -112,10 +116,6 @@ class Source(Node):
     original: str | None = doc("source", "original")
     sponsor_affiliated: bool | None = doc("source", "sponsor_affiliated")
     caveat: str | None = doc("source", "caveat")
-
-    @strawberry.field(description="A ready-made citation line for this source.")
-    def how_to_cite(self, root: Parent, info: Info) -> str:
-        return provenance.how_to_cite(info.context.kg, str(root["id"]))
 
     @strawberry.field(description="How many entities cite this source.")
     def cited_by_count(self, root: Parent, info: Info) -> int:
@@ -388,15 +388,16 @@ class RegulatoryAction(Sourced):
     def sponsor(self, root: Parent, info: Info) -> Organisation | None:
         return follow(info, root, "sponsor")
 
-    @strawberry.field(description="The sponsor's name on the action's date (names change).")
+    @strawberry.field(
+        description="The sponsor's name on the action's date (names change); null when the "
+        "action has no date or no sponsor."
+    )
     def sponsor_name_then(self, root: Parent, info: Info) -> str | None:
         sponsor = follow(info, root, "sponsor")
-        when = root.get("date") or root.get("announced")
-        if sponsor is None:
+        when = action_date(root)
+        if sponsor is None or when is None:
             return None
-        if when is None:
-            return str(sponsor["name"])
-        return Organisation.name_on(None, sponsor, when.earliest)
+        return name_on(sponsor, when.earliest)
 
     @strawberry.field(description=KINDS["action"].by_name["trials"].doc)
     def trials(self, root: Parent, info: Info) -> list[Trial]:
@@ -477,7 +478,7 @@ class Claim(Sourced):
 
 
 @strawberry.type(description=KINDS["conflict"].doc)
-class Conflict(Node):
+class Conflict(Sourced):
     is_type_of = _is("conflict")
     question: str = doc("conflict", "question")
     status: ConflictStatus = doc("conflict", "status")

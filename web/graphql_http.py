@@ -83,16 +83,8 @@ class ResponseCache:
             self._entries.popitem(last=False)
 
 
-def negotiate(accept: str | None) -> str | None:
-    """The response media type for an `Accept` header, or None when none is acceptable.
-
-    >>> negotiate(None), negotiate("*/*"), negotiate("text/html")
-    ('application/json', 'application/json', None)
-    >>> negotiate("application/graphql-response+json, application/json;q=0.9")
-    'application/graphql-response+json'
-    """
-    if not accept:
-        return JSON
+def _ranked(accept: str) -> list[str]:
+    """Media types of an `Accept` header, best first, those refused (q=0) left out."""
     ranked: list[tuple[float, int, str]] = []
     for index, part in enumerate(accept.split(",")):
         media, *params = (p.strip() for p in part.split(";"))
@@ -104,10 +96,22 @@ def negotiate(accept: str | None) -> str | None:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        ranked.append((quality, -index, media.lower()))
-    for quality, _, media in sorted(ranked, reverse=True):
-        if quality <= 0:
-            continue
+        if quality > 0:
+            ranked.append((quality, -index, media.lower()))
+    return [media for _, _, media in sorted(ranked, reverse=True)]
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an `Accept` header, or None when none is acceptable.
+
+    >>> negotiate(None), negotiate("*/*"), negotiate("text/html")
+    ('application/json', 'application/json', None)
+    >>> negotiate("application/graphql-response+json, application/json;q=0.9")
+    'application/graphql-response+json'
+    """
+    if not accept:
+        return JSON
+    for media in _ranked(accept):
         if media == GRAPHQL_RESPONSE:
             return GRAPHQL_RESPONSE
         if media in (JSON, "application/*", "*/*"):
@@ -115,14 +119,20 @@ def negotiate(accept: str | None) -> str | None:
     return None
 
 
-def wants_html(request: Request) -> bool:
-    """A browser navigation: HTML is preferred to both JSON types."""
-    accept = request.headers.get("accept", "")
-    return (
-        "text/html" in accept
-        and negotiate(accept) != GRAPHQL_RESPONSE
-        and (accept.find("text/html") < accept.find(JSON) if JSON in accept else True)
-    )
+def wants_html(accept: str | None) -> bool:
+    """A browser navigation: HTML preferred to both JSON types.
+
+    >>> wants_html("text/html,application/xhtml+xml,*/*;q=0.8"), wants_html("*/*")
+    (True, False)
+    >>> wants_html("text/html;q=0, application/json")
+    False
+    """
+    for media in _ranked(accept or ""):
+        if media == "text/html":
+            return True
+        if media in (GRAPHQL_RESPONSE, JSON):
+            return False
+    return False
 
 
 async def read_params(request: Request) -> GraphQLParams:
@@ -201,7 +211,7 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):
             return _error_response(405, "use GET or POST", JSON, {"Allow": "GET, POST"})
-        if request.method == "GET" and wants_html(request):
+        if request.method == "GET" and wants_html(request.headers.get("accept")):
             return HTMLResponse(self.ide_html)
         media_type = negotiate(request.headers.get("accept"))
         if media_type is None:
@@ -222,7 +232,8 @@ class GraphQLEndpoint:
         if request.method == "GET" and status == 200:
             etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
             headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
-            if etag in _etags(request.headers.get("if-none-match")):
+            matches = _etags(request.headers.get("if-none-match"))
+            if etag in matches or "*" in matches:
                 return Response(status_code=304, headers=headers)
         return Response(
             body, status_code=status, media_type=_content_type(media_type), headers=headers

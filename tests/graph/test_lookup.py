@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.build import KnowledgeGraph
-from graph.errors import NodeNotFound, RegkgError, WrongKind
+from graph.errors import NodeNotFound, NoMatch, RegkgError, WrongKind
 from graph.lookup import Direction, Neighbour, neighbours, node, related, require_kind, resolve
 
 
@@ -73,8 +73,13 @@ def test_resolve_id_of_wrong_kind(tiny: KnowledgeGraph) -> None:
     ids=["name-of-another-kind", "nothing-close", "kind-with-no-records"],
 )
 def test_resolve_not_found(tiny: KnowledgeGraph, kind: str, text: str) -> None:
-    with pytest.raises(NodeNotFound, match=f"^no entity with id '{text}'$"):
+    with pytest.raises(NoMatch, match=f"^no {kind} matches '{text}'$"):
         resolve(tiny, kind, text)
+
+
+def test_resolve_unknown_id_of_the_kind(tiny: KnowledgeGraph) -> None:
+    with pytest.raises(NodeNotFound, match=r"^no entity with id 'substance:nope'$"):
+        resolve(tiny, "substance", "substance:nope")
 
 
 def test_neighbours_both_directions(tiny: KnowledgeGraph) -> None:

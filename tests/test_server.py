@@ -1,0 +1,140 @@
+"""The starlette app and the `python server.py` entry point."""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.exceptions import StarletteDeprecationWarning
+
+import server
+from graph.build import KnowledgeGraph
+from graph.load import load_graph
+from server import Settings, create_app, main
+
+with warnings.catch_warnings():
+    # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from starlette.testclient import TestClient
+
+
+BROKEN = {"substances.yaml": "- id: substance:x\n  colour: blue\n"}
+
+
+def test_create_app_loads_the_graph_in_the_lifespan(tiny_dir: Path, tiny: KnowledgeGraph) -> None:
+    app = create_app(Settings(data_dir=tiny_dir))
+    assert isinstance(app, Starlette)
+    assert not hasattr(app.state, "kg")  # nothing is loaded before start-up
+    try:
+        with TestClient(app) as client:
+            kg = app.state.kg
+            assert isinstance(kg, KnowledgeGraph)
+            assert kg.version == tiny.version
+            assert sorted(kg.graph.nodes) == sorted(tiny.graph.nodes)
+            health = client.get("/healthz")
+            assert health.status_code == 200
+            assert health.json() == {"status": "ok", "dataVersion": tiny.version}
+            front = client.get("/")
+            assert f"{tiny.graph.number_of_nodes()} entities" in front.text
+            answer = client.post(
+                "/graphql",
+                json={"query": '{ substance(name: "ex") { regkgId name } }'},
+                headers={"accept": "application/graphql-response+json"},
+            )
+            assert answer.status_code == 200
+            assert answer.json() == {
+                "data": {"substance": {"regkgId": "substance:x", "name": "Drugxamine"}},
+                "extensions": {"cost": 3},
+            }
+    finally:
+        gc.unfreeze()
+
+
+def test_create_app_without_settings_serves_the_bundled_data() -> None:
+    try:
+        with TestClient(create_app()) as client:
+            assert client.get("/healthz").json()["dataVersion"] == load_graph().version
+    finally:
+        gc.unfreeze()
+
+
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Record `uvicorn.run` calls instead of serving."""
+    calls: list[dict[str, Any]] = []
+
+    def run(app: object, **kwargs: Any) -> None:
+        calls.append({"app": app, **kwargs})
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    return calls
+
+
+def test_main_refuses_data_that_fails_validation(
+    make_data: Callable[[dict[str, str]], Path],
+    capsys: pytest.CaptureFixture[str],
+    no_server: list[dict[str, Any]],
+) -> None:
+    broken = make_data(BROKEN)
+    assert main(["--data", str(broken)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[:4] == [
+        "regkg cannot start: the data does not validate.",
+        "3 problems in the data:",
+        "data/substances.yaml:1: substance:x: required field 'name' is missing",
+        "data/substances.yaml:1: substance:x: unsourced: the record has no sources",
+    ]
+    assert lines[4].startswith("data/substances.yaml:2: unknown field 'colour' for a substance")
+    assert len(lines) == 5
+    assert no_server == []
+
+
+def test_main_refuses_a_missing_data_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_server: list[dict[str, Any]]
+) -> None:
+    missing = tmp_path / "nowhere"
+    assert main(["--data", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"{missing}:0: no such data directory" in err
+    assert no_server == []
+
+
+def test_main_serves_valid_data_with_the_settings(
+    tiny_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    no_server: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REGKG_PORT", "9001")
+    assert main(["--data", str(tiny_dir), "--host", "127.0.0.3"]) == 0
+    assert capsys.readouterr().out == (
+        f"regkg: serving {tiny_dir} on http://127.0.0.3:9001/graphql\n"
+    )
+    assert len(no_server) == 1
+    call = no_server[0]
+    assert isinstance(call["app"], Starlette)
+    assert (call["host"], call["port"]) == ("127.0.0.3", 9001)
+
+
+def test_module_docstring_names_every_environment_variable() -> None:
+    doc = server.__doc__ or ""
+    for name in (
+        "REGKG_HOST",
+        "REGKG_PORT",
+        "REGKG_DATA",
+        "REGKG_CORS_ORIGINS",
+        "REGKG_MAX_DEPTH",
+        "REGKG_MAX_ALIASES",
+        "REGKG_MAX_TOKENS",
+        "REGKG_MAX_COST",
+        "REGKG_MAX_BODY_BYTES",
+    ):
+        assert name in doc
