@@ -19,6 +19,7 @@ from typing import Any, Final
 import orjson
 import strawberry
 from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -225,7 +226,9 @@ class GraphQLEndpoint:
         key = params.cache_key(media_type, kg.version)
         cached = self.cache.get(key)
         if cached is None:
-            cached = self._execute(params, kg, media_type, allow_mutations=request.method == "POST")
+            # In a worker thread, so that a slow query does not stall the event loop: cached
+            # answers, /healthz and other requests go on being served meanwhile.
+            cached = await run_in_threadpool(self._execute, params, kg, media_type)
             self.cache.put(key, cached)
         status, body = cached
         headers = {}
@@ -240,7 +243,7 @@ class GraphQLEndpoint:
         )
 
     def _execute(
-        self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str, allow_mutations: bool
+        self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str
     ) -> tuple[int, bytes]:
         result = self.schema.execute_sync(
             params.query,
