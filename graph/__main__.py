@@ -1,4 +1,5 @@
-"""Command line: ``python -m graph validate [DIR]`` and ``python -m graph stats [DIR]``."""
+"""Command line: ``python -m graph validate [DIR]``, ``python -m graph stats [DIR]`` and
+``python -m graph import {ctgov,drugsfda} PATH... [--data DIR]``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from graph.errors import DataValidationError
+from graph.importers import cli as importers
 from graph.load import DEFAULT_DATA_DIR, load_graph
 from graph.stats import graph_stats
 
@@ -25,8 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument(
             "directory", nargs="?", type=Path, default=DEFAULT_DATA_DIR, help="data directory"
         )
+    importers.add_parser(commands)
     args = parser.parse_args(argv)
 
+    if args.command == "import":
+        return importers.main(args)
     try:
         kg = load_graph(args.directory)
     except DataValidationError as exc:
