@@ -88,4 +88,6 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
-    assert capsys.readouterr().err.startswith("usage: python -m graph [-h] {validate,stats,import} ...")
+    assert capsys.readouterr().err.startswith(
+        "usage: python -m graph [-h] {validate,stats,import} ..."
+    )
