@@ -4,13 +4,16 @@
     python3 run.py test [pytest options]    # install if needed, then lint, type-check, test
 
 Only the Python standard library is used here, so this works on a machine that has
-nothing but Python 3.11 or newer.
+nothing but Python 3.11 or newer. `test` also sets up the browser tests: Debian's Chromium
+(apt-get, when running as root) and playwright-core (`npm ci` in tests/browser/); when it
+cannot, it says so loudly and those tests are skipped (under CI they fail).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +23,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".regkg-installed"
+BROWSER_TESTS = ROOT / "tests" / "browser"
+CHROMIUM = Path(os.environ.get("REGKG_CHROMIUM", "/usr/bin/chromium"))
 
 
 def _say(message: str) -> None:
@@ -46,6 +51,46 @@ def ensure_environment(extras: str) -> None:
     STAMP.write_text(wanted)
 
 
+def _has_chromium() -> bool:
+    return os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") is not None
+
+
+def ensure_browser() -> list[str]:
+    """Chromium and playwright-core for the browser tests; what is still missing, if anything."""
+    missing: list[str] = []
+    if not _has_chromium():
+        is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        if is_root and shutil.which("apt-get"):
+            _say("installing Debian's Chromium for the browser tests (apt-get install chromium)")
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
+        if not _has_chromium():
+            reason = "apt-get install chromium failed" if is_root else "apt-get needs root"
+            missing.append(f"no Chromium at {CHROMIUM} ({reason})")
+    npm = shutil.which("npm")
+    if shutil.which("node") is None or npm is None:
+        missing.append("no node and npm (Node.js 20 or newer)")
+    else:
+        lock = (BROWSER_TESTS / "package-lock.json").read_bytes()
+        stamp = BROWSER_TESTS / "node_modules" / ".regkg-installed"
+        wanted = hashlib.sha256(lock).hexdigest()
+        if not (stamp.exists() and stamp.read_text() == wanted):
+            _say("installing playwright-core for the browser tests (npm ci in tests/browser)")
+            done = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"], cwd=BROWSER_TESTS, check=False
+            )
+            if done.returncode == 0:
+                stamp.write_text(wanted)
+            else:
+                missing.append("`npm ci` failed in tests/browser")
+    if missing:
+        banner = "!" * 78
+        for line in (banner, "BROWSER TESTS WILL NOT RUN:", *missing, banner):
+            _say(line)
+    return missing
+
+
 def serve(args: list[str]) -> None:
     ensure_environment("[dev]")
     os.execv(PYTHON, [str(PYTHON), str(ROOT / "server.py"), *args])
@@ -59,6 +104,7 @@ def test(args: list[str]) -> None:
     _run(BIN / "ruff", "format", "--check", ".")
     _say("mypy (strict)")
     _run(BIN / "mypy")
+    ensure_browser()
     _say("validate the bundled data")
     _run(PYTHON, "-m", "graph", "validate")
     _say("pytest")

@@ -1,9 +1,12 @@
-"""The regkg HTTP server: GraphQL over HTTP, the SDL, a health check and a front page.
+"""The regkg HTTP server: GraphQL over HTTP (GraphiQL in a browser, CSV and JSON exports),
+the SDL, the explore, timeline and downloads pages, whole-graph downloads, a health check
+and a front page. Every page's scripts are served from /static/: nothing loads from elsewhere.
 
     python server.py [--host H] [--port P] [--data DIR]
 
 Every option can also be set in the environment (REGKG_HOST, REGKG_PORT, REGKG_DATA,
 REGKG_CORS_ORIGINS, REGKG_MAX_DEPTH, REGKG_MAX_ALIASES, REGKG_MAX_TOKENS, REGKG_MAX_COST,
+REGKG_MAX_BREADTH,
 REGKG_MAX_BODY_BYTES); a flag wins over the environment.
 """
 
@@ -11,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import html
 import os
 import sys
 from collections.abc import AsyncIterator, Sequence
@@ -25,15 +27,16 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
-from strawberry.http.ides import get_graphql_ide_html
 
 from graph.build import KnowledgeGraph
 from graph.errors import DataValidationError
 from graph.load import DEFAULT_DATA_DIR, load_graph
 from schema.app import build_schema
 from schema.limits import Limits
+from web import export, pages
 from web.graphql_http import GraphQLEndpoint
 
 
@@ -87,23 +90,6 @@ class _TooLarge(Exception):
     pass
 
 
-FRONT_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>regkg</title></head>
-<body style="font-family: sans-serif; max-width: 42rem; margin: 2rem auto; line-height: 1.5">
-<h1>regkg</h1>
-<p>A regulatory-status knowledge graph: substances, conditions, clinical trials and regulatory
-actions, every fact with its source. Ask it over GraphQL.</p>
-<ul>
-<li><a href="/graphql">GraphiQL</a>: write and run queries in the browser; the Docs pane
-describes every type and field.</li>
-<li><a href="/schema.graphql">schema.graphql</a>: the schema in SDL.</li>
-<li><a href="/healthz">/healthz</a>: health check.</li>
-</ul>
-<p>Data version <code>{version}</code>, {count} entities.</p>
-</body></html>
-"""
-
-
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
     """The ASGI app. The lifespan loads, validates and freezes the graph once, unless the
     caller has already `loaded` it (the command line does, to report bad data before
@@ -121,15 +107,39 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
 
     async def front_page(request: Request) -> HTMLResponse:
         kg = _graph_of(request)
-        count = kg.graph.number_of_nodes()
-        return HTMLResponse(FRONT_PAGE.format(version=html.escape(kg.version), count=count))
+        return HTMLResponse(pages.front_page_html(kg.version, kg.graph.number_of_nodes()))
 
     async def health(request: Request) -> JSONResponse:
         kg = _graph_of(request)
         return JSONResponse({"status": "ok", "dataVersion": kg.version})
 
     sdl = schema.as_str() + "\n"
-    endpoint = GraphQLEndpoint(schema, graph=_graph_of, ide_html=get_graphql_ide_html())
+    endpoint = GraphQLEndpoint(schema, graph=_graph_of, ide_html=pages.graphiql_html())
+
+    async def graphql(request: Request) -> Response:
+        # `format=csv` or `format=json` on a GET downloads the answer as rows (web/export.py).
+        if request.method == "GET" and "format" in request.query_params:
+            return await export.export_answer(request, schema, _graph_of(request))
+        return await endpoint.handle(request)
+
+    explore_page = pages.explore_html()
+    timeline_page = pages.timeline_html()
+
+    async def explore(request: Request) -> HTMLResponse:
+        return HTMLResponse(explore_page)
+
+    async def timeline(request: Request) -> HTMLResponse:
+        return HTMLResponse(timeline_page)
+
+    async def downloads(request: Request) -> HTMLResponse:
+        kg = _graph_of(request)
+        counts = [(kind, len(ids)) for kind, ids in sorted(kg.by_kind.items())]
+        return HTMLResponse(pages.downloads_html(kg.version, counts))
+
+    rendered: dict[tuple[str, str], bytes] = {}  # whole-graph files, by data version
+
+    async def download(request: Request) -> Response:
+        return export.graph_download(_graph_of(request), request.path_params["file"], rendered)
 
     async def schema_file(request: Request) -> Response:
         return PlainTextResponse(sdl, media_type="application/graphql; charset=utf-8")
@@ -149,7 +159,12 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
             Route("/", front_page),
             Route("/healthz", health),
             Route("/schema.graphql", schema_file),
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/explore", explore),
+            Route("/timeline", timeline),
+            Route("/downloads", downloads),
+            Route("/downloads/{file}", download),
+            Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
         ],
         middleware=middleware,
         lifespan=lifespan,
@@ -191,6 +206,9 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
     )
     parser.add_argument("--max-cost", type=int, default=env_int("REGKG_MAX_COST", limits.max_cost))
     parser.add_argument(
+        "--max-breadth", type=int, default=env_int("REGKG_MAX_BREADTH", limits.max_breadth)
+    )
+    parser.add_argument(
         "--max-body-bytes",
         type=int,
         default=env_int("REGKG_MAX_BODY_BYTES", defaults.max_body_bytes),
@@ -201,7 +219,9 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         port=args.port,
         data_dir=args.data,
         cors_origins=tuple(o.strip() for o in args.cors_origins.split(",") if o.strip()),
-        limits=Limits(args.max_depth, args.max_aliases, args.max_tokens, args.max_cost),
+        limits=Limits(
+            args.max_depth, args.max_aliases, args.max_tokens, args.max_cost, args.max_breadth
+        ),
         max_body_bytes=args.max_body_bytes,
     )
 

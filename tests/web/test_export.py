@@ -1,0 +1,323 @@
+"""Answers as rows (CSV and JSON), and whole-graph downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import networkx as nx
+import pytest
+import strawberry
+
+from graph.build import KnowledgeGraph
+from schema.app import build_schema
+from schema.context import Context
+from web import export
+from web.export import Cell, Prepared, Table, prepare, table, to_csv, to_json
+from web.graphql_http import RequestError
+
+SPONSOR_URL = "https://sponsor.example/news"
+AGENCY_URL = "https://agency.example/decision"
+
+
+@pytest.fixture(scope="module")
+def schema() -> strawberry.Schema:
+    return build_schema()
+
+
+def run(schema: strawberry.Schema, kg: KnowledgeGraph, query: str, **kwargs: Any) -> Table:
+    prepared = prepare(schema._schema, query)
+    result = schema.execute_sync(prepared.query, context_value=Context(kg))
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return table(kg, result.data, prepared, **kwargs)
+
+
+def rows_of(csv_text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(csv_text)))
+
+
+# --- the query ------------------------------------------------------------------------
+
+
+def test_prepare_adds_regkg_id_where_an_entity_lacks_it(schema: strawberry.Schema) -> None:
+    prepared = prepare(
+        schema._schema, "{ trials { totalCount nodes { registryId sponsor { regkgId name } } } }"
+    )
+    assert prepared.injected == frozenset({("trials", "nodes")})
+    assert "registryId\n      sponsor {\n        regkgId\n        name\n      }\n      regkgId" in (
+        prepared.query
+    )
+    assert prepared.object_lists == (("trials", "nodes"),)
+
+
+def test_prepare_inlines_fragments_and_orders_lists_shallowest_first(
+    schema: strawberry.Schema,
+) -> None:
+    prepared = prepare(
+        schema._schema,
+        """query Q { conflicts { claims { ...C } question } }
+        fragment C on Claim { statement sources { quote source { url } } }""",
+    )
+    assert "fragment" not in prepared.query
+    assert "... on Claim" in prepared.query
+    assert prepared.object_lists == (
+        ("conflicts",),
+        ("conflicts", "claims"),
+        ("conflicts", "claims", "sources"),
+    )
+    # Conflicts and claims are entities; citations are not; sources are.
+    assert prepared.injected == frozenset(
+        {("conflicts",), ("conflicts", "claims"), ("conflicts", "claims", "sources", "source")}
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("{ trials { nodes { nope } } }", id="unknown-field"),
+        pytest.param("{ substances { nodes { ...Missing } } }", id="unknown-fragment"),
+        pytest.param("{ trials {", id="syntax-error"),
+        pytest.param(
+            "{ substances { nodes { ...A } } } fragment A on Substance { ...A }", id="cycle"
+        ),
+    ],
+)
+def test_prepare_leaves_a_broken_query_alone(schema: strawberry.Schema, query: str) -> None:
+    assert prepare(schema._schema, query) == Prepared(query, frozenset(), ())
+
+
+# --- the rows -------------------------------------------------------------------------
+
+
+def test_rows_are_the_items_of_the_shallowest_list(
+    schema: strawberry.Schema, tiny: KnowledgeGraph
+) -> None:
+    result = run(
+        schema,
+        tiny,
+        """{ regulatoryActions(filter: {kinds: [BREAKTHROUGH_THERAPY_DESIGNATION]}) {
+             totalCount
+             nodes { action date substance { name synonyms } sponsor { name }
+                     sources { quote source { url } } }
+           } }""",
+    )
+    assert result.list_path == "regulatoryActions.nodes"
+    assert result.columns == (
+        "action",
+        "date",
+        "substance.name",
+        "substance.synonyms",
+        "sponsor.name",
+        "sources.quote",
+        "sources.source.url",
+        "regulatoryActions.totalCount",
+        "sourceUrls",
+        "dataVersion",
+    )
+    assert result.rows == (
+        {
+            "action": "BREAKTHROUGH_THERAPY_DESIGNATION",
+            "date": "2018-05-02",
+            "substance.name": "Drugxamine",
+            "substance.synonyms": "Ex; Street X",
+            "sponsor.name": "Sponsor Inc.",
+            "sources.quote": "granted on 2 May",
+            "sources.source.url": SPONSOR_URL,
+            "regulatoryActions.totalCount": 1,
+            "sourceUrls": SPONSOR_URL,
+            "dataVersion": tiny.version,
+        },
+    )
+
+
+def test_nested_lists_join_by_position_and_bracket_lists_inside_them(
+    schema: strawberry.Schema, tiny: KnowledgeGraph
+) -> None:
+    result = run(
+        schema,
+        tiny,
+        "{ conflicts { question claims { value sources { quote } } } }",
+    )
+    assert result.list_path == "conflicts"
+    (row,) = result.rows
+    assert row["question"] == "Did X help significantly?"
+    assert row["claims.value"] == "significant | not significant"
+    assert row["claims.sources.quote"] == "[significantly] | [p = .056]"
+    # The conflict has no sources of its own; its claims cite both sources.
+    assert row["sourceUrls"] == f"{SPONSOR_URL} | {AGENCY_URL}"
+    assert "regkgId" not in row
+    assert "claims.regkgId" not in row
+
+
+def test_regkg_id_stays_when_asked_for(schema: strawberry.Schema, tiny: KnowledgeGraph) -> None:
+    result = run(schema, tiny, "{ substances { nodes { regkgId name } } }")
+    assert result.columns == ("regkgId", "name", "sourceUrls", "dataVersion")
+    assert result.rows[0]["regkgId"] == "substance:x"
+
+
+def test_list_parameter_picks_a_deeper_list_with_its_surroundings(
+    schema: strawberry.Schema, tiny: KnowledgeGraph
+) -> None:
+    query = "{ conflicts { question claims { statement status } } }"
+    result = run(schema, tiny, query, list_path="conflicts.claims")
+    assert result.list_path == "conflicts.claims"
+    assert [r["statement"] for r in result.rows] == [
+        "X significantly helped.",
+        "X did not reach significance.",
+    ]
+    assert {r["conflicts.question"] for r in result.rows} == {"Did X help significantly?"}
+    assert result.rows[0]["sourceUrls"] == SPONSOR_URL  # only the claim's own source
+    assert result.rows[1]["sourceUrls"] == AGENCY_URL
+
+
+def test_list_parameter_must_name_a_list(schema: strawberry.Schema, tiny: KnowledgeGraph) -> None:
+    with pytest.raises(RequestError, match="not a list"):
+        run(schema, tiny, "{ conflicts { question } }", list_path="conflicts.question")
+
+
+def test_connection_edges_lift_their_node(schema: strawberry.Schema, tiny: KnowledgeGraph) -> None:
+    result = run(schema, tiny, "{ trials { edges { cursor node { registryId enrollment } } } }")
+    assert result.list_path == "trials.edges"
+    assert result.columns == ("cursor", "registryId", "enrollment", "sourceUrls", "dataVersion")
+    assert result.rows[0]["registryId"] == "NCT00000001"
+    assert result.rows[0]["enrollment"] == 90
+    assert result.rows[0]["sourceUrls"] == SPONSOR_URL
+
+
+def test_an_answer_without_a_list_is_one_row(
+    schema: strawberry.Schema, tiny: KnowledgeGraph
+) -> None:
+    result = run(schema, tiny, '{ substance(name: "Ex") { name codeNames } }')
+    assert result.list_path == ""
+    assert result.rows == (
+        {
+            "substance.name": "Drugxamine",
+            "substance.codeNames": "XY-100",
+            "sourceUrls": SPONSOR_URL,
+            "dataVersion": tiny.version,
+        },
+    )
+
+
+def test_an_object_null_on_some_rows_gives_only_its_fields(
+    schema: strawberry.Schema, tiny: KnowledgeGraph
+) -> None:
+    result = run(schema, tiny, "{ regulatoryActions { nodes { action sponsor { name } } } }")
+    assert result.columns == ("action", "sponsor.name", "sourceUrls", "dataVersion")
+    assert [r["sponsor.name"] for r in result.rows] == ["Sponsor Inc.", None, None, None]
+
+
+def test_an_empty_list_gives_no_rows(schema: strawberry.Schema, tiny: KnowledgeGraph) -> None:
+    result = run(schema, tiny, "{ trials(filter: {phases: [PHASE1]}) { nodes { registryId } } }")
+    assert result.rows == ()
+    assert to_csv(result) == "sourceUrls,dataVersion\r\n"
+
+
+def test_data_without_a_prepared_query_still_finds_the_list(tiny: KnowledgeGraph) -> None:
+    data = {"a": {"count": 2, "items": [{"x": 1}, {"x": 2}]}}
+    result = table(tiny, data, Prepared("", frozenset(), ()))
+    assert result.list_path == "a.items"
+    assert [r["x"] for r in result.rows] == [1, 2]
+    assert [r["a.count"] for r in result.rows] == [2, 2]
+
+
+# --- the files ------------------------------------------------------------------------
+
+
+def test_csv_quotes_and_spells_out_values(tiny: KnowledgeGraph) -> None:
+    row: dict[str, Cell] = {"a": 'say "hi", then go', "b": None, "c": True, "d": 3}
+    rows = (row,)
+    text = to_csv(Table(("a", "b", "c", "d"), rows, "x"))
+    assert text == 'a,b,c,d\r\n"say ""hi"", then go",,true,3\r\n'
+
+
+def test_json_carries_the_version_query_and_typed_rows(tiny: KnowledgeGraph) -> None:
+    result = Table(("n", "s"), ({"n": 1, "s": None},), "x.y")
+    document = json.loads(to_json(result, "v1", "{ q }", {"a": 1}))
+    assert document == {
+        "dataVersion": "v1",
+        "query": "{ q }",
+        "variables": {"a": 1},
+        "list": "x.y",
+        "columns": ["n", "s"],
+        "rows": [{"n": 1, "s": None}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("trials", "regkg-trials-abc.csv"),
+        ("a b/../c", "regkg-a-b-c-abc.csv"),
+        ("", "regkg-answer-abc.csv"),
+    ],
+)
+def test_file_names_carry_the_version(stem: str, expected: str) -> None:
+    assert export.file_name(stem, "abc", "csv") == expected
+
+
+# --- the whole graph ------------------------------------------------------------------
+
+
+def test_nodes_csv_has_every_node_with_its_sources(tiny: KnowledgeGraph) -> None:
+    rows = rows_of(export.nodes_csv(tiny))
+    assert [r["id"] for r in rows] == sorted(tiny.graph.nodes)
+    header = list(rows[0])
+    assert header[:3] == ["id", "kind", "label"]
+    assert header[-4:] == ["origin", "sources", "sourceUrls", "dataVersion"]
+    by_id = {r["id"]: r for r in rows}
+    drug = by_id["substance:x"]
+    assert drug["synonyms"] == "Ex; Street X"
+    assert drug["sourceUrls"] == SPONSOR_URL
+    assert drug["dataVersion"] == tiny.version
+    sponsor = by_id["organisation:sponsor"]
+    assert json.loads(sponsor["names"])[0] == {"name": "Old Sponsor", "to": "2019-12-31"}
+    assert by_id["trial:NCT00000001"]["enrollment"] == "90"
+    assert by_id["action:x-submitted"]["date"] == "2019-06"
+
+
+def test_edges_csv_has_every_edge(tiny: KnowledgeGraph) -> None:
+    rows = rows_of(export.edges_csv(tiny))
+    assert len(rows) == tiny.graph.number_of_edges()
+    assert {"source": "trial:NCT00000001", "target": "organisation:sponsor"}.items() <= next(
+        r for r in rows if r["relation"] == "sponsored_by"
+    ).items()
+    assert {r["dataVersion"] for r in rows} == {tiny.version}
+
+
+def test_graph_json_has_nodes_with_citations_and_edges(tiny: KnowledgeGraph) -> None:
+    document = json.loads(export.graph_json(tiny))
+    assert document["dataVersion"] == tiny.version
+    assert len(document["nodes"]) == tiny.graph.number_of_nodes()
+    assert len(document["edges"]) == tiny.graph.number_of_edges()
+    btd = next(n for n in document["nodes"] if n["id"] == "action:x-btd")
+    assert btd["citations"] == [
+        {"source": "source:sponsor-release", "quote": "granted on 2 May", "note": None,
+         "supports": []}
+    ]  # fmt: skip
+    assert btd["date"] == "2018-05-02"
+
+
+def test_graphml_reads_back_with_networkx(tiny: KnowledgeGraph) -> None:
+    graph = nx.read_graphml(io.BytesIO(export.graph_graphml(tiny)), force_multigraph=True)
+    assert graph.graph["dataVersion"] == tiny.version
+    assert sorted(graph.nodes) == sorted(tiny.graph.nodes)
+    assert graph.number_of_edges() == tiny.graph.number_of_edges()
+    assert graph.nodes["trial:NCT00000001"]["enrollment"] == 90
+    assert graph.nodes["substance:x"]["sourceUrls"] == SPONSOR_URL
+    assert "granted on 2 May" in graph.nodes["action:x-btd"]["citations"]
+
+
+def test_graph_downloads_are_cached_per_version(tiny: KnowledgeGraph) -> None:
+    cache: dict[tuple[str, str], bytes] = {}
+    first = export.graph_download(tiny, "edges.csv", cache)
+    assert first.status_code == 200
+    assert first.headers["content-disposition"] == (
+        f'attachment; filename="regkg-edges-{tiny.version}.csv"'
+    )
+    assert list(cache) == [(tiny.version, "edges.csv")]
+    assert export.graph_download(tiny, "edges.csv", cache).body == first.body
+    assert export.graph_download(tiny, "nope.txt", cache).status_code == 404
