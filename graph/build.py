@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 
 from graph.model import KINDS, FieldType
-from graph.records import Record
+from graph.records import Record, date_order
 from graph.search import NameIndex
 
 CITES = "cites"
@@ -27,7 +28,8 @@ class KnowledgeGraph:
     """
 
     graph: nx.MultiDiGraph
-    by_kind: Mapping[str, tuple[str, ...]]
+    by_kind: Mapping[str, tuple[str, ...]]  # ids of each kind, sorted
+    by_label: Mapping[str, tuple[str, ...]]  # the same, in the order a reader browses them
     names: NameIndex
     version: str
     built_at: datetime
@@ -37,6 +39,12 @@ class KnowledgeGraph:
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self.graph
+
+    @cached_property
+    def actions_by_date(self) -> tuple[str, ...]:
+        """Every regulatory action, oldest first; undated ones last."""
+        nodes = self.graph.nodes
+        return tuple(sorted(self.by_kind["action"], key=lambda a: date_order(a, nodes[a])))
 
     def kind(self, node_id: str) -> str:
         return str(self.graph.nodes[node_id]["kind"])
@@ -81,6 +89,12 @@ def build_graph(records: Iterable[Record], version: str, built_at: datetime) -> 
     return KnowledgeGraph(
         graph=nx.freeze(graph),
         by_kind=MappingProxyType({k: tuple(sorted(v)) for k, v in by_kind.items()}),
+        by_label=MappingProxyType(
+            {
+                kind: tuple(sorted(ids, key=lambda i: (str(graph.nodes[i]["label"]).casefold(), i)))
+                for kind, ids in by_kind.items()
+            }
+        ),
         names=names,
         version=version,
         built_at=built_at,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,15 @@ def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     """Read, validate and build; raise `DataValidationError` listing every problem."""
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), 0, "no such data directory")])
-    data = read_dir(root)
-    records = validate(data.records, data.problems)
-    return build_graph(records, version=data.version, built_at=datetime.now(UTC))
+    # Loading allocates millions of small objects and frees none of them, so the cyclic
+    # garbage collector would only rescan them again and again: at 100k records it took
+    # two thirds of the load time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        data = read_dir(root)
+        records = validate(data.records, data.problems)
+        return build_graph(records, version=data.version, built_at=datetime.now(UTC))
+    finally:
+        if collecting:
+            gc.enable()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice, pairwise
-
-import networkx as nx
+from itertools import pairwise
 
 from graph.build import CITES, KnowledgeGraph
 from graph.errors import NoPath
@@ -26,31 +24,68 @@ class Step:
     forward: bool
 
 
-def _domain_view(kg: KnowledgeGraph, with_citations: bool) -> nx.Graph:
-    # Citations link almost everything through a few sources; a path through a source
-    # says "both are mentioned in the same paper", not how the entities relate.
-    graph = kg.graph
-    if with_citations:
-        return graph.to_undirected(as_view=True)
-    view = nx.subgraph_view(graph, filter_edge=lambda u, v, k: k != CITES)
-    return view.to_undirected(as_view=True)
+def _linked(kg: KnowledgeGraph, here: str, with_citations: bool) -> list[str]:
+    """Nodes one edge from `here` in either direction, in a stable order.
+
+    Citations link almost everything through a few sources; a path through a source says
+    "both are mentioned in the same paper", not how the entities relate, so `cites` edges
+    count only when asked for. This reads the adjacency of `here` alone: a filtered
+    networkx view would cost time in proportion to the whole graph on every call.
+    """
+    found: set[str] = set()
+    for adjacency in (kg.graph.succ[here], kg.graph.pred[here]):
+        for other, keys in adjacency.items():
+            if with_citations or any(key != CITES for key in keys):
+                found.add(other)
+    return sorted(found)
 
 
 def shortest_paths(
     kg: KnowledgeGraph, start: str, end: str, limit: int = 5, with_citations: bool = False
 ) -> list[list[Step]]:
-    """Up to `limit` shortest paths from `start` to `end`, ignoring edge direction.
+    """Up to `limit` shortest paths from `start` to `end`, ignoring edge direction, in a
+    stable order.
 
     Raises `NoPath` when they are not connected.
     """
     node(kg, start)
     node(kg, end)
-    view = _domain_view(kg, with_citations)
-    try:
-        found = list(islice(nx.all_shortest_paths(view, start, end), limit))
-    except nx.NetworkXNoPath as exc:
-        raise NoPath(f"{start} and {end} are not connected") from exc
-    return [list(_steps(kg, path, with_citations)) for path in sorted(found)]
+    parents = _parents_towards(kg, start, end, with_citations)
+    if end not in parents:
+        raise NoPath(f"{start} and {end} are not connected")
+    paths: list[list[str]] = []
+    _walk_back(parents, end, [end], paths, limit)
+    return [list(_steps(kg, path, with_citations)) for path in paths]
+
+
+def _parents_towards(
+    kg: KnowledgeGraph, start: str, end: str, with_citations: bool
+) -> dict[str, list[str]]:
+    """Breadth-first from `start`, level by level, until the level that reaches `end`:
+    for each node reached, the nodes one level nearer `start` that lead to it."""
+    parents: dict[str, list[str]] = {start: []}
+    level = [start]
+    while level and end not in parents:
+        reached: dict[str, list[str]] = {}
+        for here in level:
+            for other in _linked(kg, here, with_citations):
+                if other not in parents:
+                    reached.setdefault(other, []).append(here)
+        parents.update(reached)
+        level = sorted(reached)
+    return parents
+
+
+def _walk_back(
+    parents: dict[str, list[str]], here: str, suffix: list[str], out: list[list[str]], limit: int
+) -> None:
+    if len(out) >= limit:
+        return
+    if not parents[here]:
+        out.append(suffix[::-1])
+        return
+    for parent in parents[here]:
+        _walk_back(parents, parent, [*suffix, parent], out, limit)
 
 
 def _steps(kg: KnowledgeGraph, path: list[str], with_citations: bool) -> Iterator[Step]:
@@ -75,9 +110,21 @@ def neighbourhood(
     """Nodes within `depth` edges of `centre` (at most `max_nodes`, nearest first) and the
     edges among them as (source, target, relation)."""
     node(kg, centre)
-    view = _domain_view(kg, with_citations)
-    distances = nx.single_source_shortest_path_length(view, centre, cutoff=depth)
-    chosen = sorted(distances, key=lambda n: (distances[n], n))[:max_nodes]
+    chosen = [centre]
+    seen = {centre}
+    level = [centre]
+    for _ in range(depth):
+        following: list[str] = []
+        for here in level:
+            for other in _linked(kg, here, with_citations):
+                if other not in seen:
+                    seen.add(other)
+                    following.append(other)
+        following.sort()
+        chosen.extend(following[: max_nodes - len(chosen)])
+        if len(chosen) >= max_nodes or not following:
+            break
+        level = following
     keep = set(chosen)
     edges = sorted(
         (u, v, k)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeAlias
 
 from graph.dates import PartialDate
@@ -41,3 +42,20 @@ class Record:
     @property
     def origin(self) -> str:
         return f"{self.file}:{self.line}"
+
+
+def action_date(attrs: Mapping[str, object]) -> PartialDate | None:
+    """When an action happened: the regulator's date, else when it was announced."""
+    for field in ("date", "announced", "effective"):
+        value = attrs.get(field)
+        if isinstance(value, PartialDate):
+            return value
+    return None
+
+
+def date_order(node_id: str, attrs: Mapping[str, object]) -> tuple[date, date, str]:
+    """Sort key putting actions oldest first, undated ones last, ties by id."""
+    when = action_date(attrs)
+    if when is None:
+        return (date.max, date.max, node_id)
+    return (when.earliest, when.latest, node_id)

@@ -36,6 +36,8 @@ PREFIX: Final = 90.0
 ALL_WORDS: Final = 80.0
 FUZZY_CUTOFF: Final = 80.0
 _PREFIX_SCAN: Final = 2000
+# Kinds whose label is a title or a sentence rather than a name.
+_SENTENCE_LABELS: Final = frozenset({"source", "claim", "action", "event", "effect", "conflict"})
 # Readers search for things more often than for documents about them: on equal scores,
 # a substance outranks a source whose title starts with its name.
 _KIND_PRIORITY: Final = {"substance": 5, "condition": 5, "organisation": 4, "target": 3, "trial": 2}
@@ -88,12 +90,17 @@ class NameIndex:
         for index, entry in enumerate(entries):
             for word in set(entry.norm.split()):
                 self._words.setdefault(word, []).append(index)
-        self._norms = [e.norm for e in entries]
-        self._all = list(range(len(entries)))
-        # Per-kind name lists, so that a fuzzy search for one kind is not crowded out by
-        # near spellings of other kinds.
+        # Near spellings are looked for among names only: a misspelt word is not "close" to
+        # a source's title or a claim's sentence, and scanning those would cost most of the
+        # time. Per-kind pools keep a search for one kind from being crowded out by others.
+        self._all: list[int] = []
+        self._norms: list[str] = []
         self._by_kind: dict[str, tuple[list[int], list[str]]] = {}
         for index, entry in enumerate(entries):
+            if entry.field == "label" and kinds[entry.node] in _SENTENCE_LABELS:
+                continue
+            self._all.append(index)
+            self._norms.append(entry.norm)
             indices, norms = self._by_kind.setdefault(kinds[entry.node], ([], []))
             indices.append(index)
             norms.append(entry.norm)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from graph.build import KnowledgeGraph
-from graph.dates import PartialDate
 from graph.lookup import require_kind
+from graph.records import action_date, date_order
 
 
 def narrower_conditions(kg: KnowledgeGraph, condition: str) -> set[str]:
@@ -31,35 +31,36 @@ def trials(
     phases: Collection[str] = (),
     statuses: Collection[str] = (),
 ) -> list[str]:
-    """Trials testing `substance` and/or studying `condition` (or a narrower one), by id."""
-    if substance is not None:
-        require_kind(kg, substance, "substance")
-        candidates = {t for t, _, k in kg.graph.in_edges(substance, keys=True) if k == "tests"}
+    """Trials testing `substance` and/or studying `condition` (or a narrower one), by id.
+
+    Candidates come from the substance's and conditions' own edges, so the work grows with
+    the answer, not with the number of trials.
+    """
+    graph = kg.graph
+    ordered: Iterable[str]
+    if substance is None and condition is None:
+        ordered = kg.by_kind["trial"]  # already sorted
     else:
-        candidates = set(kg.by_kind["trial"])
-    if condition is not None:
-        wanted = narrower_conditions(kg, condition)
-        candidates = {
-            t
-            for t in candidates
-            if any(k == "studies" and c in wanted for _, c, k in kg.graph.out_edges(t, keys=True))
-        }
-    nodes = kg.graph.nodes
-    return sorted(
+        found: set[str] | None = None
+        if substance is not None:
+            require_kind(kg, substance, "substance")
+            found = {t for t, _, k in graph.in_edges(substance, keys=True) if k == "tests"}
+        if condition is not None:
+            studying = {
+                t
+                for c in narrower_conditions(kg, condition)
+                for t, _, k in graph.in_edges(c, keys=True)
+                if k == "studies"
+            }
+            found = studying if found is None else found & studying
+        ordered = sorted(found or ())
+    nodes = graph.nodes
+    return [
         t
-        for t in candidates
+        for t in ordered
         if (not phases or nodes[t].get("phase") in phases)
         and (not statuses or nodes[t].get("status") in statuses)
-    )
-
-
-def action_date(attrs: Mapping[str, object]) -> PartialDate | None:
-    """When an action happened: the regulator's date, else when it was announced."""
-    for field in ("date", "announced", "effective"):
-        value = attrs.get(field)
-        if isinstance(value, PartialDate):
-            return value
-    return None
+    ]
 
 
 def actions(
@@ -81,9 +82,10 @@ def actions(
     """
     if substance is not None:
         require_kind(kg, substance, "substance")
-        ids = [a for a, _, k in kg.graph.in_edges(substance, keys=True) if k == "concerns"]
+        concerning = [a for a, _, k in kg.graph.in_edges(substance, keys=True) if k == "concerns"]
+        ids = sorted(concerning, key=lambda a: date_order(a, kg.graph.nodes[a]))
     else:
-        ids = list(kg.by_kind["action"])
+        ids = list(kg.actions_by_date)  # already in date order
     wanted = narrower_conditions(kg, condition) if condition is not None else None
     nodes = kg.graph.nodes
     selected = []
@@ -105,9 +107,4 @@ def actions(
         if until is not None and (when is None or when.earliest > until):
             continue
         selected.append(action_id)
-    return sorted(selected, key=lambda a: (*_date_key(nodes[a]), a))
-
-
-def _date_key(attrs: dict[str, object]) -> tuple[date, date]:
-    when = action_date(attrs)
-    return (when.earliest, when.latest) if when else (date.max, date.max)
+    return selected

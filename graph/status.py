@@ -11,7 +11,8 @@ from typing import Final
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
 from graph.lookup import require_kind
-from graph.selection import action_date, actions, narrower_conditions, trials
+from graph.records import action_date
+from graph.selection import actions, narrower_conditions, trials
 
 
 class Phase(StrEnum):

@@ -12,8 +12,8 @@ from graphql import GraphQLError
 from graph import paths, provenance
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve
+from graph.records import action_date
 from graph.search import SearchHit as GraphSearchHit
-from graph.selection import action_date
 from graph.selection import actions as select_actions
 from graph.selection import trials as select_trials
 from graph.status import status_as_of, timeline
@@ -182,8 +182,7 @@ def _list_of(kind: str) -> Any:
         ] = None,
     ) -> Any:
         kg = info.context.kg
-        ids = sorted(kg.by_kind[kind], key=lambda i: (str(kg.node(i)["label"]).casefold(), i))
-        return paginate(nodes(info, ids), first, after)
+        return paginate(kg.by_label[kind], first, after, load=kg.node)
 
     return resolver
 
@@ -321,7 +320,7 @@ class Query:
             statuses=[s.value for s in f.statuses or ()],
         )
         ids = _order_trials(info, ids, order)
-        return paginate(nodes(info, ids), first, after)
+        return paginate(ids, first, after, load=info.context.kg.node)
 
     @strawberry.field(description="Regulatory actions matching a filter, by date.")
     def regulatory_actions(
@@ -355,7 +354,7 @@ class Query:
             # Newest first; actions with no date stay at the end, as in every order.
             dated = [a for a in ids if action_date(info.context.kg.node(a)) is not None]
             ids = dated[::-1] + [a for a in ids if action_date(info.context.kg.node(a)) is None]
-        return paginate(nodes(info, ids), first, after)
+        return paginate(ids, first, after, load=info.context.kg.node)
 
     @strawberry.field(description="Claims, optionally only those of one status.")
     def claims(
@@ -369,7 +368,7 @@ class Query:
     ) -> Connection[Claim]:
         kg = info.context.kg
         ids = [c for c in kg.by_kind["claim"] if status is None or kg.node(c)["status"] == status]
-        return paginate(nodes(info, ids), first, after)
+        return paginate(ids, first, after, load=info.context.kg.node)
 
     @strawberry.field(description="Entities whose name or synonym matches the text, best first.")
     def search(

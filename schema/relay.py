@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -68,6 +68,10 @@ class Connection(Generic[T]):
     nodes: list[T] = strawberry.field(description="The items alone.")
 
 
+def _same(item: Any) -> Any:
+    return item
+
+
 def _cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
 
@@ -82,8 +86,13 @@ def _offset(cursor: str) -> int:
         raise GraphQLError(f"{cursor!r} is not a cursor from this API") from None
 
 
-def paginate(items: Sequence[T], first: int | None, after: str | None) -> Connection[T]:
-    """One page of `items`: `first` (default 25, at most 100) after the `after` cursor."""
+def paginate(
+    items: Sequence[Any], first: int | None, after: str | None, load: Callable[[Any], Any] = _same
+) -> Connection[Any]:
+    """One page of `items`: `first` (default 25, at most 100) after the `after` cursor.
+
+    `load` turns an item (an id) into what the page shows; only the page's items are loaded.
+    """
     size = DEFAULT_PAGE if first is None else first
     if size < 0:
         raise GraphQLError("`first` cannot be negative")
@@ -93,7 +102,7 @@ def paginate(items: Sequence[T], first: int | None, after: str | None) -> Connec
             "ask for at most 100 and follow `pageInfo.endCursor`"
         )
     start = _offset(after) + 1 if after is not None else 0
-    page = items[start : start + size]
+    page = [load(item) for item in items[start : start + size]]
     edges = [Edge(cursor=_cursor(start + i), node=item) for i, item in enumerate(page)]
     return Connection(
         total_count=len(items),
@@ -104,5 +113,5 @@ def paginate(items: Sequence[T], first: int | None, after: str | None) -> Connec
             end_cursor=edges[-1].cursor if edges else None,
         ),
         edges=edges,
-        nodes=list(page),
+        nodes=page,
     )

@@ -16,7 +16,7 @@ from graph import provenance
 from graph.dates import PartialDate
 from graph.lookup import name_on, resolve
 from graph.model import KINDS
-from graph.selection import action_date
+from graph.records import action_date
 from graph.selection import actions as select_actions
 from graph.selection import trials as select_trials
 from graph.status import Phase, status_as_of, timeline

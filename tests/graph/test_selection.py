@@ -12,7 +12,8 @@ from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
 from graph.errors import WrongKind
 from graph.load import load_graph
-from graph.selection import action_date, actions, narrower_conditions, trials
+from graph.records import action_date
+from graph.selection import actions, narrower_conditions, trials
 from tests.conftest import TINY
 
 MORE = """
