@@ -11,15 +11,11 @@ fail instead.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import os
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +23,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import uvicorn
 
 from graph.dates import PartialDate
-from server import Settings, create_app
+from server import Settings
+from tests.live import live_server
 from web.pages import READY_QUESTIONS
 
 HERE = Path(__file__).resolve().parent
@@ -83,28 +79,8 @@ def browser() -> Browser:
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """regkg on the bundled data, served by uvicorn in a thread on a free local port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings()), lifespan="on", log_level="warning", ws="none", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive(), "the server stopped while starting"
-            assert time.monotonic() < deadline, "the server did not start within 30 s"
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-        gc.unfreeze()  # the lifespan froze everything allocated so far
-    assert not thread.is_alive(), "the server did not shut down"
+    with live_server(Settings()) as url:
+        yield url
 
 
 def scenario(browser: Browser, base_url: str, name: str, argument: str = "") -> Any:

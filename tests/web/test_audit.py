@@ -3,22 +3,16 @@ suite for servers), run with node against a live uvicorn server."""
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
-import socket
 import subprocess
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from server import Settings, create_app
+from server import Settings
+from tests.live import live_server
 
 AUDIT_DIR = Path(__file__).resolve().parent / "audit"
 
@@ -64,39 +58,12 @@ def install_audit(npm: str) -> None:
     assert all(installed(name) == version for name, version in locked.items())
 
 
-@contextmanager
-def live_server(settings: Settings) -> Iterator[str]:
-    """Serve regkg with uvicorn in a thread on a free local port; yield the /graphql URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings), lifespan="on", log_level="warning", ws="none", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive(), "the server stopped while starting"
-            assert time.monotonic() < deadline, "the server did not start within 30 s"
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-        gc.unfreeze()  # the lifespan froze everything allocated so far
-    assert not thread.is_alive(), "the server did not shut down"
-
-
 def test_graphql_over_http_audit_is_all_ok() -> None:
     node, npm = node_and_npm()
     install_audit(npm)
-    with live_server(Settings()) as url:
+    with live_server(Settings()) as base:
         done = subprocess.run(
-            [node, "audit.mjs", url],
+            [node, "audit.mjs", f"{base}/graphql"],
             cwd=AUDIT_DIR,
             capture_output=True,
             text=True,
