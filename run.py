@@ -24,6 +24,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".regkg-installed"
 BROWSER_TESTS = ROOT / "tests" / "browser"
+FRONTEND = ROOT / "frontend"
 CHROMIUM = Path(os.environ.get("REGKG_CHROMIUM", "/usr/bin/chromium"))
 
 
@@ -71,24 +72,34 @@ def ensure_browser() -> list[str]:
     npm = shutil.which("npm")
     if shutil.which("node") is None or npm is None:
         missing.append("no node and npm (Node.js 20 or newer)")
-    else:
-        lock = (BROWSER_TESTS / "package-lock.json").read_bytes()
-        stamp = BROWSER_TESTS / "node_modules" / ".regkg-installed"
-        wanted = hashlib.sha256(lock).hexdigest()
-        if not (stamp.exists() and stamp.read_text() == wanted):
-            _say("installing playwright-core for the browser tests (npm ci in tests/browser)")
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund"], cwd=BROWSER_TESTS, check=False
-            )
-            if done.returncode == 0:
-                stamp.write_text(wanted)
-            else:
-                missing.append("`npm ci` failed in tests/browser")
+    elif not npm_ci(npm, BROWSER_TESTS, "playwright-core for the browser tests"):
+        missing.append("`npm ci` failed in tests/browser")
     if missing:
         banner = "!" * 78
         for line in (banner, "BROWSER TESTS WILL NOT RUN:", *missing, banner):
             _say(line)
     return missing
+
+
+def npm_ci(npm: str, folder: Path, what: str) -> bool:
+    """`npm ci` in `folder` unless its lock file is already installed; False if it failed."""
+    wanted = hashlib.sha256((folder / "package-lock.json").read_bytes()).hexdigest()
+    stamp = folder / "node_modules" / ".regkg-installed"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return True
+    _say(f"installing {what} (npm ci in {folder.relative_to(ROOT)})")
+    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=folder, check=False)
+    if done.returncode != 0:
+        return False
+    stamp.write_text(wanted)
+    return True
+
+
+def ensure_vendor_check() -> None:
+    """The pinned front-end packages, so the tests can compare web/static/vendor/ with them."""
+    npm = shutil.which("npm")
+    if npm is None or not npm_ci(npm, FRONTEND, "the pinned front-end packages"):
+        _say("cannot install frontend/ packages: the vendored-files check will be skipped")
 
 
 def serve(args: list[str]) -> None:
@@ -105,6 +116,7 @@ def test(args: list[str]) -> None:
     _say("mypy (strict)")
     _run(BIN / "mypy")
     ensure_browser()
+    ensure_vendor_check()
     _say("validate the bundled data")
     _run(PYTHON, "-m", "graph", "validate")
     _say("pytest")
