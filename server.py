@@ -114,7 +114,12 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
         return JSONResponse({"status": "ok", "dataVersion": kg.version})
 
     sdl = schema.as_str() + "\n"
-    endpoint = GraphQLEndpoint(schema, graph=_graph_of, ide_html=pages.graphiql_html())
+    endpoint = GraphQLEndpoint(
+        schema,
+        graph=_graph_of,
+        ide_html=pages.graphiql_html(),
+        max_tokens=settings.limits.max_tokens,
+    )
 
     async def graphql(request: Request) -> Response:
         # `format=csv` or `format=json` on a GET downloads the answer as rows (web/export.py).

@@ -14,21 +14,26 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Final
 
 import orjson
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from graph.build import KnowledgeGraph
 from schema.context import Context
+from schema.cost import query_cost
 
 GRAPHQL_RESPONSE: Final = "application/graphql-response+json"
 JSON: Final = "application/json"
 CACHE_CONTROL: Final = "public, max-age=300"
+# Queries up to this cost (fields, counting page sizes; about 10 µs each) run on the
+# event loop; costlier ones in a worker thread.
+INLINE_COST: Final = 10_000
 
 
 class RequestError(Exception):
@@ -203,11 +208,21 @@ class GraphQLEndpoint:
         graph: Callable[[Request], KnowledgeGraph],
         ide_html: str,
         cache_size: int = 2048,
+        max_tokens: int = 5000,
     ) -> None:
         self.schema = schema
         self.graph = graph
         self.ide_html = ide_html
         self.cache = ResponseCache(cache_size)
+        self.max_tokens = max_tokens
+        self._cost_of = lru_cache(maxsize=1024)(self._estimate_cost)
+
+    def _estimate_cost(self, query: str) -> int:
+        try:
+            document = parse(query, max_tokens=self.max_tokens)
+        except GraphQLError:
+            return 0  # the schema reports the syntax error, at no cost
+        return query_cost(self.schema._schema, document)
 
     async def handle(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):
@@ -226,9 +241,13 @@ class GraphQLEndpoint:
         key = params.cache_key(media_type, kg.version)
         cached = self.cache.get(key)
         if cached is None:
-            # In a worker thread, so that a slow query does not stall the event loop: cached
-            # answers, /healthz and other requests go on being served meanwhile.
-            cached = await run_in_threadpool(self._execute, params, kg, media_type)
+            if self._cost_of(params.query) <= INLINE_COST:
+                cached = self._execute(params, kg, media_type)
+            else:
+                # A big query runs in a worker thread, so that the event loop goes on serving
+                # cached answers, /healthz and other requests meanwhile. Small ones run here:
+                # the hop to a thread costs more than they do.
+                cached = await run_in_threadpool(self._execute, params, kg, media_type)
             self.cache.put(key, cached)
         status, body = cached
         headers = {}

@@ -658,3 +658,15 @@ def test_configured_limits_reach_the_endpoint() -> None:
         assert body(response)["errors"][0]["message"] == (
             "'anonymous' exceeds maximum operation depth of 2"
         )
+
+
+def test_a_costly_query_is_answered_from_a_worker_thread(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = '{ substance(name: "MDMA") { name trials { registryId } } }'
+    inline = body(post(client, {"query": query}))
+    monkeypatch.setattr("web.graphql_http.INLINE_COST", 0)
+    threaded = post(client, {"query": query + " "})  # a new document: not from the cache
+    assert threaded.status_code == 200
+    assert body(threaded) == inline
+    assert inline["data"]["substance"]["name"] == "MDMA"
