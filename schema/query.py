@@ -60,6 +60,12 @@ class Kind(Enum):
     CONFLICT = "conflict"
 
 
+@strawberry.enum(description="Orders for lists browsed by name or title.")
+class NameOrder(Enum):
+    NAME_ASC = "name_asc"
+    NAME_DESC = "name_desc"
+
+
 @strawberry.enum(description="Orders for lists of regulatory actions.")
 class ActionOrder(Enum):
     DATE_ASC = "date_asc"
@@ -174,15 +180,17 @@ class Meta:
 def _list_of(kind: str) -> Any:
     def resolver(
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size: default 25, at most 100.")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        order: Annotated[NameOrder, strawberry.argument(description="Sort order.")] = (
+            NameOrder.NAME_ASC
+        ),
+        first: arg.First = None,
+        after: arg.After = None,
     ) -> Any:
         kg = info.context.kg
-        return paginate(kg.by_label[kind], first, after, load=kg.node)
+        ids = kg.by_label[kind]
+        if order is NameOrder.NAME_DESC:
+            ids = ids[::-1]
+        return paginate(ids, first, after, load=kg.node)
 
     return resolver
 

@@ -285,3 +285,18 @@ def test_invalid_cursor_is_a_clear_error(real: KnowledgeGraph, cursor: str) -> N
 def test_search_page_size_is_bounded(real: KnowledgeGraph) -> None:
     result = execute(real, '{ search(text: "mdma", first: 101) { label } }')
     assert messages(result) == ["`first` is 101; it must be between 0 and 100"]
+
+
+@pytest.mark.parametrize(
+    ("order", "names"),
+    [
+        ("NAME_ASC", ["CYB003", "Ecstasy", "Esketamine"]),
+        ("NAME_DESC", ["Psilocybin", "Mebufotenin", "MDMA"]),
+    ],
+    ids=["ascending", "descending"],
+)
+def test_browse_lists_sort_by_name(real: KnowledgeGraph, order: str, names: list[str]) -> None:
+    query = f"{{ substances(order: {order}, first: 3) {{ totalCount nodes {{ name }} }} }}"
+    assert data_of(execute(real, query)) == {
+        "substances": {"totalCount": 7, "nodes": [{"name": n} for n in names]}
+    }
