@@ -17,7 +17,7 @@ from typing import Final
 from graph.importers.ctgov_json import StudyError, parse_study
 from graph.importers.ctgov_records import Study
 from graph.importers.ctgov_xml import parse_clinical_study
-from graph.importers.inputs import Rejection, expand, read_doc
+from graph.importers.inputs import Inputs, Rejection, expand, read_doc
 from graph.importers.jsonutil import JsonError, JsonObject, as_object, load_json
 
 SUFFIXES: Final = (".json", ".xml")
@@ -138,16 +138,16 @@ def _parse_xml(name: str, data: bytes, result: ReadResult) -> None:
         result.rejected.append(Rejection(name, str(exc)))
 
 
-def count_inputs(paths: Iterable[Path]) -> int:
-    docs, rejected = expand(paths, SUFFIXES)
-    return len(docs) + len(rejected)
+def find_inputs(paths: Iterable[Path]) -> Inputs:
+    """The documents under `paths`, found once: count them, then `read_inputs` them."""
+    return expand(paths, SUFFIXES)
 
 
-def read_ctgov(paths: Iterable[Path], progress: Callable[[str], None]) -> ReadResult:
+def read_inputs(found: Inputs, progress: Callable[[str], None]) -> ReadResult:
+    """Read and parse the documents `find_inputs` found, one at a time."""
     result = ReadResult()
-    docs, rejected = expand(paths, SUFFIXES)
-    result.rejected.extend(rejected)
-    for doc in docs:
+    result.rejected.extend(found.rejected)
+    for doc in found.docs:
         progress(doc.name)
         data = read_doc(doc)
         if isinstance(data, Rejection):
@@ -158,3 +158,8 @@ def read_ctgov(paths: Iterable[Path], progress: Callable[[str], None]) -> ReadRe
         except Exception as exc:  # one odd file must not stop a bulk import
             result.rejected.append(Rejection(doc.name, f"could not be parsed: {exc!r}"))
     return result
+
+
+def read_ctgov(paths: Iterable[Path], progress: Callable[[str], None]) -> ReadResult:
+    with find_inputs(paths) as found:
+        return read_inputs(found, progress)

@@ -29,6 +29,14 @@ _EA_TYPES: Final = {
     "intermediate": "intermediate-size population",
     "treatment": "treatment IND or protocol",
 }
+# Expanded-access statuses under which the programme is not (or no longer) open: an
+# `expanded_access` action is in force from its date until `ended`, which the registry
+# does not give, so none is made. AVAILABLE and APPROVED_FOR_MARKETING still get one.
+_EA_NOT_IN_FORCE: Final = {
+    TrialStatus.NO_LONGER_AVAILABLE: "is no longer available",
+    TrialStatus.TEMPORARILY_NOT_AVAILABLE: "is temporarily not available",
+    TrialStatus.WITHDRAWN: "was withdrawn",
+}
 
 
 def registry_url(nct_id: str) -> str:
@@ -110,11 +118,13 @@ def map_study(study: Study, batch: Batch) -> Unit | Skipped:
     if pointer:
         trial["expanded_access_record"] = pointer
     trial["sources"] = [_citation(source_id, study.title, _registry_note(study, source_id))]
+    actions: list[Record] = []
+    if study.study_type is StudyType.EXPANDED_ACCESS:
+        actions = _expanded_access_actions(study, batch, unit, substances, trial, trial_notes)
     if trial_notes:
         trial["note"] = " ".join(trial_notes)
     unit.records.append(trial)
-    if study.study_type is StudyType.EXPANDED_ACCESS:
-        unit.records.extend(_expanded_access_actions(study, batch, unit, substances, trial))
+    unit.records.extend(actions)
     return unit
 
 
@@ -122,10 +132,7 @@ def _curated_trial(study: Study, batch: Batch) -> str | None:
     trial_id = f"trial:{study.nct_id}"
     if trial_id in batch.curated_ids:
         return trial_id
-    for record in batch.curated:
-        if record.kind == "trial" and record.fields.get("registry_id") == study.nct_id:
-            return record.id
-    return None
+    return batch.curated.trials_by_registry_id.get(study.nct_id)
 
 
 def _header(study: Study) -> tuple[str, ...]:
@@ -356,8 +363,17 @@ def _expanded_access_pointer(study: Study, batch: Batch, notes: list[str]) -> st
 
 
 def _expanded_access_actions(
-    study: Study, batch: Batch, unit: Unit, substances: list[str], trial: Record
+    study: Study,
+    batch: Batch,
+    unit: Unit,
+    substances: list[str],
+    trial: Record,
+    trial_notes: list[str],
 ) -> list[Record]:
+    """Standing expanded-access actions for a programme the registry lists as available
+    (or whose drug is now approved for marketing); none, with the reason in the unit's
+    notices (and, for an ended programme, the trial's note), when there is no agency,
+    substance or open programme to record."""
     trial_id = str(trial["id"])
     if not substances:
         unit.notices.append("no expanded-access action: no intervention matches a substance")
@@ -371,16 +387,22 @@ def _expanded_access_actions(
             "no expanded-access action: no site in the United States, so the agency is unknown"
         )
         return []
-    for record in batch.curated:
-        trials = record.fields.get("trials")
-        if (
-            record.kind == "action"
-            and record.fields.get("action") == ActionKind.EXPANDED_ACCESS
-            and isinstance(trials, tuple)
-            and trial_id in trials
-        ):
-            unit.notices.append(f"expanded access already curated as {record.id}; not duplicated")
-            return []
+    curated = batch.curated.expanded_access_by_trial.get(trial_id)
+    if curated is not None:
+        unit.notices.append(f"expanded access already curated as {curated}; not duplicated")
+        return []
+    ended = _EA_NOT_IN_FORCE.get(study.status) if study.status else None
+    if ended is not None:
+        unit.notices.append(
+            f"no expanded-access action: the registry says the programme {ended} and gives no "
+            "date it stopped, so a standing action would stay in force with no end"
+        )
+        trial_notes.append(
+            f"No expanded-access action was imported: the registry says the programme "
+            f"{ended} but not since when, so the action would have no end date; add it "
+            "with `ended` from another source."
+        )
+        return []
     actions: list[Record] = []
     for substance in substances:
         action: Record = {

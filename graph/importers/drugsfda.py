@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from types import TracebackType
 from typing import Final
 
 from graph.dates import PartialDate
@@ -21,7 +22,7 @@ from graph.importers.drugsfda_records import (
     SourceFormat,
     Submission,
 )
-from graph.importers.inputs import InputDoc, Rejection, expand, read_doc
+from graph.importers.inputs import Archives, InputDoc, Inputs, Rejection, expand, read_doc
 from graph.importers.jsonutil import (
     JsonError,
     JsonObject,
@@ -51,6 +52,7 @@ class TableSet:
 
     name: str
     load: Callable[[str], bytes | None]
+    release: Callable[[], None] = lambda: None  # close what the tables were read from
 
 
 # --- openFDA JSON -----------------------------------------------------------------------
@@ -176,22 +178,29 @@ def _rows(data: bytes | None) -> list[dict[str, str]]:
 
 
 def parse_tables(tables: TableSet, result: ReadResult) -> None:
-    missing = [t for t in TABLES if tables.load(t) is None]
+    loaded = {t: tables.load(t) for t in TABLES}  # each table read once
+    missing = [t for t, data in loaded.items() if data is None]
     if missing:
         result.rejected.append(
             Rejection(tables.name, f"the Drugs@FDA tables lack {', '.join(missing)}")
         )
         return
-    applications = _rows(tables.load("applications.txt"))
+    applications = _rows(loaded.pop("applications.txt"))
     if not applications or "ApplNo" not in applications[0]:
         result.rejected.append(Rejection(tables.name, "Applications.txt has no ApplNo column"))
         return
+    class_table = tables.load("submissionclass_lookup.txt")
+    if class_table is None:
+        result.notices.append(
+            f"{tables.name}: no SubmissionClass_Lookup.txt, so no supplement's class is "
+            "known and none is imported as an approval (only efficacy supplements are)"
+        )
     classes = {
         r.get("SubmissionClassCodeID", ""): (
             r.get("SubmissionClassCode", ""),
             r.get("SubmissionClassCodeDescription", ""),
         )
-        for r in _rows(tables.load("submissionclass_lookup.txt"))
+        for r in _rows(class_table)
     }
     properties: dict[tuple[str, str, str], list[str]] = {}
     for row in _rows(tables.load("submissionpropertytype.txt")):
@@ -204,7 +213,7 @@ def parse_tables(tables: TableSet, result: ReadResult) -> None:
             )
             properties.setdefault(key, []).append(code)
     products: dict[str, list[Product]] = {}
-    for row in _rows(tables.load("products.txt")):
+    for row in _rows(loaded.pop("products.txt")):
         products.setdefault(row.get("ApplNo", ""), []).append(
             Product(
                 row.get("DrugName") or None,
@@ -213,7 +222,7 @@ def parse_tables(tables: TableSet, result: ReadResult) -> None:
             )
         )
     submissions: dict[str, list[Submission]] = {}
-    for row in _rows(tables.load("submissions.txt")):
+    for row in _rows(loaded.pop("submissions.txt")):
         appl = row.get("ApplNo", "")
         kind, number = row.get("SubmissionType", "").upper(), row.get("SubmissionNo", "")
         code, description = classes.get(row.get("SubmissionClassCodeID", ""), ("", ""))
@@ -262,27 +271,57 @@ def _folder_tables(folder: Path) -> TableSet:
     return TableSet(str(folder), load)
 
 
-def _zip_tables(archive: Path, members: dict[str, str]) -> TableSet:
+def _zip_tables(archive: Path, members: dict[str, str], archives: Archives) -> TableSet:
     def load(name: str) -> bytes | None:
         member = members.get(name)
-        if member is None:
-            return None
-        with zipfile.ZipFile(archive) as opened:
-            return opened.read(member)
+        return None if member is None else archives.get(archive).read(member)
 
-    return TableSet(str(archive), load)
+    return TableSet(str(archive), load, partial(archives.release, archive))
 
 
-def _table_sets(paths: Iterable[Path]) -> tuple[list[TableSet], list[Path]]:
+@dataclass
+class Found:
+    """What `find_inputs` found: table sets, and JSON documents (with the archives both
+    are read from, kept open until they are read or this is closed)."""
+
+    tables: list[TableSet]
+    inputs: Inputs
+
+    @property
+    def count(self) -> int:
+        return len(self.tables) + self.inputs.count
+
+    def close(self) -> None:
+        self.inputs.close()
+
+    def __enter__(self) -> Found:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def find_inputs(paths: Iterable[Path]) -> Found:
     """Table sets among `paths` (folders holding Applications.txt, such a file itself, or
-    a zip archive of the tables), and the paths left for JSON reading."""
+    a zip archive of the tables) and the JSON documents in the rest, found once: count
+    them, then `read_inputs` them. Each archive is opened once."""
+    inputs = Inputs()
     sets: dict[str, TableSet] = {}
     rest: list[Path] = []
     for path in paths:
         if path.is_file() and path.name.lower() in (*TABLES, *_OPTIONAL_TABLES):
             sets.setdefault(str(path.parent), _folder_tables(path.parent))
-        elif path.is_file() and path.suffix.lower() == ".zip" and _zip_members(path):
-            sets.setdefault(str(path), _zip_tables(path, _zip_members(path)))
+        elif path.is_file() and path.suffix.lower() == ".zip":
+            members = _zip_members(path, inputs.archives)
+            if members:
+                sets.setdefault(str(path), _zip_tables(path, members, inputs.archives))
+            else:
+                rest.append(path)  # JSON members are listed from the archive still open
         elif path.is_dir():
             for folder in sorted(
                 {p.parent for p in path.rglob("*") if p.name.lower() == "applications.txt"}
@@ -291,30 +330,37 @@ def _table_sets(paths: Iterable[Path]) -> tuple[list[TableSet], list[Path]]:
             rest.append(path)
         else:
             rest.append(path)
-    return list(sets.values()), rest
+    return Found(list(sets.values()), expand(rest, (".json",), inputs))
 
 
-def _zip_members(archive: Path) -> dict[str, str]:
+def _zip_members(archive: Path, archives: Archives) -> dict[str, str]:
     try:
-        with zipfile.ZipFile(archive) as opened:
-            names = {Path(n).name.lower(): n for n in opened.namelist()}
+        names = {Path(n).name.lower(): n for n in archives.get(archive).namelist()}
     except (zipfile.BadZipFile, OSError):
+        archives.release(archive)
         return {}
     return names if "applications.txt" in names else {}
 
 
-def read_drugsfda(paths: Iterable[Path], progress: Callable[[str], None]) -> ReadResult:
+def read_inputs(found: Found, progress: Callable[[str], None]) -> ReadResult:
+    """Read and parse what `find_inputs` found: the table sets, then the JSON documents."""
     result = ReadResult()
-    table_sets, rest = _table_sets(paths)
-    docs, rejected = expand(rest, (".json",))
-    result.rejected.extend(rejected)
-    for tables in table_sets:
+    result.rejected.extend(found.inputs.rejected)
+    for tables in found.tables:
         progress(tables.name)
-        _guarded(tables.name, result, partial(parse_tables, tables, result))
-    for doc in docs:
+        try:
+            _guarded(tables.name, result, partial(parse_tables, tables, result))
+        finally:
+            tables.release()
+    for doc in found.inputs.docs:
         progress(doc.name)
         _guarded(doc.name, result, partial(_read_json_doc, doc, result))
     return result
+
+
+def read_drugsfda(paths: Iterable[Path], progress: Callable[[str], None]) -> ReadResult:
+    with find_inputs(paths) as found:
+        return read_inputs(found, progress)
 
 
 def _guarded(name: str, result: ReadResult, parse: Callable[[], None]) -> None:
@@ -333,9 +379,3 @@ def _read_json_doc(doc: InputDoc, result: ReadResult) -> None:
         result.rejected.append(data)
         return
     parse_openfda(doc.name, data, result)
-
-
-def count_inputs(paths: Iterable[Path]) -> int:
-    table_sets, rest = _table_sets(paths)
-    docs, rejected = expand(rest, (".json",))
-    return len(table_sets) + len(docs) + len(rejected)

@@ -1,6 +1,8 @@
 """Map a Drugs@FDA `Application` to graph records: the application's Drugs@FDA page as a
-source, and one approval action per approved submission (original or supplement) and
-substance. An application none of whose products names a known substance is skipped and
+source, and one approval action per substance and approved original application or
+efficacy supplement (a new indication). Other approved supplements (labelling,
+manufacturing, REMS...) are not approvals of the drug: they are listed and counted as
+skipped. An application none of whose products names a known substance is skipped and
 reported: the model requires an action's substance, and the importer never invents one."""
 
 from __future__ import annotations
@@ -9,16 +11,24 @@ from typing import Final
 
 from graph.importers.drugsfda_records import Application, SourceFormat, Submission
 from graph.importers.parties import organisation_type
-from graph.importers.plan import Batch, Item, Outcome, Skipped, Unit
+from graph.importers.plan import (
+    Batch,
+    CuratedIndex,
+    Item,
+    Outcome,
+    Skipped,
+    Unit,
+    application_key,
+)
 from graph.importers.yamlout import Record
-from graph.records import Record as TypedRecord
-from graph.search import normalise
 from graph.vocab import ActionKind, Disclosure, OrganisationType
 
 COMMAND: Final = "python -m graph import drugsfda"
 FOLDER: Final = "imported/drugsfda"
 PUBLISHER: Final = "U.S. Food and Drug Administration (Drugs@FDA)"
 _APPROVED: Final = "AP"
+_EFFICACY: Final = "EFFICACY"
+SKIPPED_SUPPLEMENTS: Final = "approved supplements skipped, not new approvals"
 
 
 def overview_url(app: Application) -> str:
@@ -77,12 +87,25 @@ def map_application(app: Application, batch: Batch) -> Unit | Skipped:
         return Skipped(
             app.number, app.origin, Outcome.REJECTED, "the data has no regulator named FDA"
         )
-    approvals = sorted(
+    approved = sorted(
         (s for s in app.submissions if s.status == _APPROVED),
         key=lambda s: (str(s.status_date or ""), s.type != "ORIG", s.number.zfill(6)),
     )
+    approvals = [s for s in approved if is_approval(s)]
+    others = [s for s in approved if not is_approval(s)]
     if not approvals:
-        return Skipped(app.number, app.origin, Outcome.SKIPPED, "no approved submission")
+        reason = "no approved submission"
+        if others:
+            reason = "no approved original application or efficacy supplement; " + _skipped_text(
+                others
+            )
+        return Skipped(
+            app.number,
+            app.origin,
+            Outcome.SKIPPED,
+            reason,
+            skipped_supplements=tuple(supplement_class(s) for s in others),
+        )
     own_source = f"source:drugsfda-{app.number}"
     found_source = batch.matcher.source_with_url(overview_url(app))
     source_id = found_source if found_source in batch.curated_ids else own_source
@@ -96,13 +119,13 @@ def map_application(app: Application, batch: Batch) -> Unit | Skipped:
     )
     if source_id == own_source:
         unit.records.append(_source_record(app, own_source))
+    if others:
+        unit.notices.append(_skipped_text(others))
+        unit.skipped_supplements.extend(supplement_class(s) for s in others)
     sponsor = _sponsor(app, batch, unit)
-    curated_actions = [
-        r for r in batch.curated if r.kind == "action" and r.fields.get("action") == "approval"
-    ]
     for submission in approvals:
         for substance in substances:
-            duplicate = _curated_duplicate(app, submission, substance, curated_actions)
+            duplicate = _curated_duplicate(app, submission, substance, batch.curated)
             if duplicate is not None:
                 unit.notices.append(
                     f"{submission.label}: the approval is already curated as {duplicate}; "
@@ -114,6 +137,32 @@ def map_application(app: Application, batch: Batch) -> Unit | Skipped:
                 _action(app, submission, substance, agency, sponsor, unit.source_id, suffix)
             )
     return unit
+
+
+def is_approval(submission: Submission) -> bool:
+    """Whether an approved submission approves the drug: the original application, or an
+    efficacy supplement (a new indication, population or dosing). Labelling,
+    manufacturing (CMC), REMS and other supplements change an approved drug's paperwork
+    and are not approvals of it."""
+    if submission.type == "ORIG":
+        return True
+    return submission.type == "SUPPL" and (
+        (submission.class_code or "").strip().upper() == _EFFICACY
+        or (submission.class_description or "").strip().upper() == _EFFICACY
+    )
+
+
+def supplement_class(submission: Submission) -> str:
+    """The class a supplement is reported under: Drugs@FDA's description of it."""
+    return submission.class_description or submission.class_code or "class not given"
+
+
+def _skipped_text(skipped: list[Submission]) -> str:
+    by_class: dict[str, list[str]] = {}
+    for submission in sorted(skipped, key=lambda s: s.number.zfill(6)):
+        by_class.setdefault(supplement_class(submission), []).append(submission.label)
+    listed = "; ".join(f"{', '.join(labels)} ({kind})" for kind, labels in by_class.items())
+    return f"{SKIPPED_SUPPLEMENTS}: {listed}"
 
 
 def _header(app: Application) -> tuple[str, ...]:
@@ -170,24 +219,19 @@ def _sponsor(app: Application, batch: Batch, unit: Unit) -> str | None:
     return batch.create(f"{FOLDER}/organisations.yaml", record, unit.key)
 
 
-def _same_application(a: object, b: str) -> bool:
-    return isinstance(a, str) and normalise(a).replace(" ", "") == normalise(b)
-
-
 def _curated_duplicate(
-    app: Application, submission: Submission, substance: str, curated: list[TypedRecord]
+    app: Application, submission: Submission, substance: str, curated: CuratedIndex
 ) -> str | None:
-    """A curated approval of the same application (or substance) on the same day."""
-    if submission.status_date is None:
+    """A curated approval of the same application (or, for an original application, of
+    the same substance) on the same day; the first curated if several are."""
+    when = submission.status_date
+    if when is None:
         return None
-    for record in curated:
-        if record.fields.get("date") != submission.status_date:
-            continue
-        if _same_application(record.fields.get("application_number"), app.number) or (
-            record.fields.get("substance") == substance and submission.type == "ORIG"
-        ):
-            return record.id
-    return None
+    found = [curated.approvals_by_application.get((application_key(app.number), when))]
+    if submission.type == "ORIG":
+        found.append(curated.approvals_by_substance.get((substance, when)))
+    first = min((f for f in found if f is not None), default=None)
+    return None if first is None else first[1]
 
 
 def _action(

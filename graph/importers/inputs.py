@@ -4,14 +4,24 @@ A folder is searched recursively for the suffixes the importer reads; a zip arch
 registries' bulk downloads) is opened and its members read one at a time, so a large
 download is never held in memory whole. Anything that cannot be read becomes a
 `Rejection` naming the path and the reason, never an exception.
+
+An archive is opened once per run: the `Archives` of an `Inputs` keep it open from the
+listing of its members until the last of them has been read (reading its central
+directory again for every member would make a bulk download quadratic to import). At
+most `Archives.limit` archives are held open at a time; one evicted before its members
+are read is opened once more when they are.
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+OPEN_ARCHIVES: Final = 16
 
 
 @dataclass(frozen=True)
@@ -33,71 +43,141 @@ class InputDoc:
     load: Callable[[], bytes]
 
 
+class Archives:
+    """Zip archives held open for one run, least recently used closed first."""
+
+    def __init__(self, limit: int = OPEN_ARCHIVES) -> None:
+        self.limit = max(limit, 1)
+        self._open: dict[Path, zipfile.ZipFile] = {}  # oldest use first
+        self._unread: dict[Path, int] = {}  # members listed and not read yet
+
+    def get(self, archive: Path) -> zipfile.ZipFile:
+        """The archive, opened now unless it is open already."""
+        opened = self._open.pop(archive, None)
+        if opened is None:
+            opened = zipfile.ZipFile(archive)
+            while len(self._open) >= self.limit:
+                self._open.pop(next(iter(self._open))).close()
+        self._open[archive] = opened
+        return opened
+
+    def expect(self, archive: Path, members: int) -> None:
+        """`members` of `archive` will be read: keep it open until they have been."""
+        self._unread[archive] = self._unread.get(archive, 0) + members
+        if not self._unread[archive]:
+            self.release(archive)
+
+    def read(self, archive: Path, member: str) -> bytes:
+        """One member's bytes; the archive is closed after the last expected member."""
+        try:
+            return self.get(archive).read(member)
+        finally:
+            left = self._unread.get(archive, 0) - 1
+            self._unread[archive] = max(left, 0)
+            if left <= 0:
+                self.release(archive)
+
+    def loader(self, archive: Path, member: str) -> Callable[[], bytes]:
+        def load() -> bytes:
+            return self.read(archive, member)
+
+        return load
+
+    def release(self, archive: Path) -> None:
+        opened = self._open.pop(archive, None)
+        if opened is not None:
+            opened.close()
+
+    def close(self) -> None:
+        while self._open:
+            self._open.popitem()[1].close()
+        self._unread.clear()
+
+
+@dataclass
+class Inputs:
+    """The documents found under some paths, to be read in order, and the paths that
+    could not be used. Close it (or use it in a ``with``) to close the archives it
+    holds open when the documents are not all read."""
+
+    docs: list[InputDoc] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    archives: Archives = field(default_factory=Archives)
+
+    @property
+    def count(self) -> int:
+        """How many inputs a progress display should expect: documents and rejections."""
+        return len(self.docs) + len(self.rejected)
+
+    def close(self) -> None:
+        self.archives.close()
+
+    def __enter__(self) -> Inputs:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 def _file_loader(path: Path) -> Callable[[], bytes]:
     return path.read_bytes
 
 
-def _member_loader(archive: Path, member: str) -> Callable[[], bytes]:
-    def load() -> bytes:
-        with zipfile.ZipFile(archive) as opened:
-            return opened.read(member)
-
-    return load
-
-
-def expand(
-    paths: Iterable[Path], suffixes: tuple[str, ...]
-) -> tuple[list[InputDoc], list[Rejection]]:
+def expand(paths: Iterable[Path], suffixes: tuple[str, ...], into: Inputs | None = None) -> Inputs:
     """Documents under `paths`: files named directly, files with `suffixes` in folders and
     zip archives. Explicitly named files are always tried, whatever their suffix, so that
-    a mislabelled download is rejected with a reason rather than skipped."""
-    docs: list[InputDoc] = []
-    rejected: list[Rejection] = []
+    a mislabelled download is rejected with a reason rather than skipped. Added to `into`
+    (and its open archives reused) when given."""
+    found = into if into is not None else Inputs()
     for path in paths:
         try:
-            _expand_path(path, suffixes, docs, rejected)
+            _expand_path(path, suffixes, found)
         except OSError as exc:
-            rejected.append(Rejection(str(path), f"cannot be read: {exc}"))
-    return docs, rejected
+            found.rejected.append(Rejection(str(path), f"cannot be read: {exc}"))
+    return found
 
 
-def _expand_path(
-    path: Path, suffixes: tuple[str, ...], docs: list[InputDoc], rejected: list[Rejection]
-) -> None:
+def _expand_path(path: Path, suffixes: tuple[str, ...], found: Inputs) -> None:
     """One path; a folder that cannot be listed raises OSError to `expand`."""
     if path.is_dir():
-        for found in sorted(p for p in path.rglob("*") if p.is_file()):
-            if found.suffix.lower() == ".zip":
-                _expand_zip(found, suffixes, docs, rejected)
-            elif found.suffix.lower() in suffixes:
-                docs.append(InputDoc(str(found), _file_loader(found)))
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            if file.suffix.lower() == ".zip":
+                _expand_zip(file, suffixes, found)
+            elif file.suffix.lower() in suffixes:
+                found.docs.append(InputDoc(str(file), _file_loader(file)))
     elif path.is_file():
         if path.suffix.lower() == ".zip":
-            _expand_zip(path, suffixes, docs, rejected)
+            _expand_zip(path, suffixes, found)
         else:
-            docs.append(InputDoc(str(path), _file_loader(path)))
+            found.docs.append(InputDoc(str(path), _file_loader(path)))
     else:
-        rejected.append(Rejection(str(path), "no such file or folder"))
+        found.rejected.append(Rejection(str(path), "no such file or folder"))
 
 
-def _expand_zip(
-    archive: Path, suffixes: tuple[str, ...], docs: list[InputDoc], rejected: list[Rejection]
-) -> None:
+def _expand_zip(archive: Path, suffixes: tuple[str, ...], found: Inputs) -> None:
     try:
-        with zipfile.ZipFile(archive) as opened:
-            members = sorted(
-                info.filename
-                for info in opened.infolist()
-                if not info.is_dir() and Path(info.filename).suffix.lower() in suffixes
-            )
+        members = sorted(
+            info.filename
+            for info in found.archives.get(archive).infolist()
+            if not info.is_dir() and Path(info.filename).suffix.lower() in suffixes
+        )
     except (zipfile.BadZipFile, OSError) as exc:
-        rejected.append(Rejection(str(archive), f"not a readable zip archive ({exc})"))
+        found.archives.release(archive)
+        found.rejected.append(Rejection(str(archive), f"not a readable zip archive ({exc})"))
         return
+    found.archives.expect(archive, len(members))
     if not members:
-        rejected.append(
+        found.rejected.append(
             Rejection(str(archive), f"the archive holds no {' or '.join(suffixes)} files")
         )
-    docs.extend(InputDoc(f"{archive}!{m}", _member_loader(archive, m)) for m in members)
+    found.docs.extend(
+        InputDoc(f"{archive}!{m}", found.archives.loader(archive, m)) for m in members
+    )
 
 
 def read_doc(doc: InputDoc) -> bytes | Rejection:

@@ -13,6 +13,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Final
 
@@ -22,7 +23,9 @@ from graph.importers.matching import Matcher
 from graph.importers.yamlout import Record
 from graph.reader import RawRecord, read_dir
 from graph.records import Record as TypedRecord
+from graph.search import normalise
 from graph.validate import validate
+from graph.vocab import ActionKind
 
 IMPORTED: Final = "imported"
 SHARED_FILES: Final = ("organisations.yaml", "conditions.yaml", "publications.yaml")
@@ -69,6 +72,72 @@ class Existing:
     def curated(self) -> list[TypedRecord]:
         return [r for r in self.typed if not is_imported(self.rel(r.file))]
 
+    @cached_property
+    def curated_index(self) -> CuratedIndex:
+        """The curated records, indexed once per run for every planning pass."""
+        return CuratedIndex.build(self.curated())
+
+
+def application_key(number: str) -> str:
+    """An application number as written in any spacing or case: 'NDA 207145' ->
+    'nda207145'."""
+    return normalise(number).replace(" ", "")
+
+
+@dataclass(frozen=True)
+class CuratedIndex:
+    """Curated records looked up by what mapping asks of them, so that mapping a registry
+    record costs the same however much is curated. Each lookup gives the first curated
+    record (in reading order) that answers it."""
+
+    records: list[TypedRecord]
+    ids: frozenset[str]
+    trials_by_registry_id: dict[str, str]
+    expanded_access_by_trial: dict[str, str]  # trial id -> action covering it
+    # (application key or substance id, date) -> (position in records, approval id)
+    approvals_by_application: dict[tuple[str, PartialDate], tuple[int, str]]
+    approvals_by_substance: dict[tuple[str, PartialDate], tuple[int, str]]
+
+    @classmethod
+    def build(cls, records: list[TypedRecord]) -> CuratedIndex:
+        trials: dict[str, str] = {}
+        access: dict[str, str] = {}
+        by_application: dict[tuple[str, PartialDate], tuple[int, str]] = {}
+        by_substance: dict[tuple[str, PartialDate], tuple[int, str]] = {}
+        for position, record in enumerate(records):
+            fields = record.fields
+            if record.kind == "trial":
+                registry_id = fields.get("registry_id")
+                if isinstance(registry_id, str):
+                    trials.setdefault(registry_id, record.id)
+            if record.kind != "action":
+                continue
+            kind = fields.get("action")
+            covered = fields.get("trials")
+            if kind == ActionKind.EXPANDED_ACCESS and isinstance(covered, tuple):
+                for trial_id in covered:
+                    if isinstance(trial_id, str):
+                        access.setdefault(trial_id, record.id)
+            date = fields.get("date")
+            if kind != ActionKind.APPROVAL or not isinstance(date, PartialDate):
+                continue
+            application = fields.get("application_number")
+            if isinstance(application, str):
+                by_application.setdefault(
+                    (application_key(application), date), (position, record.id)
+                )
+            substance = fields.get("substance")
+            if isinstance(substance, str):
+                by_substance.setdefault((substance, date), (position, record.id))
+        return cls(
+            records,
+            frozenset(r.id for r in records),
+            trials,
+            access,
+            by_application,
+            by_substance,
+        )
+
 
 def read_existing(root: Path) -> Existing:
     """Read and validate `root`; `DataValidationError` if it has problems already, since
@@ -96,6 +165,8 @@ class Unit:
     partial: bool = False  # merge onto the earlier import instead of replacing it
     notices: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    # The class of each approved supplement not imported as an approval (Drugs@FDA).
+    skipped_supplements: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,6 +176,7 @@ class Skipped:
     outcome: Outcome
     reason: str
     unmatched: bool = False  # skipped because nothing it names is in regkg
+    skipped_supplements: tuple[str, ...] = ()  # as in `Unit`
 
 
 @dataclass(frozen=True)
@@ -138,9 +210,10 @@ class Batch:
         self.matcher = Matcher()
         for record in existing.typed:
             self.matcher.add(record.id, record.kind, record.fields)
-        # Curated records, listed once: mapping consults them for every registry record.
-        self.curated = existing.curated()
-        self.curated_ids = {r.id for r in self.curated}
+        # Curated records, indexed once per run: mapping consults them for every
+        # registry record.
+        self.curated = existing.curated_index
+        self.curated_ids = self.curated.ids
         # Keys of every record in this import, so that links between them (a study's
         # expanded-access record) can be made whatever order they are mapped in.
         self.planned_keys: set[str] = set()

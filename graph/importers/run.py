@@ -9,7 +9,7 @@ to one record stops the import with nothing written.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -190,6 +190,9 @@ def execute(existing: Existing, items: list[Item], report: Report, dry_run: bool
     )
     for unit in plan.units:
         report.unmatched.extend(f"{unit.key}: {u}" for u in unit.unmatched)
+        report.count_skipped_supplements(unit.skipped_supplements)
+    for skipped in plan.skipped:
+        report.count_skipped_supplements(skipped.skipped_supplements)
     report.unmatched.extend(f"{s.key}: {s.reason}" for s in plan.skipped if s.unmatched)
     for record_id, entry in sorted(plan.batch.shared.items()):
         if entry.new:
@@ -221,17 +224,27 @@ def _dedupe(items: list[Item], notices: list[str]) -> list[Item]:
 
 
 def _read(
-    importer: str, paths: list[Path], progress: Callable[[str], None]
+    importer: str, paths: list[Path], report: Report, bar: Callable[[int], Progress]
 ) -> tuple[list[Item], list[Rejection], list[str]]:
+    """Find the inputs once (counted into `report`), then read them with a progress bar
+    made for that count."""
     if importer == "ctgov":
-        read = ctgov.read_ctgov(paths, progress)
+        with ctgov.find_inputs(paths) as studies:
+            report.inputs = studies.count
+            progress = bar(studies.count)
+            try:
+                read = ctgov.read_inputs(studies, progress)
+            finally:
+                progress.close()
         return [study_item(s) for s in read.studies], read.rejected, read.notices
-    found = drugsfda.read_drugsfda(paths, progress)
+    with drugsfda.find_inputs(paths) as applications:
+        report.inputs = applications.count
+        progress = bar(applications.count)
+        try:
+            found = drugsfda.read_inputs(applications, progress)
+        finally:
+            progress.close()
     return [application_item(a) for a in found.applications], found.rejected, found.notices
-
-
-def _count(importer: str, paths: Iterable[Path]) -> int:
-    return ctgov.count_inputs(paths) if importer == "ctgov" else drugsfda.count_inputs(paths)
 
 
 def run_import(
@@ -258,12 +271,12 @@ def run_import(
         err.write(f"{data_dir} cannot be read: {exc}\n")
         return 1
     report = Report(importer, data_dir, dry_run=dry_run)
-    report.inputs = _count(importer, paths)
-    bar = Progress(importer, report.inputs, stream=err, enabled=progress)
-    try:
-        items, rejected, notices = _read(importer, paths, bar)
-    finally:
-        bar.close()
+    items, rejected, notices = _read(
+        importer,
+        paths,
+        report,
+        lambda total: Progress(importer, total, stream=err, enabled=progress),
+    )
     report.rejected_files.extend(rejected)
     report.notices.extend(notices)
     items = _dedupe(items, report.notices)

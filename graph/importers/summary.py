@@ -3,9 +3,11 @@ the rejected files with their reasons, and the counts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.importers.drugsfda_map import SKIPPED_SUPPLEMENTS
 from graph.importers.inputs import Rejection
 from graph.importers.plan import Outcome
 
@@ -46,8 +48,14 @@ class Report:
     notices: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     new_records: dict[str, list[str]] = field(default_factory=dict)
+    # Approved Drugs@FDA supplements not imported as approvals, by class.
+    skipped_supplements: dict[str, int] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # why nothing was written
+
+    def count_skipped_supplements(self, classes: Iterable[str]) -> None:
+        for kind in classes:
+            self.skipped_supplements[kind] = self.skipped_supplements.get(kind, 0) + 1
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.records if r.outcome is outcome)
@@ -105,6 +113,11 @@ class Report:
         lines.append(f"  {'unmatched interventions or products':<48}{len(self.unmatched):>6}")
         for kind, labels in sorted(self.new_records.items()):
             lines.append(f"  {'new ' + kind:<48}{len(labels):>6}")
+        if self.skipped_supplements:
+            total = sum(self.skipped_supplements.values())
+            lines.append(f"  {SKIPPED_SUPPLEMENTS:<48}{total:>6}")
+            for kind, count in sorted(self.skipped_supplements.items()):
+                lines.append(f"    {kind:<46}{count:>6}")
         if self.problems:
             lines.append("nothing written: the result would not validate")
         elif self.dry_run:

@@ -427,3 +427,165 @@ def test_unmatched_interventions_are_reported_not_invented(external: Path, data_
     assert "  unmatched interventions or products                  1" in out
     substances = load_graph(data_copy).by_kind["substance"]
     assert "substance:montanide-isa-51" not in substances
+
+
+EA_RECORD = "ctgov-v2/NCT03955679_expanded-access_approved-for-marketing_EXTRACTED.json"
+ZOLGENSMA = """
+- id: substance:onasemnogene-abeparvovec
+  name: Onasemnogene abeparvovec
+  code_names: [AVXS-101]
+  sources: [{source: source:seed-mnt}]
+"""
+EA_ACTION = "action:expanded-access-NCT03955679-onasemnogene-abeparvovec"
+EA_TITLE = "AveXis Managed Access Program Cohort for Access to AVXS-101"
+
+
+def _ea_with_status(external: Path, tmp_path: Path, status: str, updated: str) -> Path:
+    return _edited_copy(
+        external / EA_RECORD,
+        tmp_path / f"{status}.json",
+        {
+            "statusModule.overallStatus": status,
+            "statusModule.lastUpdatePostDateStruct": {"date": updated, "type": "ACTUAL"},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [("AVAILABLE", "available"), ("APPROVED_FOR_MARKETING", "approved for marketing")],
+)
+def test_open_expanded_access_programme_is_a_standing_action(
+    external: Path, data_copy: Path, tmp_path: Path, status: str, label: str
+) -> None:
+    add_records(data_copy, "zolgensma.yaml", ZOLGENSMA)
+    path = _ea_with_status(external, tmp_path, status, "2020-08-28")
+    code, out, _ = run_capture("ctgov", [path], data_copy)
+    assert code == 0, out
+    records = records_in(data_copy / IMPORTED / "NCT03955679.yaml")
+    assert list(records) == ["source:ctgov-NCT03955679", "trial:NCT03955679", EA_ACTION]
+    assert "note" not in records["trial:NCT03955679"]
+    assert records[EA_ACTION] == {
+        "id": EA_ACTION,
+        "action": "expanded_access",
+        "summary": "United BioSource, LLC registered expanded access (treatment IND or "
+        "protocol) to Onasemnogene abeparvovec on ClinicalTrials.gov (NCT03955679); its "
+        f"status there is {label}.",
+        "agency": "organisation:fda",
+        "jurisdiction": "US",
+        "substance": "substance:onasemnogene-abeparvovec",
+        "condition": "condition:spinal-muscular-atrophy",
+        "sponsor": "organisation:united-biosource-llc",
+        "trials": ["trial:NCT03955679"],
+        "announced": "2019-05-20",
+        "date_note": "The registry does not say when the FDA allowed the programme; announced "
+        "is the day the record was first posted.",
+        "disclosure": "registry",
+        "sources": [
+            {
+                "source": "source:ctgov-NCT03955679",
+                "quote": EA_TITLE,
+                "note": "Agency and jurisdiction are inferred: expanded access registered on "
+                "ClinicalTrials.gov is access to an investigational drug under FDA rules.",
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("NO_LONGER_AVAILABLE", "is no longer available"),
+        ("TEMPORARILY_NOT_AVAILABLE", "is temporarily not available"),
+        ("WITHDRAWN", "was withdrawn"),
+    ],
+)
+def test_closed_expanded_access_programme_gets_no_standing_action(
+    external: Path, data_copy: Path, tmp_path: Path, status: str, said: str
+) -> None:
+    add_records(data_copy, "zolgensma.yaml", ZOLGENSMA)
+    path = _ea_with_status(external, tmp_path, status, "2020-08-28")
+    code, out, _ = run_capture("ctgov", [path], data_copy)
+    assert code == 0, out
+    assert (
+        f"created: NCT03955679 ({path})\n"
+        f"    no expanded-access action: the registry says the programme {said} and gives no "
+        "date it stopped, so a standing action would stay in force with no end\n"
+    ) in out
+    records = records_in(data_copy / IMPORTED / "NCT03955679.yaml")
+    assert list(records) == ["source:ctgov-NCT03955679", "trial:NCT03955679"]
+    trial = records["trial:NCT03955679"]
+    assert (trial["status"], trial["substances"]) == (
+        status,
+        ["substance:onasemnogene-abeparvovec"],
+    )
+    assert trial["note"] == (
+        f"No expanded-access action was imported: the registry says the programme {said} but "
+        "not since when, so the action would have no end date; add it with `ended` from "
+        "another source."
+    )
+    kg = load_graph(data_copy)
+    assert not [a for a in kg.by_kind["action"] if "NCT03955679" in a]
+
+
+def test_programme_that_closes_loses_its_standing_action_on_reimport(
+    external: Path, data_copy: Path, tmp_path: Path
+) -> None:
+    add_records(data_copy, "zolgensma.yaml", ZOLGENSMA)
+    available = _ea_with_status(external, tmp_path, "AVAILABLE", "2020-08-28")
+    run_capture("ctgov", [available], data_copy)
+    assert EA_ACTION in records_in(data_copy / IMPORTED / "NCT03955679.yaml")
+    closed = _ea_with_status(external, tmp_path, "NO_LONGER_AVAILABLE", "2021-02-01")
+    code, out, _ = run_capture("ctgov", [closed], data_copy)
+    assert code == 0, out
+    assert f"updated: NCT03955679 ({closed})\n" in out
+    assert "    trial:NCT03955679: status: AVAILABLE -> NO_LONGER_AVAILABLE\n" in out
+    records = records_in(data_copy / IMPORTED / "NCT03955679.yaml")
+    assert list(records) == ["source:ctgov-NCT03955679", "trial:NCT03955679"]
+
+
+def test_curated_trial_under_another_id_is_left_unchanged(external: Path, data_copy: Path) -> None:
+    add_records(
+        data_copy,
+        "curated-trial.yaml",
+        """
+- id: trial:booster-study
+  registry_id: NCT00184067
+  title: A curated title
+  sources: [{source: source:seed-mnt}]
+""",
+    )
+    code, out, _ = run_capture("ctgov", [external / TERMINATED], data_copy)
+    assert code == 0
+    assert "trial:booster-study is curated; left unchanged" in out
+    assert not (data_copy / IMPORTED).exists()
+
+
+def test_curated_expanded_access_is_not_duplicated(external: Path, data_copy: Path) -> None:
+    add_records(data_copy, "zolgensma.yaml", ZOLGENSMA)
+    # The curated action covers the imported trial, so the trial is imported first.
+    run_capture("ctgov", [external / EA_RECORD], data_copy)
+    assert EA_ACTION in records_in(data_copy / IMPORTED / "NCT03955679.yaml")
+    add_records(
+        data_copy,
+        "curated-access.yaml",
+        """
+- id: action:zolgensma-managed-access
+  action: expanded_access
+  summary: A curated managed access programme.
+  agency: organisation:fda
+  jurisdiction: US
+  substance: substance:onasemnogene-abeparvovec
+  trials: [trial:NCT03955679]
+  date: 2019-05
+  disclosure: registry
+  sources: [{source: source:seed-mnt}]
+""",
+    )
+    code, out, _ = run_capture("ctgov", [external / EA_RECORD], data_copy)
+    assert code == 0, out
+    assert (
+        "    expanded access already curated as action:zolgensma-managed-access; not duplicated\n"
+    ) in out
+    records = records_in(data_copy / IMPORTED / "NCT03955679.yaml")
+    assert list(records) == ["source:ctgov-NCT03955679", "trial:NCT03955679"]

@@ -10,9 +10,10 @@ import pytest
 
 from graph.dates import PartialDate
 from graph.importers.drugsfda import ReadResult, read_drugsfda
+from graph.importers.drugsfda_map import is_approval
 from graph.importers.drugsfda_records import Application, SourceFormat, Submission
 from graph.load import load_graph
-from tests.graph.importers.conftest import records_in, run_capture, snapshot
+from tests.graph.importers.conftest import add_records, records_in, run_capture, snapshot
 
 TABLES = "openfda/drugsatfda-raw-tables_2019-07_subset"
 IMPORTED = Path("imported/drugsfda")
@@ -155,13 +156,55 @@ def test_import_tables_as_approval_actions(external: Path, data_with_substances:
         "type": "regulator",
         "caveat": "Read from the Drugs@FDA data files.",
     }
+    assert list(syndros) == ["source:drugsfda-NDA205525", "action:fda-approval-nda205525-orig1"]
+    # Labelling, manufacturing and REMS supplements are not approvals of the drug.
     spravato = records_in(data_with_substances / IMPORTED / "NDA211243.yaml")
-    assert list(spravato) == [
-        "source:drugsfda-NDA211243",
-        "action:fda-approval-nda211243-suppl1",
-        "action:fda-approval-nda211243-suppl2",
+    assert list(spravato) == ["source:drugsfda-NDA211243"]
+    assert (
+        "created: NDA211243 "
+        f"({external / TABLES} [ApplNo 211243])\n"
+        "    approved supplements skipped, not new approvals: SUPPL-1 (Labeling); SUPPL-2 (REMS)\n"
+        "    ORIG-1: the approval is already curated as action:esketamine-trd-approval; not "
+        "duplicated\n"
+    ) in out
+    assert (
+        "    approved supplements skipped, not new approvals: SUPPL-1, SUPPL-11, SUPPL-13, "
+        "SUPPL-18, SUPPL-21, SUPPL-25, SUPPL-26, SUPPL-29 (Labeling); SUPPL-3, SUPPL-4, "
+        "SUPPL-5, SUPPL-9, SUPPL-10, SUPPL-12, SUPPL-14, SUPPL-15, SUPPL-16, SUPPL-17, "
+        "SUPPL-20 (Manufacturing (CMC))\n"
+    ) in out
+    assert (
+        "  new organisations                                    4\n"
+        "  approved supplements skipped, not new approvals     27\n"
+        "    Labeling                                          13\n"
+        "    Manufacturing (CMC)                               13\n"
+        "    REMS                                               1\n"
+        "wrote 5 files under "
+    ) in out
+    # An efficacy supplement (a new indication) is an approval.
+    marinol = records_in(data_with_substances / IMPORTED / "NDA018651.yaml")
+    assert list(marinol) == [
+        "source:drugsfda-NDA018651",
+        "action:fda-approval-nda018651-orig1",
+        "action:fda-approval-nda018651-suppl6",
     ]
+    assert marinol["action:fda-approval-nda018651-suppl6"] == {
+        "id": "action:fda-approval-nda018651-suppl6",
+        "action": "approval",
+        "summary": "The FDA approved supplement 6 to NDA 018651 (MARINOL): Efficacy.",
+        "agency": "organisation:fda",
+        "jurisdiction": "US",
+        "substance": "substance:dronabinol",
+        "sponsor": "organisation:abbvie",
+        "date": "1992-12-22",
+        "disclosure": "regulator",
+        "application_number": "NDA018651",
+        "product": "MARINOL (DRONABINOL)",
+        "outcome": "Approved (supplement: Efficacy)",
+        "sources": [{"source": "source:drugsfda-NDA018651"}],
+    }
     epidiolex = records_in(data_with_substances / IMPORTED / "NDA210365.yaml")
+    assert list(epidiolex) == ["source:drugsfda-NDA210365", "action:fda-approval-nda210365-orig1"]
     assert epidiolex["action:fda-approval-nda210365-orig1"]["outcome"] == (
         "Approved (original application: Type 1 - New Molecular Entity); priority review; "
         "orphan drug"
@@ -185,21 +228,123 @@ def test_combination_product_gives_one_action_per_substance(
         "source:drugsfda-ANDA090721",
         "action:fda-approval-anda090721-orig1-ethinyl-estradiol",
         "action:fda-approval-anda090721-orig1-levonorgestrel",
-        "action:fda-approval-anda090721-suppl2-ethinyl-estradiol",
-        "action:fda-approval-anda090721-suppl2-levonorgestrel",
-        "action:fda-approval-anda090721-suppl7-ethinyl-estradiol",
-        "action:fda-approval-anda090721-suppl7-levonorgestrel",
     ]
     source = records["source:drugsfda-ANDA090721"]
     assert (source["published"], source["caveat"]) == (
         "2024-09-10",
         "Read through openFDA's drugsfda endpoint, which republishes Drugs@FDA.",
     )
-    supplement = records["action:fda-approval-anda090721-suppl2-levonorgestrel"]
-    assert supplement["summary"] == (
-        "The FDA approved supplement 2 to ANDA 090721 (FALMINA): Labeling."
+    original = records["action:fda-approval-anda090721-orig1-levonorgestrel"]
+    assert (original["summary"], original["date"]) == (
+        "The FDA approved FALMINA (ETHINYL ESTRADIOL, LEVONORGESTREL) under ANDA 090721.",
+        "2012-03-28",
     )
-    assert supplement["date"] == "2017-08-09"
+    # The two labelling supplements are counted once each, not once per substance.
+    assert (
+        "    approved supplements skipped, not new approvals: SUPPL-2, SUPPL-7 (Labeling)\n"
+    ) in out
+    assert (
+        "  approved supplements skipped, not new approvals      2\n"
+        "    Labeling                                           2\n"
+    ) in out
+
+
+def test_only_originals_and_efficacy_supplements_are_approvals() -> None:
+    def approved(kind: str, code: str | None, description: str | None = None) -> Submission:
+        return Submission(kind, "1", "AP", None, class_code=code, class_description=description)
+
+    assert is_approval(approved("ORIG", "TYPE 1", "Type 1 - New Molecular Entity"))
+    assert is_approval(approved("ORIG", None))
+    assert is_approval(approved("SUPPL", "EFFICACY", "Efficacy"))
+    assert is_approval(approved("SUPPL", None, "Efficacy"))  # the tables' description only
+    assert not is_approval(approved("SUPPL", "LABELING", "Labeling"))
+    assert not is_approval(approved("SUPPL", "MANUF (CMC)", "Manufacturing (CMC)"))
+    assert not is_approval(approved("SUPPL", "REMS", "REMS"))
+    assert not is_approval(approved("SUPPL", "S", "Supplement"))
+    assert not is_approval(approved("SUPPL", None))
+
+
+def test_application_with_only_supplements_approved_is_skipped(
+    external: Path, data_with_substances: Path, tmp_path: Path
+) -> None:
+    path = external / "openfda/drugsfda_NDA207145_xadago_api-response.json"
+    response = json.loads(path.read_text(encoding="utf-8"))
+    for item in response["results"][0]["submissions"]:
+        if item["submission_type"] == "ORIG":
+            item["submission_status"] = "TA"  # tentatively approved only
+    edited = tmp_path / "xadago.json"
+    edited.write_text(json.dumps(response), encoding="utf-8")
+    code, out, _ = run_capture("drugsfda", [edited], data_with_substances)
+    assert code == 0, out
+    assert (
+        f"skipped: NDA207145 ({edited})\n"
+        "    no approved original application or efficacy supplement; approved supplements "
+        "skipped, not new approvals: SUPPL-1, SUPPL-5, SUPPL-6 (Labeling)\n"
+    ) in out
+    assert (
+        "  skipped                                              1\n"
+        "  rejected                                             0\n"
+        "  unmatched interventions or products                  0\n"
+        "  approved supplements skipped, not new approvals      3\n"
+        "    Labeling                                           3\n"
+        "wrote 0 files under "
+    ) in out
+    assert not (data_with_substances / IMPORTED / "NDA207145.yaml").exists()
+
+
+def test_tables_without_the_class_lookup_import_no_supplement(
+    external: Path, data_with_substances: Path, tmp_path: Path
+) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for table in (external / TABLES).iterdir():
+        if table.name != "SubmissionClass_Lookup.txt":
+            (tables / table.name).write_bytes(table.read_bytes())
+    result = read(tables)
+    assert result.notices == [
+        f"{tables}: no SubmissionClass_Lookup.txt, so no supplement's class is known and none "
+        "is imported as an approval (only efficacy supplements are)"
+    ]
+    marinol = by_number(result)["NDA018651"]
+    assert submission(marinol, "SUPPL-6").class_code is None
+    code, out, _ = run_capture("drugsfda", [tables], data_with_substances)
+    assert code == 0, out
+    assert list(records_in(data_with_substances / IMPORTED / "NDA018651.yaml")) == [
+        "source:drugsfda-NDA018651",
+        "action:fda-approval-nda018651-orig1",
+    ]
+    assert "    class not given                                   28\n" in out
+
+
+def test_curated_approval_of_the_same_application_is_not_duplicated(
+    external: Path, data_with_substances: Path
+) -> None:
+    add_records(
+        data_with_substances,
+        "curated-approvals.yaml",
+        """
+- id: action:marinol-new-indication
+  action: approval
+  summary: The FDA approved Marinol for anorexia in AIDS.
+  agency: organisation:fda
+  jurisdiction: US
+  substance: substance:dronabinol
+  application_number: NDA 018651
+  date: 1992-12-22
+  disclosure: regulator
+  sources: [{source: source:seed-mnt}]
+""",
+    )
+    code, out, _ = run_capture("drugsfda", [external / TABLES], data_with_substances)
+    assert code == 0, out
+    assert (
+        "    SUPPL-6: the approval is already curated as action:marinol-new-indication; "
+        "not duplicated\n"
+    ) in out
+    assert list(records_in(data_with_substances / IMPORTED / "NDA018651.yaml")) == [
+        "source:drugsfda-NDA018651",
+        "action:fda-approval-nda018651-orig1",
+    ]
 
 
 def test_drugsfda_reimport_is_idempotent_and_older_data_is_left(
