@@ -1,12 +1,20 @@
-"""What a query may cost: every field counts one, times the page sizes around it.
+"""How big a query is: its cost, depth, aliases and widest selection, measured once.
 
-A field that returns a list counts its children once per item it may return: the
-`first` argument where given (a variable counts as the largest page), the default page
-for connections, and `LIST_ESTIMATE` for plain lists.
+Cost: every field counts one, and a field that returns a list counts its children once per
+item it may return: the `first` argument where given (a variable counts as the largest
+page), the default page for connections, the number of `ids`, and `LIST_ESTIMATE` for
+plain lists.
+
+The measure is linear in the size of the document: each fragment is measured once,
+however often it is spread, so fragments that spread each other twice over (a document
+of a kilobyte that would expand to millions of fields) are measured, and refused, at
+once. strawberry's own depth and alias limiters expand every spread, which takes time
+exponential in such a document, so regkg measures depth and aliases here too.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from graphql import (
@@ -35,18 +43,44 @@ from schema.relay import DEFAULT_PAGE, MAX_PAGE
 LIST_ESTIMATE: Final = 10
 
 
-def query_cost(schema: GraphQLSchema, document: DocumentNode) -> int:
-    """The cost of the most expensive operation in `document`."""
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    costs = [0]
+@dataclass(frozen=True)
+class Size:
+    """The measure of a selection: fields it may resolve, levels below it, aliases in it."""
+
+    cost: int = 0
+    depth: int = 0
+    aliases: int = 0
+
+    def __add__(self, other: Size) -> Size:
+        return Size(
+            self.cost + other.cost, max(self.depth, other.depth), self.aliases + other.aliases
+        )
+
+
+@dataclass(frozen=True)
+class OperationSize:
+    name: str  # 'anonymous' when the operation has none
+    size: Size
+
+
+def measure(schema: GraphQLSchema, document: DocumentNode) -> list[OperationSize]:
+    """The size of each operation in `document`."""
+    measuring = _Measuring(schema, document)
+    sizes = []
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             root = schema.get_root_type(definition.operation)
             if root is not None:
-                costs.append(_selection_cost(schema, definition.selection_set, root, fragments, ()))
-    return max(costs)
+                name = definition.name.value if definition.name else "anonymous"
+                sizes.append(
+                    OperationSize(name, measuring.selection(definition.selection_set, root, ()))
+                )
+    return sizes
+
+
+def query_cost(schema: GraphQLSchema, document: DocumentNode) -> int:
+    """The cost of the most expensive operation in `document`."""
+    return max((op.size.cost for op in measure(schema, document)), default=0)
 
 
 def widest_selection(document: DocumentNode) -> int:
@@ -68,53 +102,61 @@ def widest_selection(document: DocumentNode) -> int:
     return widest
 
 
-def _selection_cost(
-    schema: GraphQLSchema,
-    selection_set: SelectionSetNode,
-    parent: GraphQLNamedType,
-    fragments: dict[str, FragmentDefinitionNode],
-    expanding: tuple[str, ...],
-) -> int:
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            total += _field_cost(schema, selection, parent, fragments, expanding)
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            target = schema.get_type(condition.name.value) if condition else parent
-            total += _selection_cost(
-                schema, selection.selection_set, target or parent, fragments, expanding
-            )
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is None or name in expanding:  # unknown or cyclic: validation reports it
-                continue
-            target = schema.get_type(fragment.type_condition.name.value) or parent
-            total += _selection_cost(
-                schema, fragment.selection_set, target, fragments, (*expanding, name)
-            )
-    return total
+class _Measuring:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
+        self.schema = schema
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.measured: dict[str, Size] = {}
 
+    def selection(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, expanding: tuple[str, ...]
+    ) -> Size:
+        total = Size()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, expanding)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selection(selection.selection_set, target or parent, expanding)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value, parent, expanding)
+        return total
 
-def _field_cost(
-    schema: GraphQLSchema,
-    node: FieldNode,
-    parent: GraphQLNamedType,
-    fragments: dict[str, FragmentDefinitionNode],
-    expanding: tuple[str, ...],
-) -> int:
-    if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
-        return 1
-    definition = parent.fields.get(node.name.value)
-    if definition is None or node.selection_set is None:
-        return 1
-    inner = get_named_type(definition.type)
-    children = _selection_cost(schema, node.selection_set, inner, fragments, expanding)
-    if parent.name.endswith("Connection"):
-        # The connection already counted its page; `nodes` and `edges` are that page.
-        return 1 + children
-    return 1 + _multiplier(node, definition.type, inner) * children
+    def fragment(self, name: str, parent: GraphQLNamedType, expanding: tuple[str, ...]) -> Size:
+        known = self.measured.get(name)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        if fragment is None or name in expanding:  # unknown or cyclic: validation reports it
+            return Size()
+        target = self.schema.get_type(fragment.type_condition.name.value) or parent
+        size = self.selection(fragment.selection_set, target, (*expanding, name))
+        self.measured[name] = size
+        return size
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType, expanding: tuple[str, ...]) -> Size:
+        aliases = 1 if node.alias else 0
+        definition = (
+            parent.fields.get(node.name.value)
+            if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
+            else None
+        )
+        if node.selection_set is None:
+            return Size(1, 0, aliases)
+        inner = get_named_type(definition.type) if definition else parent
+        children = self.selection(node.selection_set, inner, expanding)
+        if definition is None or parent.name.endswith("Connection"):
+            # A connection already counted its page; `nodes` and `edges` are that page.
+            multiplier = 1
+        else:
+            multiplier = _multiplier(node, definition.type, inner)
+        # Introspection (__schema, __type) is as deep as the type system, not as the data:
+        # it does not count towards the depth limit, as in strawberry's own limiter.
+        depth = 0 if node.name.value.startswith("__") else 1 + children.depth
+        return Size(1 + multiplier * children.cost, depth, aliases + children.aliases)
 
 
 def _multiplier(node: FieldNode, field_type: GraphQLOutputType, inner: GraphQLNamedType) -> int:

@@ -16,11 +16,9 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as aliases_validator
-from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from graph.errors import RegkgError
-from schema.cost import query_cost, widest_selection
+from schema.cost import measure, query_cost, widest_selection
 
 
 @dataclass(frozen=True)
@@ -34,23 +32,36 @@ class Limits:
 
 def _budget_rule(limits: Limits) -> type[ValidationRule]:
     class QueryBudget(ValidationRule):
-        """Refuses a document over the breadth or cost limit before any other rule works on
-        it: graphql-core's overlapping-fields rule is quadratic in a selection's breadth, so
-        a query of a thousand repeated fields would otherwise cost seconds to refuse."""
+        """Refuses a document over a limit before any other rule works on it: graphql-core's
+        overlapping-fields rule is quadratic in a selection's breadth, and expanding every
+        fragment spread is exponential in a document whose fragments spread each other."""
 
         def enter_document(self, node: DocumentNode, *_: object) -> None:
             breadth = widest_selection(node)
             if breadth > limits.max_breadth:
-                raise ValidationAbortedError(
+                self._refuse(
                     f"a selection of {breadth} fields exceeds the limit of "
                     f"{limits.max_breadth} fields in one selection"
                 )
-            cost = query_cost(self.context.schema, node)
+            sizes = measure(self.context.schema, node)
+            for operation in sizes:
+                if operation.size.depth > limits.max_depth:
+                    self._refuse(
+                        f"'{operation.name}' exceeds maximum operation depth of {limits.max_depth}"
+                    )
+            aliases = sum(op.size.aliases for op in sizes)
+            if aliases > limits.max_aliases:
+                self._refuse(f"{aliases} aliases found. Allowed: {limits.max_aliases}")
+            cost = max((op.size.cost for op in sizes), default=0)
             if cost > limits.max_cost:
-                raise ValidationAbortedError(
+                self._refuse(
                     f"query cost {cost} exceeds the limit of {limits.max_cost}: ask for smaller "
                     "pages (`first`) or fewer nested lists"
                 )
+
+        def _refuse(self, message: str) -> None:
+            # Aborting stops every other rule at once, before the expensive ones run.
+            raise ValidationAbortedError(message)
 
     return QueryBudget
 
@@ -78,15 +89,10 @@ def _should_mask(error: GraphQLError) -> bool:
 def extensions(limits: Limits) -> list[Any]:
     """Extension factories: strawberry builds fresh extensions for each request.
 
-    The validation rules are built once, here: the validation cache is keyed by the rule
-    classes, and strawberry's limiters would make new classes for every request, so no
-    validation would ever be served from the cache.
+    The validation rule is built once, here: the validation cache is keyed by the rule
+    classes, so a class made per request would never be served from the cache.
     """
-    rules: list[type[ASTValidationRule]] = [
-        depth_validator(limits.max_depth, None, None),
-        aliases_validator(limits.max_aliases),
-        _budget_rule(limits),
-    ]
+    rules: list[type[ASTValidationRule]] = [_budget_rule(limits)]
     return [
         lambda: ParserCache(maxsize=1024),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),

@@ -311,3 +311,36 @@ def test_an_internal_error_in_a_regkg_resolver_is_masked(
             "path": ["substance", "howToCite"],
         }
     ]
+
+
+def _doubling_fragments(levels: int, aliased: bool = False) -> str:
+    alias = "a{i}: meta {{ dataVersion }} " if aliased else ""
+    spreads = " ".join(
+        f"fragment F{i} on Query {{ {alias.format(i=i)}...F{i + 1} ...F{i + 1} }}"
+        for i in range(levels)
+    )
+    return f"query {{ ...F0 }} {spreads} fragment F{levels} on Query {{ meta {{ dataVersion }} }}"
+
+
+def test_fragments_that_double_are_measured_without_expanding_them(real: KnowledgeGraph) -> None:
+    # Expanded, this kilobyte-sized document is 2**40 fields: measured once per fragment,
+    # it is refused at once (an expanding measure would never finish).
+    assert refusal(execute(real, _doubling_fragments(40))) == (
+        "query cost 2199023255552 exceeds the limit of 50000: ask for smaller pages (`first`) "
+        "or fewer nested lists"
+    )
+
+
+def test_aliases_in_doubling_fragments_are_counted_as_written_out(real: KnowledgeGraph) -> None:
+    assert refusal(execute(real, _doubling_fragments(10, aliased=True))) == (
+        "1023 aliases found. Allowed: 30"
+    )
+
+
+def test_graphiqls_introspection_query_is_within_the_limits(real: KnowledgeGraph) -> None:
+    from graphql import get_introspection_query
+
+    result = execute(real, get_introspection_query(descriptions=True))
+    assert result.errors is None
+    assert result.data is not None
+    assert result.data["__schema"]["queryType"] == {"name": "Query", "kind": "OBJECT"}
