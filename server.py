@@ -124,7 +124,9 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     async def graphql(request: Request) -> Response:
         # `format=csv` or `format=json` on a GET downloads the answer as rows (web/export.py).
         if request.method == "GET" and "format" in request.query_params:
-            return await export.export_answer(request, schema, _graph_of(request))
+            return await export.export_answer(
+                request, schema, _graph_of(request), max_tokens=settings.limits.max_tokens
+            )
         return await endpoint.handle(request)
 
     explore_page = pages.explore_html()

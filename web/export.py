@@ -24,12 +24,14 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 import networkx as nx
 import orjson
 import strawberry
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -44,27 +46,37 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     NameNode,
+    Node,
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
+    Token,
+    TokenKind,
     get_named_type,
     parse,
     print_ast,
+    specified_rules,
     validate,
 )
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.extensions import AddValidationRules
 
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
+from graph.model import KINDS
 from graph.records import Citation
 from schema.context import Context
-from web.graphql_http import RequestError, read_params
+from web.graphql_http import GraphQLParams, RequestError, read_params
 
 FORMATS: Final = ("csv", "json")
 OBJECT_LIST_JOIN: Final = " | "
 VALUE_LIST_JOIN: Final = "; "
 ID_FIELD: Final = "regkgId"
+# The most fragment spreads one export may write out: regkg inlines every fragment where
+# it is spread, to add `regkgId` to its selections.
+MAX_FRAGMENT_SPREADS: Final = 1_000
 
 Cell = str | int | float | bool | None
 Path = tuple[str, ...]
@@ -99,19 +111,148 @@ class _CannotRewrite(Exception):
     pass
 
 
-def prepare(schema: GraphQLSchema, query: str) -> Prepared:
+def prepare(schema: strawberry.Schema, query: str, *, max_tokens: int) -> Prepared:
     """Add `regkgId` to every selection of an entity that lacks it, with fragments inlined.
 
     A document that is not valid is returned as it is: running it reports the error
-    against what the person wrote.
+    against what the person wrote. The document is parsed with the schema's token limit
+    and checked with the schema's own limits before graphql-core's rules, and a document
+    whose fragments would grow too large written out is refused (`RequestError`, 400)
+    before anything is inlined.
     """
+    unchanged = Prepared(query, frozenset(), ())
     try:
-        document = parse(query)
-        if not validate(schema, document):
-            return _prepare(schema, document)
-    except (GraphQLError, _CannotRewrite):
-        pass
-    return Prepared(query, frozenset(), ())
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return unchanged  # running it reports the same error, at no cost
+    _check_inlined_size(document, max_tokens)
+    try:
+        if validate(schema._schema, document, (*_limit_rules(schema), *specified_rules)):
+            return unchanged
+        return _prepare(schema._schema, document)
+    except Exception:
+        # A rule that fails on an invalid document (strawberry's depth limiter raises a
+        # KeyError on an unknown fragment): running it as written reports what the
+        # endpoint reports for it.
+        return unchanged
+
+
+@lru_cache(maxsize=16)
+def _limit_rules(schema: strawberry.Schema) -> tuple[type[ASTValidationRule], ...]:
+    """The validation rules the schema's extensions add (depth, aliases, breadth, cost):
+    they go first, so that a document over a limit is refused before graphql-core's own
+    rules, some of them quadratic in a selection's breadth, work on it."""
+    rules: list[type[ASTValidationRule]] = []
+    for extension in schema.get_extensions(sync=True):
+        if isinstance(extension, AddValidationRules):
+            rules.extend(extension.validation_rules)
+    return tuple(rules)
+
+
+def _check_inlined_size(
+    document: DocumentNode, max_tokens: int, max_spreads: int = MAX_FRAGMENT_SPREADS
+) -> None:
+    """Refuse a document whose fragments, each written out wherever it is spread, would
+    take more than `max_spreads` spreads or make more than `max_tokens` tokens.
+
+    Both are counted once per fragment and added up, never by writing the fragments out:
+    fragments that spread each other twice over double at every level.
+    """
+    spreads, tokens = _inlined_size(document)
+    if spreads > max_spreads:
+        raise RequestError(
+            400,
+            f"exporting this query would write out its fragments {spreads} times, over the "
+            f"limit of {max_spreads} fragment spreads: spread each fragment in fewer places",
+        )
+    if tokens > max_tokens:
+        raise RequestError(
+            400,
+            f"with its fragments written out, this query has {tokens} tokens, over the limit "
+            f"of {max_tokens} tokens: spread each fragment in fewer places",
+        )
+
+
+def _inlined_size(document: DocumentNode) -> tuple[int, int]:
+    """(fragment spreads written out, tokens) of the document's operations with every
+    fragment spread replaced by the fragment (`...F` by `... on T { <F's selections> }`),
+    as `_inline` does. An unknown or cyclic spread counts as itself: validation reports it.
+    """
+    if document.loc is None:
+        return 0, 0
+    positions: dict[int, int] = {}  # id(token) -> its index among the non-comment tokens
+    token: Token | None = document.loc.start_token
+    while token is not None:
+        if token.kind is not TokenKind.COMMENT:
+            positions[id(token)] = len(positions)
+        token = token.next
+
+    def own_tokens(node: Node) -> int:
+        if node.loc is None:
+            return 0
+        return positions[id(node.loc.end_token)] - positions[id(node.loc.start_token)] + 1
+
+    fragments = {
+        d.name.value: (own_tokens(d.selection_set), _spread_names(d.selection_set))
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    # Per fragment, what writing it out in place of one spread adds: (spreads, tokens).
+    # A spread `...F` (2 tokens) becomes `... on T { ... }` (3 tokens and the selections).
+    added: dict[str, tuple[int, int]] = {}
+
+    def inside(names: Iterable[str]) -> tuple[int, int]:
+        spreads = tokens = 0
+        for name in names:
+            spreads += 1
+            if name in added:  # else unknown or in a cycle: left as it is, and invalid
+                more_spreads, more_tokens = added[name]
+                spreads += more_spreads
+                tokens += 1 + more_tokens
+        return spreads, tokens
+
+    for root in fragments:
+        # Depth first without recursion: a fragment once every fragment it spreads is done.
+        path = [(root, iter(fragments[root][1]))]
+        on_path = {root}
+        while path:
+            name, spread_names = path[-1]
+            for spread in spread_names:
+                if spread in fragments and spread not in added and spread not in on_path:
+                    path.append((spread, iter(fragments[spread][1])))
+                    on_path.add(spread)
+                    break
+            else:
+                path.pop()
+                on_path.discard(name)
+                if name not in added:
+                    body, names = fragments[name]
+                    spreads, tokens = inside(names)
+                    added[name] = (spreads, body + tokens)
+
+    spreads = tokens = 0
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            more_spreads, more_tokens = inside(_spread_names(definition.selection_set))
+            spreads += more_spreads
+            tokens += own_tokens(definition) + more_tokens
+    return spreads, tokens
+
+
+def _spread_names(selection_set: SelectionSetNode) -> list[str]:
+    """The fragment names spread anywhere in `selection_set`, once per spread."""
+    names: list[str] = []
+    stack = [selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                names.append(selection.name.value)
+            elif (
+                isinstance(selection, FieldNode | InlineFragmentNode)
+                and selection.selection_set is not None
+            ):
+                stack.append(selection.selection_set)
+    return names
 
 
 def _prepare(schema: GraphQLSchema, document: DocumentNode) -> Prepared:
@@ -428,13 +569,13 @@ def _null_object(column: str, columns: Sequence[str], rows: Sequence[Mapping[str
     )
 
 
-def to_csv(result: Table) -> str:
+def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Cell]]) -> str:
     """RFC 4180 CSV with a header row; empty cells for nulls, `true`/`false` for booleans."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.columns)
-    for row in result.rows:
-        writer.writerow([_text(row.get(c)) for c in result.columns])
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_text(row.get(c)) for c in columns])
     return buffer.getvalue()
 
 
@@ -474,10 +615,14 @@ def _error(status: int, messages: Iterable[str]) -> Response:
 
 
 async def export_answer(
-    request: Request, schema: strawberry.Schema, kg: KnowledgeGraph
+    request: Request, schema: strawberry.Schema, kg: KnowledgeGraph, *, max_tokens: int
 ) -> Response:
     """`GET /graphql?query=...&format=csv|json[&variables=...][&operationName=...][&list=a.b]`:
-    run the query and answer with its rows as a file."""
+    run the query and answer with its rows as a file.
+
+    `max_tokens` is the schema's token limit. The query runs through the schema, with all
+    its limits, in a worker thread: an export never holds up the event loop.
+    """
     wanted = request.query_params.get("format", "").lower()
     if wanted not in FORMATS:
         return _error(400, [f"unknown format {wanted!r}; use one of {', '.join(FORMATS)}"])
@@ -487,7 +632,22 @@ async def export_answer(
         params = await read_params(request)
     except RequestError as exc:
         return _error(exc.status, [str(exc)])
-    prepared = prepare(schema._schema, params.query)
+    list_path = request.query_params.get("list")
+    return await run_in_threadpool(_answer, schema, kg, params, wanted, list_path, max_tokens)
+
+
+def _answer(
+    schema: strawberry.Schema,
+    kg: KnowledgeGraph,
+    params: GraphQLParams,
+    wanted: str,
+    list_path: str | None,
+    max_tokens: int,
+) -> Response:
+    try:
+        prepared = prepare(schema, params.query, max_tokens=max_tokens)
+    except RequestError as exc:
+        return _error(exc.status, [str(exc)])
     result = schema.execute_sync(
         prepared.query,
         variable_values=params.variables,
@@ -499,21 +659,29 @@ async def export_answer(
     if not result.data:
         return _error(400, ["the query returned no data"])
     try:
-        rows = table(kg, result.data, prepared, request.query_params.get("list"))
+        rows = table(kg, result.data, prepared, list_path)
     except RequestError as exc:
         return _error(exc.status, [str(exc)])
     stem = rows.list_path.split(".")[0] if rows.list_path else (params.operation_name or "answer")
     name = file_name(stem, kg.version, wanted)
     if wanted == "csv":
-        return _attachment(to_csv(rows), "text/csv; charset=utf-8", name, len(rows.rows))
-    body = to_json(rows, kg.version, params.query, params.variables)
-    return _attachment(body, "application/json", name, len(rows.rows))
+        body = to_csv(rows.columns, rows.rows)
+        return _attachment(body, "text/csv; charset=utf-8", name, len(rows.rows))
+    document = to_json(rows, kg.version, params.query, params.variables)
+    return _attachment(document, "application/json", name, len(rows.rows))
 
 
 # -- the whole graph -----------------------------------------------------------------------
 
 _FIRST: Final = ("id", "kind", "label")
 _LAST: Final = ("origin", "sources", "sourceUrls", "dataVersion")
+# The columns of nodes.csv: every field declared for any kind (graph/model.py), in name
+# order, whether or not the data sets it, so the layout is the same for every data version.
+NODE_COLUMNS: Final = (
+    *_FIRST,
+    *sorted({f.name for kind in KINDS.values() for f in kind.fields} - {*_FIRST, *_LAST}),
+    *_LAST,
+)
 
 
 def _value(value: Any) -> Any:
@@ -550,8 +718,7 @@ def _source_ids(attrs: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(c.source for c in citations))
 
 
-def _node_rows(kg: KnowledgeGraph) -> tuple[list[str], list[dict[str, Cell]]]:
-    fields: dict[str, None] = {}
+def _node_rows(kg: KnowledgeGraph) -> list[dict[str, Cell]]:
     rows: list[dict[str, Cell]] = []
     for node_id in sorted(kg.graph.nodes):
         attrs = kg.node(node_id)
@@ -560,29 +727,18 @@ def _node_rows(kg: KnowledgeGraph) -> tuple[list[str], list[dict[str, Cell]]]:
             if name == "citations":
                 continue
             row[name] = _cell(value)
-            if name not in _FIRST and name not in _LAST:
-                fields[name] = None
         sources = _source_ids(attrs)
         row["sources"] = VALUE_LIST_JOIN.join(sources)
         row["sourceUrls"] = VALUE_LIST_JOIN.join(str(kg.node(s)["url"]) for s in sources)
         row["dataVersion"] = kg.version
         rows.append(row)
-    return [*_FIRST, *sorted(fields), *_LAST], rows
-
-
-def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Cell]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_text(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    return rows
 
 
 def nodes_csv(kg: KnowledgeGraph) -> str:
-    """Every entity: id, kind, label, every field, its source ids and URLs, the data version."""
-    columns, rows = _node_rows(kg)
-    return _csv(columns, rows)
+    """Every entity: id, kind, label, every field of every kind (`NODE_COLUMNS`), its source
+    ids and URLs, the data version."""
+    return to_csv(NODE_COLUMNS, _node_rows(kg))
 
 
 def _edges(kg: KnowledgeGraph) -> list[tuple[str, str, str, str]]:
@@ -598,7 +754,7 @@ def edges_csv(kg: KnowledgeGraph) -> str:
         {"source": u, "target": v, "relation": r, "field": f, "dataVersion": kg.version}
         for u, v, r, f in _edges(kg)
     ]
-    return _csv(("source", "target", "relation", "field", "dataVersion"), rows)
+    return to_csv(("source", "target", "relation", "field", "dataVersion"), rows)
 
 
 def graph_json(kg: KnowledgeGraph) -> bytes:
@@ -615,7 +771,7 @@ def graph_json(kg: KnowledgeGraph) -> bytes:
 def graph_graphml(kg: KnowledgeGraph) -> bytes:
     """The graph as GraphML (networkx writes it): attributes as text, numbers and booleans;
     lists joined with "; ", structs and citations as JSON text."""
-    _, rows = _node_rows(kg)
+    rows = _node_rows(kg)
     out = nx.MultiDiGraph(dataVersion=kg.version)
     for row in rows:
         attrs = {k: v for k, v in row.items() if k != "id" and v is not None and v != ""}

@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
 import pytest
+import starlette.concurrency
 import strawberry
+from graphql import Lexer, Source, TokenKind
+from starlette.exceptions import StarletteDeprecationWarning
 
 from graph.build import KnowledgeGraph
+from graph.model import KINDS
 from schema.app import build_schema
 from schema.context import Context
+from schema.limits import Limits
+from server import Settings, create_app
 from web import export
 from web.export import Cell, Prepared, Table, prepare, table, to_csv, to_json
 from web.graphql_http import RequestError
 
+with warnings.catch_warnings():
+    # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from starlette.testclient import TestClient
+
 SPONSOR_URL = "https://sponsor.example/news"
 AGENCY_URL = "https://agency.example/decision"
+MAX_TOKENS = Limits().max_tokens
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +45,7 @@ def schema() -> strawberry.Schema:
 
 
 def run(schema: strawberry.Schema, kg: KnowledgeGraph, query: str, **kwargs: Any) -> Table:
-    prepared = prepare(schema._schema, query)
+    prepared = prepare(schema, query, max_tokens=MAX_TOKENS)
     result = schema.execute_sync(prepared.query, context_value=Context(kg))
     assert result.errors is None, result.errors
     assert result.data is not None
@@ -39,12 +56,39 @@ def rows_of(csv_text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(csv_text)))
 
 
+def token_count(query: str) -> int:
+    lexer = Lexer(Source(query))
+    count = 0
+    while lexer.advance().kind is not TokenKind.EOF:
+        count += 1
+    return count
+
+
+@contextmanager
+def serve(kg: KnowledgeGraph, limits: Limits | None = None) -> Iterator[TestClient]:
+    """A client of the whole app (server.py) serving `kg`, with `limits`."""
+    try:
+        with TestClient(create_app(Settings(limits=limits or Limits()), loaded=kg)) as client:
+            yield client
+    finally:
+        gc.unfreeze()  # the lifespan froze everything allocated so far
+
+
+def export_csv(client: TestClient, query: str) -> tuple[int, Any]:
+    response = client.get("/graphql", params={"query": query, "format": "csv"})
+    if response.headers["content-type"] == "application/json":
+        return response.status_code, response.json()
+    return response.status_code, response.text
+
+
 # --- the query ------------------------------------------------------------------------
 
 
 def test_prepare_adds_regkg_id_where_an_entity_lacks_it(schema: strawberry.Schema) -> None:
     prepared = prepare(
-        schema._schema, "{ trials { totalCount nodes { registryId sponsor { regkgId name } } } }"
+        schema,
+        "{ trials { totalCount nodes { registryId sponsor { regkgId name } } } }",
+        max_tokens=MAX_TOKENS,
     )
     assert prepared.injected == frozenset({("trials", "nodes")})
     assert "registryId\n      sponsor {\n        regkgId\n        name\n      }\n      regkgId" in (
@@ -57,9 +101,10 @@ def test_prepare_inlines_fragments_and_orders_lists_shallowest_first(
     schema: strawberry.Schema,
 ) -> None:
     prepared = prepare(
-        schema._schema,
+        schema,
         """query Q { conflicts { claims { ...C } question } }
         fragment C on Claim { statement sources { quote source { url } } }""",
+        max_tokens=MAX_TOKENS,
     )
     assert "fragment" not in prepared.query
     assert "... on Claim" in prepared.query
@@ -86,7 +131,61 @@ def test_prepare_inlines_fragments_and_orders_lists_shallowest_first(
     ],
 )
 def test_prepare_leaves_a_broken_query_alone(schema: strawberry.Schema, query: str) -> None:
-    assert prepare(schema._schema, query) == Prepared(query, frozenset(), ())
+    assert prepare(schema, query, max_tokens=MAX_TOKENS) == Prepared(query, frozenset(), ())
+
+
+# Fragments that spread the next one twice: writing them out doubles at every level.
+FRAGMENT_BOMB = "query{...F0} " + " ".join(
+    [f"fragment F{i} on Query{{...F{i + 1} ...F{i + 1}}}" for i in range(16)]
+    + ["fragment F16 on Query{meta{dataVersion}}"]
+)
+BOMB_REFUSAL = (
+    "exporting this query would write out its fragments 131071 times, over the limit of "
+    "1000 fragment spreads: spread each fragment in fewer places"
+)
+# Meta is no entity: nothing is added, so the prepared query is the query written out.
+TWICE_TWICE = """{ meta { ...A ...A } }
+fragment A on Meta { ...B ...B builtAt }
+fragment B on Meta { dataVersion counts { kind count } }"""
+
+
+def test_prepare_refuses_fragments_that_double_before_writing_them_out(
+    schema: strawberry.Schema,
+) -> None:
+    assert len(FRAGMENT_BOMB) < 1000
+    with pytest.raises(RequestError) as refused:
+        prepare(schema, FRAGMENT_BOMB, max_tokens=MAX_TOKENS)
+    assert refused.value.status == 400
+    assert str(refused.value) == BOMB_REFUSAL
+
+
+def test_prepare_counts_the_tokens_of_the_query_written_out(schema: strawberry.Schema) -> None:
+    # `... on Meta { dataVersion counts { kind count } }` is 11 tokens, `... on Meta {
+    # <B> <B> builtAt }` 28, and `{ meta { <A> <A> } }` 61; the query as written has 32.
+    assert token_count(TWICE_TWICE) == 32
+    prepared = prepare(schema, TWICE_TWICE, max_tokens=61)
+    assert "fragment" not in prepared.query
+    assert token_count(prepared.query) == 61
+    with pytest.raises(RequestError) as refused:
+        prepare(schema, TWICE_TWICE, max_tokens=60)
+    assert refused.value.status == 400
+    assert str(refused.value) == (
+        "with its fragments written out, this query has 61 tokens, over the limit of 60 "
+        "tokens: spread each fragment in fewer places"
+    )
+
+
+def test_prepare_checks_the_schema_limits_before_graphql_core_rules(
+    schema: strawberry.Schema,
+) -> None:
+    # graphql-core's overlapping-fields rule is quadratic in a selection's breadth; the
+    # schema's breadth limit refuses this first, and the query is run (and refused) as is.
+    wide = "{ " + "meta { dataVersion } " * 1200 + "}"
+    assert prepare(schema, wide, max_tokens=MAX_TOKENS) == Prepared(wide, frozenset(), ())
+    result = schema.execute_sync(wide)
+    assert [e.message for e in result.errors or []] == [
+        "a selection of 1200 fields exceeds the limit of 100 fields in one selection"
+    ]
 
 
 # --- the rows -------------------------------------------------------------------------
@@ -213,7 +312,7 @@ def test_an_object_null_on_some_rows_gives_only_its_fields(
 def test_an_empty_list_gives_no_rows(schema: strawberry.Schema, tiny: KnowledgeGraph) -> None:
     result = run(schema, tiny, "{ trials(filter: {phases: [PHASE1]}) { nodes { registryId } } }")
     assert result.rows == ()
-    assert to_csv(result) == "sourceUrls,dataVersion\r\n"
+    assert to_csv(result.columns, result.rows) == "sourceUrls,dataVersion\r\n"
 
 
 def test_data_without_a_prepared_query_still_finds_the_list(tiny: KnowledgeGraph) -> None:
@@ -224,13 +323,118 @@ def test_data_without_a_prepared_query_still_finds_the_list(tiny: KnowledgeGraph
     assert [r["a.count"] for r in result.rows] == [2, 2]
 
 
+# --- over HTTP ------------------------------------------------------------------------
+
+
+def test_a_fragment_bomb_is_refused_with_the_limit(tiny: KnowledgeGraph) -> None:
+    with serve(tiny) as client:
+        assert export_csv(client, FRAGMENT_BOMB) == (400, {"errors": [{"message": BOMB_REFUSAL}]})
+
+
+def test_exports_parse_with_the_configured_token_limit(tiny: KnowledgeGraph) -> None:
+    with serve(tiny, Limits(max_tokens=60)) as client:
+        assert export_csv(client, TWICE_TWICE) == (
+            400,
+            {
+                "errors": [
+                    {
+                        "message": "with its fragments written out, this query has 61 tokens, "
+                        "over the limit of 60 tokens: spread each fragment in fewer places"
+                    }
+                ]
+            },
+        )
+        too_long = "{ meta { " + "dataVersion " * 60 + "} }"
+        assert export_csv(client, too_long) == (
+            400,
+            {
+                "errors": [
+                    {
+                        "message": "Syntax Error: Document contains more than 60 tokens. "
+                        "Parsing aborted."
+                    }
+                ]
+            },
+        )
+
+
+@pytest.mark.parametrize(
+    ("limits", "query", "message"),
+    [
+        pytest.param(
+            Limits(max_depth=3),
+            "{ conflicts { claims { sources { source { url } } } } }",
+            "'anonymous' exceeds maximum operation depth of 3",
+            id="depth",
+        ),
+        pytest.param(
+            Limits(max_aliases=1),
+            "{ a: meta { dataVersion } b: meta { dataVersion } }",
+            "2 aliases found. Allowed: 1",
+            id="aliases",
+        ),
+        pytest.param(
+            Limits(max_tokens=10),
+            "{ substances { nodes { name synonyms codeNames } } }",
+            "Syntax Error: Document contains more than 10 tokens. Parsing aborted.",
+            id="tokens",
+        ),
+        pytest.param(
+            Limits(max_breadth=2),
+            "{ substances { nodes { name synonyms codeNames } } }",
+            "a selection of 3 fields exceeds the limit of 2 fields in one selection",
+            id="breadth",
+        ),
+        pytest.param(
+            Limits(max_cost=50),
+            "{ trials(first: 100) { nodes { registryId } } }",
+            "query cost 201 exceeds the limit of 50: ask for smaller pages (`first`) or fewer "
+            "nested lists",
+            id="cost",
+        ),
+    ],
+)
+def test_every_schema_limit_applies_to_exports(
+    tiny: KnowledgeGraph, limits: Limits, query: str, message: str
+) -> None:
+    with serve(tiny, limits) as client:
+        assert export_csv(client, query) == (400, {"errors": [{"message": message}]})
+
+
+def test_exports_run_in_a_worker_thread(
+    tiny: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: dict[str, int] = {}
+    run_in_threadpool = starlette.concurrency.run_in_threadpool
+    execute_sync = strawberry.Schema.execute_sync
+
+    async def spy_run(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        threads["event loop"] = threading.get_ident()
+        return await run_in_threadpool(func, *args, **kwargs)
+
+    def spy_execute(self: strawberry.Schema, *args: Any, **kwargs: Any) -> Any:
+        threads["execution"] = threading.get_ident()
+        return execute_sync(self, *args, **kwargs)
+
+    monkeypatch.setattr(export, "run_in_threadpool", spy_run)
+    monkeypatch.setattr(strawberry.Schema, "execute_sync", spy_execute)
+    with serve(tiny) as client:
+        status, text = export_csv(client, "{ substances { nodes { name } } }")
+    assert (status, text) == (
+        200,
+        f"name,sourceUrls,dataVersion\r\nDrugxamine,{SPONSOR_URL},{tiny.version}\r\n",
+    )
+    assert set(threads) == {"event loop", "execution"}
+    assert threads["execution"] != threads["event loop"]
+
+
 # --- the files ------------------------------------------------------------------------
 
 
 def test_csv_quotes_and_spells_out_values(tiny: KnowledgeGraph) -> None:
     row: dict[str, Cell] = {"a": 'say "hi", then go', "b": None, "c": True, "d": 3}
     rows = (row,)
-    text = to_csv(Table(("a", "b", "c", "d"), rows, "x"))
+    text = to_csv(("a", "b", "c", "d"), rows)
     assert text == 'a,b,c,d\r\n"say ""hi"", then go",,true,3\r\n'
 
 
@@ -277,6 +481,16 @@ def test_nodes_csv_has_every_node_with_its_sources(tiny: KnowledgeGraph) -> None
     assert json.loads(sponsor["names"])[0] == {"name": "Old Sponsor", "to": "2019-12-31"}
     assert by_id["trial:NCT00000001"]["enrollment"] == "90"
     assert by_id["action:x-submitted"]["date"] == "2019-06"
+
+
+def test_nodes_csv_has_a_column_for_every_declared_field(tiny: KnowledgeGraph) -> None:
+    declared = sorted({f.name for kind in KINDS.values() for f in kind.fields})
+    expected = ["id", "kind", "label", *declared, "origin", "sources", "sourceUrls", "dataVersion"]
+    text = export.nodes_csv(tiny)
+    assert next(csv.reader(io.StringIO(text))) == expected
+    assert list(export.NODE_COLUMNS) == expected
+    # A field no record of the tiny data sets is still a column, empty on every row.
+    assert {r["why_stopped"] for r in rows_of(text)} == {""}
 
 
 def test_edges_csv_has_every_edge(tiny: KnowledgeGraph) -> None:
