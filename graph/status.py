@@ -10,6 +10,7 @@ from typing import Final
 
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
+from graph.errors import NeedsJurisdiction
 from graph.lookup import require_kind
 from graph.records import action_date
 from graph.selection import actions, narrower_conditions, trials
@@ -43,6 +44,9 @@ STANDING: Final = frozenset(
         "clinical_hold",
     }
 )
+
+# Actions that name no condition because they concern every use of the substance.
+_EVERY_CONDITION: Final = frozenset({"scheduling", "rescheduling"})
 
 # A standing action ends when a later action of these kinds comes, even with no end date:
 # priority review is a review of an application, and ends with the decision on it; a
@@ -93,27 +97,33 @@ def status_as_of(
 ) -> RegulatoryStatus:
     """The status of `substance` (for `condition`, in `jurisdiction`) on `as_of`.
 
-    Actions without a condition (scheduling) count for every condition. An action whose
-    date is known only to a month or year counts once its whole period has passed; while
-    `as_of` falls inside that period it is listed as uncertain instead.
+    A scheduling decision names no condition and counts for every condition; any other
+    action that names none (an approval imported without its indication) may or may not
+    concern the condition asked about, so it is listed as uncertain and moves nothing. An
+    action whose date is known only to a month or year counts once its whole period has
+    passed; while `as_of` falls inside that period it is uncertain too.
+
+    Statuses differ between regulators: without a `jurisdiction`, the actions must all be
+    in one, else `NeedsJurisdiction` says which there are.
     """
     require_kind(kg, substance, "substance")
     nodes = kg.graph.nodes
     concerns = _condition_test(kg, condition)
-    relevant = [
-        a
-        for a in actions(kg, substance=substance, jurisdiction=jurisdiction)
-        if concerns(nodes[a].get("condition"))
-    ]
+    found = actions(kg, substance=substance, jurisdiction=jurisdiction)
+    if jurisdiction is None:
+        jurisdictions = sorted({str(nodes[a]["jurisdiction"]) for a in found})
+        if len(jurisdictions) > 1:
+            raise NeedsJurisdiction(substance, jurisdictions)
     happened: list[str] = []
     uncertain: list[str] = []
-    for action_id in relevant:
+    for action_id in found:
+        relevance = concerns(nodes[action_id])
         when = action_date(nodes[action_id])
-        if when is None:
+        if relevance is False or when is None or when.earliest > as_of:
             continue
-        if when.latest <= as_of:
+        if relevance and when.latest <= as_of:
             happened.append(action_id)
-        elif when.earliest <= as_of:
+        else:
             uncertain.append(action_id)
 
     phase, phase_set_by = Phase.INVESTIGATIONAL, None
@@ -130,13 +140,22 @@ def status_as_of(
     )  # fmt: skip
 
 
-def _condition_test(kg: KnowledgeGraph, condition: str | None) -> Callable[[object], bool]:
-    """Whether an action's condition falls under `condition`; an action with no condition
-    (a scheduling decision) concerns every condition."""
+def _condition_test(
+    kg: KnowledgeGraph, condition: str | None
+) -> Callable[[Mapping[str, object]], bool | None]:
+    """Whether an action concerns `condition` (or a narrower one): True, False, or None when
+    it names no condition and is not a scheduling decision, which concerns them all."""
     if condition is None:
         return lambda _: True
     wanted = narrower_conditions(kg, condition)
-    return lambda action_condition: action_condition is None or action_condition in wanted
+
+    def concerns(attrs: Mapping[str, object]) -> bool | None:
+        named = attrs.get("condition")
+        if named is None:
+            return True if attrs["action"] in _EVERY_CONDITION else None
+        return named in wanted
+
+    return concerns
 
 
 def _stands(kg: KnowledgeGraph, action_id: str, happened: list[str], as_of: date) -> bool:
@@ -222,7 +241,7 @@ def timeline(
     concerns = _condition_test(kg, condition)
     for action_id in actions(kg, substance=substance, jurisdiction=jurisdiction):
         attrs = nodes[action_id]
-        if not concerns(attrs.get("condition")):
+        if concerns(attrs) is False:
             continue
         when = action_date(attrs)
         if when is not None:

@@ -279,3 +279,57 @@ def test_timeline_with_events_and_publications(make_data: Make) -> None:
         ("2020-03-01", "source:agency-page", "trial_results",
          "NCT00000001 results published: Decision on drug X"),
     ]  # fmt: skip
+
+
+ACTIONS_WITH_UNSCOPED = (
+    TINY["actions.yaml"]
+    + """
+        - id: action:x-approval-unscoped
+          action: approval
+          summary: An approval recorded without its indication.
+          agency: organisation:agency
+          jurisdiction: US
+          substance: substance:x
+          date: 2019-01-10
+          disclosure: regulator
+          sources: [{source: source:agency-page}]
+        - id: action:x-scheduled
+          action: scheduling
+          summary: Placed in a schedule.
+          agency: organisation:agency
+          jurisdiction: US
+          substance: substance:x
+          date: 2015
+          disclosure: regulator
+          sources: [{source: source:agency-page}]
+        - id: action:x-au
+          action: rescheduling
+          summary: Rescheduled elsewhere.
+          agency: organisation:agency
+          jurisdiction: AU
+          substance: substance:x
+          date: 2019-02-01
+          disclosure: regulator
+          sources: [{source: source:agency-page}]
+        """
+)
+
+
+def test_an_action_naming_no_condition_is_uncertain_unless_it_is_a_schedule(
+    make_data: Make,
+) -> None:
+    kg = load_graph(make_data({**TINY, "actions.yaml": ACTIONS_WITH_UNSCOPED}))
+    status = status_as_of(kg, "substance:x", date(2019, 3, 1), "condition:narrow", "US")
+    assert status.phase is Phase.INVESTIGATIONAL  # the unscoped approval moves nothing
+    assert status.uncertain == ("action:x-approval-unscoped",)
+    assert status.in_force == ("action:x-scheduled", "action:x-btd")
+
+
+def test_without_a_jurisdiction_regulators_that_differ_are_an_error(make_data: Make) -> None:
+    from graph.errors import NeedsJurisdiction
+
+    kg = load_graph(make_data({**TINY, "actions.yaml": ACTIONS_WITH_UNSCOPED}))
+    with pytest.raises(
+        NeedsJurisdiction, match=r"^substance:x has regulatory actions in AU and US"
+    ):
+        status_as_of(kg, "substance:x", date(2019, 3, 1))

@@ -798,8 +798,11 @@ KIND_TYPES = {
     "claim": "Claim",
     "conflict": "Conflict",
 }
-# Values for required arguments, by type (Substance.status(asOf:), Organisation.nameOn(on:)).
+# Values for required arguments, by type (Substance.status(asOf:), Organisation.nameOn(on:)),
+# and for arguments without which a field refuses to answer for some nodes: a status is
+# per jurisdiction, and MDMA and psilocybin have actions in two.
 ARGUMENTS = {"Date": '"2024-01-01"'}
+ALWAYS = {("status", "jurisdiction"): "US"}
 # Selecting every field two levels deep costs more than a client should be allowed.
 ROOMY = Limits(max_depth=20, max_aliases=100, max_tokens=100_000, max_cost=10**9)
 
@@ -811,6 +814,10 @@ def _select_all(type_: GraphQLObjectType | GraphQLInterfaceType, depth: int) -> 
             f"{arg}: {ARGUMENTS[get_named_type(spec.type).name]}"
             for arg, spec in field.args.items()
             if is_non_null_type(spec.type) and spec.default_value is Undefined
+        ] + [
+            f"{arg}: {value}"
+            for (on, arg), value in ALWAYS.items()
+            if on == name and arg in field.args
         ]
         call = f"{name}({', '.join(required)})" if required else name
         inner = get_named_type(field.type)
@@ -822,6 +829,16 @@ def _select_all(type_: GraphQLObjectType | GraphQLInterfaceType, depth: int) -> 
             assert isinstance(inner, GraphQLObjectType | GraphQLInterfaceType)
             parts.append(f"{call} {{ __typename {_select_all(inner, depth - 1)} }}")
     return " ".join(parts)
+
+
+def test_status_without_a_jurisdiction_where_regulators_differ_is_an_error(
+    real: KnowledgeGraph,
+) -> None:
+    result = execute(real, '{ regulatoryStatus(substance: "MDMA", asOf: "2024-09-01") { phase } }')
+    assert result.errors is not None
+    assert [e.message for e in result.errors] == [
+        "substance:mdma has regulatory actions in AU and US: give a jurisdiction"
+    ]
 
 
 def test_kind_types_cover_every_kind() -> None:
