@@ -42,10 +42,12 @@ class NodeNotFound(RegkgError, LookupError):
 class NoMatch(RegkgError, LookupError):
     """No node of a kind has a name close to the text."""
 
-    def __init__(self, kind: str, text: str) -> None:
+    def __init__(self, kind: str, text: str, closest: list[str] | None = None) -> None:
         self.kind = kind
         self.text = text
-        super().__init__(f"no {kind} matches {text!r}")
+        self.closest = closest or []
+        hint = f"; closest: {', '.join(self.closest)}" if self.closest else ""
+        super().__init__(f"no {kind} matches {text!r}{hint}")
 
 
 class WrongKind(RegkgError, ValueError):

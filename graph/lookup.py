@@ -10,6 +10,7 @@ from typing import Any
 
 from graph.build import KnowledgeGraph
 from graph.errors import NodeNotFound, NoMatch, WrongKind
+from graph.search import ALL_WORDS
 
 
 class Direction(StrEnum):
@@ -41,20 +42,21 @@ def require_kind(kg: KnowledgeGraph, node_id: str, kind: str) -> Mapping[str, ob
 
 
 def resolve(kg: KnowledgeGraph, kind: str, id_or_name: str) -> str:
-    """The id of the `kind` named by an id or by a name or synonym (best match).
+    """The id of the `kind` named by an id, or by a name, synonym or abbreviation.
 
-    Raises `NodeNotFound` for an id of that kind that does not exist, and `NoMatch` when
-    no name of that kind comes close.
+    A name must match exactly, as a prefix, or word for word: a near spelling is never
+    taken silently ("ketamine" is not esketamine), but `NoMatch` names the closest ones.
+    Raises `NodeNotFound` for an id of that kind that does not exist.
     """
     if id_or_name in kg.graph:
         require_kind(kg, id_or_name, kind)
         return id_or_name
     if id_or_name.startswith(f"{kind}:"):
         raise NodeNotFound(id_or_name)
-    hits = kg.names.search(id_or_name, kinds=(kind,), limit=1)
-    if not hits:
-        raise NoMatch(kind, id_or_name)
-    return hits[0].id
+    hits = kg.names.search(id_or_name, kinds=(kind,), limit=3)
+    if hits and hits[0].score >= ALL_WORDS:
+        return hits[0].id
+    raise NoMatch(kind, id_or_name, [hit.label for hit in hits])
 
 
 def neighbours(
