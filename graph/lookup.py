@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.build import KnowledgeGraph
 from graph.errors import NodeNotFound, NoMatch, WrongKind
-from graph.search import ALL_WORDS
+from graph.search import ALL_WORDS, EXACT
 
 
 class Direction(StrEnum):
@@ -99,3 +99,11 @@ def name_on(organisation: Mapping[str, Any], day: date) -> str:
         if (start is None or start.earliest <= day) and (end is None or day <= end.latest):
             return str(entry["name"])
     return str(organisation["name"])
+
+
+def trial_by_registry_id(kg: KnowledgeGraph, registry_id: str) -> str | None:
+    """The trial registered as `registry_id` (NCT..., ACTRN...), whatever its regkg id."""
+    for hit in kg.names.search(registry_id, kinds=("trial",), limit=5):
+        if hit.field == "registry_id" and hit.score == EXACT:
+            return hit.id
+    return None

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from graph.build import KnowledgeGraph
+from graph.build import CITES, KnowledgeGraph
 from graph.dates import PartialDate
 from graph.lookup import node
 from graph.records import Citation
@@ -51,6 +51,13 @@ def newest_source_date(kg: KnowledgeGraph, node_id: str) -> PartialDate | None:
     """The publication date of the newest dated source cited by `node_id`."""
     dates = [c.published for c in cited_sources(kg, node_id) if c.published is not None]
     return max(dates, key=lambda d: d.latest) if dates else None
+
+
+def cited_by(kg: KnowledgeGraph, source: str) -> list[str]:
+    """The records that cite `source`, each once, sorted. A trial's `results_in` link to a
+    paper is not a citation of it."""
+    node(kg, source)
+    return sorted({r for r, _, key in kg.graph.in_edges(source, keys=True) if key == CITES})
 
 
 def conflicts(kg: KnowledgeGraph, status: str | None = None) -> list[str]:

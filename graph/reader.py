@@ -58,7 +58,11 @@ def read_dir(root: Path) -> DataSet:
     digest = hashlib.sha256()
     for path in data_files(root):
         name = _display_name(path, root)
-        content = path.read_bytes()
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(name, 1, f"cannot be read: {exc.strerror or exc}"))
+            continue
         digest.update(str(path.relative_to(root)).encode() + b"\0" + content)
         try:
             text = content.decode("utf-8")

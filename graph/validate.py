@@ -21,6 +21,7 @@ from graph.records import Citation, FieldValue, Record, Scalar
 _ID: Final = re.compile(r"([a-z]+):([A-Za-z0-9][A-Za-z0-9._-]*)")
 _URL: Final = re.compile(r"https?://[^\s/$.?#][^\s]*")
 _DIGITS: Final = re.compile(r"[0-9]+")
+_MAX_INT: Final = 2**31 - 1  # GraphQL's Int is 32-bit
 _BOOLS: Final = {"true": True, "false": False}
 
 # Pairs of date fields where the first may not fall after the second.
@@ -231,8 +232,10 @@ def _convert_scalar(
                 checker.report(raw, path, f"{name}: {exc}")
                 return None
         case FieldType.INT:
-            if _DIGITS.fullmatch(text) is None:
-                checker.report(raw, path, f"{name}: {text!r} is not a whole number of zero or more")
+            if _DIGITS.fullmatch(text) is None or len(text) > 10 or int(text) > _MAX_INT:
+                checker.report(
+                    raw, path, f"{name}: {text!r} is not a whole number from 0 to {_MAX_INT}"
+                )
                 return None
             return int(text)
         case FieldType.BOOL:
@@ -258,12 +261,25 @@ def _check_citations(raw: RawRecord, value: Value, checker: _Checker) -> tuple[C
     if not isinstance(converted, tuple):
         return ()
     citations: list[Citation] = []
-    for entry in converted:
+    for index, entry in enumerate(converted):
         assert isinstance(entry, Mapping)
         source = entry.get("source")
         if not isinstance(source, str):
             continue
         supports = entry.get("supports", ())
+        if supports == ():
+            written = raw.data.get("sources")
+            item = written[index] if isinstance(written, list) else None
+            if isinstance(item, dict) and item.get("supports") == []:
+                # An empty list would read as "the whole record": say which fields, or
+                # leave `supports` out to cite the whole record.
+                checker.report(
+                    raw,
+                    f"sources.{index}.supports",
+                    "`supports` is empty: name the fields the citation supports, or leave "
+                    "it out to cite the whole record",
+                )
+                continue
         quote, note = entry.get("quote"), entry.get("note")
         citations.append(
             Citation(

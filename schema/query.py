@@ -11,7 +11,7 @@ from graphql import GraphQLError
 
 from graph import paths, provenance
 from graph.dates import PartialDate
-from graph.lookup import require_kind, resolve
+from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.records import action_date
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import actions as select_actions
@@ -195,7 +195,9 @@ def _list_of(kind: str) -> Any:
     return resolver
 
 
-def _one(info: Info, kind: str, id: str | None, name: str | None = None) -> Any:
+def _one(
+    info: Info, kind: str, id: str | None, name: str | None = None, what: str = "`id` or `name`"
+) -> Any:
     """The `kind` with that id (null when there is none), or the best match for a name
     (an error saying so when nothing comes close)."""
     kg = info.context.kg
@@ -205,7 +207,7 @@ def _one(info: Info, kind: str, id: str | None, name: str | None = None) -> Any:
         return graph_call(require_kind, kg, id, kind)
     if name is not None:
         return kg.node(graph_call(resolve, kg, kind, name))
-    raise GraphQLError(f"give `id` or `name` to look up a {kind}")
+    raise GraphQLError(f"give {what} to look up a {kind}")
 
 
 def _opt_resolve(info: Info, kind: str, id_or_name: str | None) -> str | None:
@@ -269,8 +271,9 @@ class Query:
         ] = None,
     ) -> Trial | None:
         if id is None and registry_id is not None:
-            id = f"trial:{registry_id.strip().upper()}"
-        return _one(info, "trial", id)
+            found = trial_by_registry_id(info.context.kg, registry_id.strip())
+            return None if found is None else _one(info, "trial", found)
+        return _one(info, "trial", id, what="`id` or `registryId`")
 
     @strawberry.field(description="A regulatory action by id.")
     def regulatory_action(self, info: Info, id: arg.EntityId) -> RegulatoryAction | None:

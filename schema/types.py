@@ -117,9 +117,9 @@ class Source(Sourced):
     sponsor_affiliated: bool | None = doc("source", "sponsor_affiliated")
     caveat: str | None = doc("source", "caveat")
 
-    @strawberry.field(description="How many entities cite this source.")
+    @strawberry.field(description="How many records cite this source.")
     def cited_by_count(self, root: Parent, info: Info) -> int:
-        return int(info.context.kg.graph.in_degree(root["id"]))
+        return len(provenance.cited_by(info.context.kg, str(root["id"])))
 
 
 @strawberry.type(description="A name an organisation used, and when.")

@@ -31,7 +31,7 @@ def test_validate_broken_data(
     assert out == ""
     assert err == (
         "1 problem in the data:\n"
-        "data/trials.yaml:5: enrollment: 'ninety' is not a whole number of zero or more\n"
+        "data/trials.yaml:5: enrollment: 'ninety' is not a whole number from 0 to 2147483647\n"
     )
 
 
@@ -50,7 +50,7 @@ def test_validate_lists_every_problem(
         "data/bad.yaml:1: the file must be a list of records (- id: ...)",
         "data/trials.yaml:4: phase: 'III' is not one of EARLY_PHASE1, PHASE1, PHASE1_PHASE2, "
         "PHASE2, PHASE2_PHASE3, PHASE3, PHASE4, NA",
-        "data/trials.yaml:5: enrollment: 'ninety' is not a whole number of zero or more",
+        "data/trials.yaml:5: enrollment: 'ninety' is not a whole number from 0 to 2147483647",
     ]
 
 

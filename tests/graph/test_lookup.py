@@ -149,3 +149,10 @@ def test_related(tiny: KnowledgeGraph) -> None:
 def test_resolve_never_takes_a_near_spelling_silently(tiny: KnowledgeGraph) -> None:
     with pytest.raises(NoMatch, match=r"^no substance matches 'drugzamine'; closest: Drugxamine$"):
         resolve(tiny, "substance", "drugzamine")
+
+
+def test_trial_by_registry_id_is_exact_and_case_insensitive(tiny: KnowledgeGraph) -> None:
+    from graph.lookup import trial_by_registry_id
+
+    assert trial_by_registry_id(tiny, "nct00000001") == "trial:NCT00000001"
+    assert trial_by_registry_id(tiny, "NCT0000000") is None  # a prefix is not the record

@@ -209,3 +209,15 @@ def test_how_to_cite_a_record_without_sources(tiny: KnowledgeGraph) -> None:
     assert how_to_cite(tiny, "conflict:result") == (
         f"Did X help significantly? [regkg conflict:result, data version {tiny.version}]. Sources: "
     )
+
+
+def test_cited_by_counts_each_citing_record_once(tiny: KnowledgeGraph) -> None:
+    from graph.provenance import cited_by
+
+    assert cited_by(tiny, "source:agency-page") == [
+        "action:x-crl",
+        "claim:not-significant",
+        "condition:broad",
+        "condition:narrow",
+        "organisation:agency",
+    ]

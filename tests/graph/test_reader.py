@@ -354,3 +354,22 @@ def test_nested_aliases_do_not_expand() -> None:
     assert len(records) == 1
     assert len(problems) == 78  # two aliases a level
     assert {p.message for p in problems} == {ALIAS_REFUSED}
+
+
+def test_an_unreadable_file_is_a_problem_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.yaml").write_text("- id: substance:a\n", encoding="utf-8")
+    real_read = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "a.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = read_dir(data)
+    assert result.problems == [Problem("data/a.yaml", 1, "cannot be read: Permission denied")]
+    assert result.records == []

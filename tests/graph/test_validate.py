@@ -532,7 +532,9 @@ def test_non_integer_enrollment(make_data: Make, value: str) -> None:
     shown = value.strip("'")
     assert problems == [
         Problem(
-            "data/trials.yaml", 4, f"enrollment: {shown!r} is not a whole number of zero or more"
+            "data/trials.yaml",
+            4,
+            f"enrollment: {shown!r} is not a whole number from 0 to 2147483647",
         )
     ]
 
@@ -741,7 +743,7 @@ NOT_A_MAPPING = "a record must be a mapping of fields"
         pytest.param(
             "- id: trial:a\n  registry_id: a\n  title: t\n  enrollment: '\u00b2'\n"
             "  sources: [{source: source:agency-page}]\n",
-            [(4, "enrollment: '\u00b2' is not a whole number of zero or more")],
+            [(4, "enrollment: '\u00b2' is not a whole number from 0 to 2147483647")],
             id="superscript-digit-enrollment",
         ),
         pytest.param(
@@ -775,4 +777,50 @@ def test_empty_field_is_reported_as_empty(make_data: Make) -> None:
     )
     assert problems == [
         Problem("data/trials.yaml", 4, "'sponsor' is empty; remove it or give it a value")
+    ]
+
+
+def test_an_empty_supports_list_is_refused(make_data: Make) -> None:
+    problems = problems_in(
+        make_data,
+        "trials.yaml",
+        """
+        - id: trial:NCT00000001
+          registry_id: NCT00000001
+          title: A trial of drugxamine
+          sources:
+            - source: source:sponsor-release
+              supports: []
+        """,
+    )
+    assert problems == [
+        Problem("data/trials.yaml", 2, "unsourced fact: no citation supports 'registry_id'"),
+        Problem("data/trials.yaml", 3, "unsourced fact: no citation supports 'title'"),
+        Problem(
+            "data/trials.yaml",
+            6,
+            "`supports` is empty: name the fields the citation supports, or leave it out to "
+            "cite the whole record",
+        ),
+    ]
+
+
+def test_a_number_too_large_for_graphql_is_refused(make_data: Make) -> None:
+    problems = problems_in(
+        make_data,
+        "trials.yaml",
+        """
+        - id: trial:NCT00000001
+          registry_id: NCT00000001
+          title: A trial of drugxamine
+          enrollment: 3000000000
+          sources: [{source: source:sponsor-release}]
+        """,
+    )
+    assert problems == [
+        Problem(
+            "data/trials.yaml",
+            4,
+            "enrollment: '3000000000' is not a whole number from 0 to 2147483647",
+        )
     ]
