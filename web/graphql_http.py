@@ -34,6 +34,7 @@ CACHE_CONTROL: Final = "public, max-age=300"
 # Queries up to this cost (fields, counting page sizes; about 10 µs each) run on the
 # event loop; costlier ones in a worker thread.
 INLINE_COST: Final = 10_000
+MAX_QUERY_CHARS: Final = 20_000
 
 
 class RequestError(Exception):
@@ -68,10 +69,13 @@ class GraphQLParams:
 
 
 class ResponseCache:
-    """A bounded LRU of rendered responses: (status, body) by cache key."""
+    """An LRU of rendered responses, (status, body) by cache key, bounded by bytes: a few
+    large answers must not hold the memory that thousands of small ones would."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, max_bytes: int, max_entry_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
+        self.bytes = 0
         self._entries: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
 
     def get(self, key: bytes) -> tuple[int, bytes] | None:
@@ -81,12 +85,14 @@ class ResponseCache:
         return found
 
     def put(self, key: bytes, value: tuple[int, bytes]) -> None:
-        if self.size <= 0:
+        size = len(key) + len(value[1])
+        if size > self.max_entry_bytes or key in self._entries:
             return
         self._entries[key] = value
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            old_key, (_, old_body) = self._entries.popitem(last=False)
+            self.bytes -= len(old_key) + len(old_body)
 
 
 def _ranked(accept: str) -> list[str]:
@@ -181,6 +187,12 @@ def _params(raw: Mapping[str, Any]) -> GraphQLParams:
     query = raw.get("query")
     if not isinstance(query, str) or not query.strip():
         raise RequestError(400, "`query` must be a non-empty string")
+    if len(query) > MAX_QUERY_CHARS:
+        # Within the token limit a single string can still be a megabyte; every cache
+        # keyed on the document would keep it.
+        raise RequestError(
+            400, f"`query` is {len(query)} characters, over the limit of {MAX_QUERY_CHARS}"
+        )
     operation_name = raw.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestError(400, "`operationName` must be a string or null")
@@ -207,13 +219,13 @@ class GraphQLEndpoint:
         schema: strawberry.Schema,
         graph: Callable[[Request], KnowledgeGraph],
         ide_html: str,
-        cache_size: int = 2048,
+        cache_bytes: int = 64 * 2**20,
         max_tokens: int = 5000,
     ) -> None:
         self.schema = schema
         self.graph = graph
         self.ide_html = ide_html
-        self.cache = ResponseCache(cache_size)
+        self.cache = ResponseCache(cache_bytes, max_entry_bytes=cache_bytes // 64)
         self.max_tokens = max_tokens
         self._cost_of = lru_cache(maxsize=1024)(self._estimate_cost)
 

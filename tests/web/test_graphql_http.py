@@ -670,3 +670,27 @@ def test_a_costly_query_is_answered_from_a_worker_thread(
     assert threaded.status_code == 200
     assert body(threaded) == inline
     assert inline["data"]["substance"]["name"] == "MDMA"
+
+
+def test_a_query_longer_than_the_limit_is_refused(client: TestClient) -> None:
+    long_text = "x" * 20_001
+    response = post(client, {"query": f'{{ search(text: "{long_text[:-20]}") {{ label }} }}'})
+    assert response.status_code == 400
+    length = len(f'{{ search(text: "{long_text[:-20]}") {{ label }} }}')
+    assert body(response) == {
+        "errors": [{"message": f"`query` is {length} characters, over the limit of 20000"}]
+    }
+
+
+def test_the_response_cache_is_bounded_by_bytes() -> None:
+    from web.graphql_http import ResponseCache
+
+    cache = ResponseCache(max_bytes=100, max_entry_bytes=60)
+    cache.put(b"a", (200, b"x" * 40))
+    cache.put(b"b", (200, b"y" * 40))
+    assert cache.get(b"a") == (200, b"x" * 40)  # a is now the most recent
+    cache.put(b"c", (200, b"z" * 40))  # over 100 bytes: b, the least recent, goes
+    assert (cache.get(b"b"), cache.bytes) == (None, 82)
+    cache.put(b"d", (200, b"w" * 70))  # larger than one entry may be: not kept
+    assert cache.get(b"d") is None
+    assert cache.get(b"a") == (200, b"x" * 40)
