@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Final
 
 from graph.build import CITES, KnowledgeGraph
 from graph.errors import NoPath
 from graph.lookup import node
+
+# Beyond this, a connection says little, and the search would cover most of a large graph.
+MAX_STEPS: Final = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ def shortest_paths(
     node(kg, end)
     parents = _parents_towards(kg, start, end, with_citations)
     if end not in parents:
-        raise NoPath(f"{start} and {end} are not connected")
+        raise NoPath(f"no path of at most {MAX_STEPS} steps joins {start} and {end}")
     paths: list[list[str]] = []
     _walk_back(parents, end, [end], paths, limit)
     return [list(_steps(kg, path, with_citations)) for path in paths]
@@ -61,11 +65,14 @@ def shortest_paths(
 def _parents_towards(
     kg: KnowledgeGraph, start: str, end: str, with_citations: bool
 ) -> dict[str, list[str]]:
-    """Breadth-first from `start`, level by level, until the level that reaches `end`:
-    for each node reached, the nodes one level nearer `start` that lead to it."""
+    """Breadth-first from `start`, level by level, until the level that reaches `end` (at
+    most `MAX_STEPS` levels): for each node reached, the nodes one level nearer `start`
+    that lead to it."""
     parents: dict[str, list[str]] = {start: []}
     level = [start]
-    while level and end not in parents:
+    for _ in range(MAX_STEPS):
+        if not level or end in parents:
+            break
         reached: dict[str, list[str]] = {}
         for here in level:
             for other in _linked(kg, here, with_citations):

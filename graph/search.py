@@ -86,10 +86,16 @@ class NameIndex:
         self._labels = labels
         self._sorted = sorted((e.norm, i) for i, e in enumerate(entries))
         self._sorted_keys = [norm for norm, _ in self._sorted]
-        self._words: dict[str, list[int]] = {}
+        # Each word's entries, shortest name first: among names that hold every word of the
+        # query, the shortest rank highest, so a common word's first few are enough.
+        words: dict[str, list[int]] = {}
         for index, entry in enumerate(entries):
             for word in set(entry.norm.split()):
-                self._words.setdefault(word, []).append(index)
+                words.setdefault(word, []).append(index)
+        self._words = {
+            word: sorted(indices, key=lambda i: len(entries[i].norm))
+            for word, indices in words.items()
+        }
         # Near spellings are looked for among names only: a misspelt word is not "close" to
         # a source's title or a claim's sentence, and scanning those would cost most of the
         # time. Per-kind pools keep a search for one kind from being crowded out by others.
@@ -143,7 +149,7 @@ class NameIndex:
                 index, EXACT if norm == query else PREFIX + 3.0 * min(1.0, len(query) / len(norm))
             )
         words = list(dict.fromkeys(query.split()))
-        for index in self._with_all_words(words):
+        for index in self._with_all_words(words, limit=max(200, 20 * limit)):
             offer(index, ALL_WORDS + 3.0 * min(1.0, len(query) / len(self._entries[index].norm)))
         if len(best) < limit:
             for indices, norms in self._fuzzy_pools(kinds):
@@ -184,14 +190,21 @@ class NameIndex:
                 break
             yield index
 
-    def _with_all_words(self, words: list[str]) -> set[int]:
-        found: set[int] | None = None
-        for word in words:
-            hits = set(self._words.get(word, ()))
-            found = hits if found is None else found & hits
-            if not found:
-                return set()
-        return found or set()
+    def _with_all_words(self, words: list[str], limit: int) -> list[int]:
+        """Up to `limit` entries holding every word, shortest first. Bounded, so that a word
+        in every title ("trial") does not make each search walk them all."""
+        postings = [self._words.get(word, []) for word in words]
+        if not postings or not all(postings):
+            return []
+        shortest = min(postings, key=len)
+        wanted = set(words)
+        found: list[int] = []
+        for index in shortest:  # the rarest word's entries, checked for the others
+            if wanted <= set(self._entries[index].norm.split()):
+                found.append(index)
+                if len(found) >= limit:
+                    break
+        return found
 
 
 def _names(attrs: Mapping[str, object]) -> Iterator[tuple[str, str]]:

@@ -80,13 +80,22 @@ def actions(
     to the action's date; a month- or year-precision date matches when its range
     overlaps the bounds.
     """
+    # Candidates come from the substance's or the conditions' own edges where one is given,
+    # so the work follows the answer, not the number of actions.
+    wanted = narrower_conditions(kg, condition) if condition is not None else None
     if substance is not None:
         require_kind(kg, substance, "substance")
-        concerning = [a for a, _, k in kg.graph.in_edges(substance, keys=True) if k == "concerns"]
-        ids = sorted(concerning, key=lambda a: date_order(a, kg.graph.nodes[a]))
+        found = {a for a, _, k in kg.graph.in_edges(substance, keys=True) if k == "concerns"}
+    elif wanted is not None:
+        found = {
+            a for c in wanted for a, _, k in kg.graph.in_edges(c, keys=True) if k == "for_condition"
+        }
     else:
+        found = None
+    if found is None:
         ids = list(kg.actions_by_date)  # already in date order
-    wanted = narrower_conditions(kg, condition) if condition is not None else None
+    else:
+        ids = sorted(found, key=lambda a: date_order(a, kg.graph.nodes[a]))
     nodes = kg.graph.nodes
     selected = []
     for action_id in ids:
