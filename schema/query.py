@@ -481,15 +481,16 @@ class Query:
         older_than: Annotated[
             date, strawberry.argument(description="Claims whose sources all predate this.")
         ],
-    ) -> list[StaleClaim]:
-        found = provenance.stale(info.context.kg, older_than)
-        return [
-            StaleClaim(
-                newest_source_date=newest,
-                claim=info.context.kg.node(claim),  # type: ignore[arg-type]
-            )
-            for claim, newest in found
-        ]
+        first: arg.First = None,
+        after: arg.After = None,
+    ) -> Connection[StaleClaim]:
+        kg = info.context.kg
+
+        def load(found: tuple[str, PartialDate | None]) -> StaleClaim:
+            claim, newest = found
+            return StaleClaim(newest_source_date=newest, claim=kg.node(claim))  # type: ignore[arg-type]
+
+        return paginate(provenance.stale(kg, older_than), first, after, load=load)
 
     @strawberry.field(description="The data version, load time and counts.")
     def meta(self, info: Info) -> Meta:

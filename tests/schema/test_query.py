@@ -593,9 +593,13 @@ def test_neighbourhood_of_mdma_at_depth_1(real: KnowledgeGraph) -> None:
 
 def test_stale_claims(real: KnowledgeGraph) -> None:
     query = """{
-      staleClaims(olderThan: "2015-01-01") { newestSourceDate claim { regkgId } }
+      staleClaims(olderThan: "2015-01-01", first: 100) {
+        totalCount nodes { newestSourceDate claim { regkgId } }
+      }
     }"""
-    stale = data_of(execute(real, query))["staleClaims"]
+    page = data_of(execute(real, query))["staleClaims"]
+    stale = page["nodes"]
+    assert page["totalCount"] == len(stale)
     dated = [s for s in stale if s["newestSourceDate"] is not None]
     assert dated == [
         {"newestSourceDate": "2009-08-13", "claim": {"regkgId": "claim:bedi-2009-amygdala-threat"}},
