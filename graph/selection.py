@@ -117,3 +117,41 @@ def actions(
             continue
         selected.append(action_id)
     return selected
+
+
+def newest_first(kg: KnowledgeGraph, actions_oldest_first: list[str]) -> list[str]:
+    """The same actions newest first; those with no date stay at the end."""
+    nodes = kg.graph.nodes
+    dated = [a for a in actions_oldest_first if action_date(nodes[a]) is not None]
+    undated = [a for a in actions_oldest_first if action_date(nodes[a]) is None]
+    return dated[::-1] + undated
+
+
+def sort_trials(kg: KnowledgeGraph, trial_ids: list[str], by: str) -> list[str]:
+    """Trials by `registry_id`, `start` (oldest first), `-start` (newest first) or
+    `-enrollment` (largest first); trials missing the value go last, ties by id."""
+    nodes = kg.graph.nodes
+    if by == "registry_id":
+        return sorted(trial_ids, key=lambda t: (str(nodes[t]["registry_id"]), t))
+    if by == "-enrollment":
+        return sorted(trial_ids, key=lambda t: (-(nodes[t].get("enrollment") or -1), t))
+    dated = sorted(
+        (t for t in trial_ids if nodes[t].get("start") is not None),
+        key=lambda t: (nodes[t]["start"], t),
+    )
+    undated = sorted(t for t in trial_ids if nodes[t].get("start") is None)
+    if by == "-start":
+        dated.reverse()
+    elif by != "start":
+        raise ValueError(f"unknown trial order {by!r}")
+    return dated + undated
+
+
+def claims(kg: KnowledgeGraph, status: str | None = None, about: str | None = None) -> list[str]:
+    """Claims (about one entity, or of one status, when given), by id."""
+    if about is not None:
+        found = sorted(c for c, _, k in kg.graph.in_edges(about, keys=True) if k == "about")
+        ids = [c for c in found if kg.graph.nodes[c]["kind"] == "claim"]
+    else:
+        ids = list(kg.by_kind["claim"])
+    return [c for c in ids if status is None or kg.graph.nodes[c]["status"] == status]

@@ -12,9 +12,10 @@ from graphql import GraphQLError
 from graph import paths, provenance
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
-from graph.records import action_date
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import actions as select_actions
+from graph.selection import claims as select_claims
+from graph.selection import newest_first, sort_trials
 from graph.selection import trials as select_trials
 from graph.status import status_as_of, timeline
 from graph.vocab import (
@@ -27,7 +28,7 @@ from graph.vocab import (
 from schema import arguments as arg
 from schema.context import Info
 from schema.relay import MAX_PAGE, Connection, Node, from_global_id, paginate
-from schema.resolve import graph_call, nodes
+from schema.resolve import graph_call, nodes, resolve_optional
 from schema.types import (
     Claim,
     Condition,
@@ -74,10 +75,11 @@ class ActionOrder(Enum):
 
 @strawberry.enum(description="Orders for lists of trials.")
 class TrialOrder(Enum):
+    # The values are graph.selection.sort_trials' keys.
     REGISTRY_ID = "registry_id"
-    START_ASC = "start_asc"
-    START_DESC = "start_desc"
-    ENROLLMENT_DESC = "enrollment_desc"
+    START_ASC = "start"
+    START_DESC = "-start"
+    ENROLLMENT_DESC = "-enrollment"
 
 
 @strawberry.input(description="Which regulatory actions to list; every filter given must match.")
@@ -210,12 +212,6 @@ def _one(
     raise GraphQLError(f"give {what} to look up a {kind}")
 
 
-def _opt_resolve(info: Info, kind: str, id_or_name: str | None) -> str | None:
-    if id_or_name is None:
-        return None
-    return str(graph_call(resolve, info.context.kg, kind, id_or_name))
-
-
 @strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
 class Query:
     @strawberry.field(description="Any entity by its global id.")
@@ -325,12 +321,12 @@ class Query:
         ids: list[str] = graph_call(
             select_trials,
             kg,
-            substance=_opt_resolve(info, "substance", f.substance),
-            condition=_opt_resolve(info, "condition", f.condition),
+            substance=resolve_optional(info, "substance", f.substance),
+            condition=resolve_optional(info, "condition", f.condition),
             phases=[p.value for p in f.phases or ()],
             statuses=[s.value for s in f.statuses or ()],
         )
-        ids = _order_trials(info, ids, order)
+        ids = sort_trials(kg, ids, order.value)
         return paginate(ids, first, after, load=info.context.kg.node)
 
     @strawberry.field(description="Regulatory actions matching a filter, by date.")
@@ -353,18 +349,16 @@ class Query:
             select_actions,
             info.context.kg,
             kinds=[k.value for k in f.kinds or ()],
-            agency=_opt_resolve(info, "organisation", f.agency),
+            agency=resolve_optional(info, "organisation", f.agency),
             jurisdiction=f.jurisdiction.value if f.jurisdiction else None,
-            substance=_opt_resolve(info, "substance", f.substance),
-            condition=_opt_resolve(info, "condition", f.condition),
+            substance=resolve_optional(info, "substance", f.substance),
+            condition=resolve_optional(info, "condition", f.condition),
             disclosure=f.disclosure.value if f.disclosure else None,
             since=f.since,
             until=f.until,
         )
         if order is ActionOrder.DATE_DESC:
-            # Newest first; actions with no date stay at the end, as in every order.
-            dated = [a for a in ids if action_date(info.context.kg.node(a)) is not None]
-            ids = dated[::-1] + [a for a in ids if action_date(info.context.kg.node(a)) is None]
+            ids = newest_first(info.context.kg, ids)
         return paginate(ids, first, after, load=info.context.kg.node)
 
     @strawberry.field(description="Claims, optionally only those of one status.")
@@ -378,8 +372,8 @@ class Query:
         after: arg.After = None,
     ) -> Connection[Claim]:
         kg = info.context.kg
-        ids = [c for c in kg.by_kind["claim"] if status is None or kg.node(c)["status"] == status]
-        return paginate(ids, first, after, load=info.context.kg.node)
+        ids = select_claims(kg, status=status.value if status else None)
+        return paginate(ids, first, after, load=kg.node)
 
     @strawberry.field(description="Entities whose name or synonym matches the text, best first.")
     def search(
@@ -415,7 +409,7 @@ class Query:
             info.context.kg,
             graph_call(resolve, info.context.kg, "substance", substance),
             as_of or date.today(),
-            condition=_opt_resolve(info, "condition", condition),
+            condition=resolve_optional(info, "condition", condition),
             jurisdiction=jurisdiction.value if jurisdiction else None,
         )
 
@@ -434,7 +428,7 @@ class Query:
             timeline,
             info.context.kg,
             graph_call(resolve, info.context.kg, "substance", substance),
-            condition=_opt_resolve(info, "condition", condition),
+            condition=resolve_optional(info, "condition", condition),
             jurisdiction=jurisdiction.value if jurisdiction else None,
             include_trials=include_trials,
         )
@@ -500,18 +494,3 @@ class Query:
             built_at=kg.built_at.isoformat(timespec="seconds"),
             counts=[KindCount(kind=Kind(k), count=len(v)) for k, v in sorted(kg.by_kind.items())],
         )
-
-
-def _order_trials(info: Info, ids: list[str], order: TrialOrder) -> list[str]:
-    graph = info.context.kg.graph
-    if order is TrialOrder.REGISTRY_ID:
-        return ids
-    if order is TrialOrder.ENROLLMENT_DESC:
-        return sorted(ids, key=lambda t: (-(graph.nodes[t].get("enrollment") or -1), t))
-    dated = sorted(
-        ids, key=lambda t: (graph.nodes[t].get("start") is None, graph.nodes[t].get("start"), t)
-    )
-    if order is TrialOrder.START_DESC:
-        undated = [t for t in dated if graph.nodes[t].get("start") is None]
-        return [t for t in reversed(dated) if graph.nodes[t].get("start") is not None] + undated
-    return dated

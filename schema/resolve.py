@@ -13,6 +13,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from graph.errors import RegkgError
+from graph.lookup import Direction, related, resolve
 from graph.model import KINDS
 from schema.context import Info
 
@@ -57,3 +58,15 @@ def graph_call(function: Any, *args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
     except RegkgError as exc:
         raise GraphQLError(str(exc)) from None
+
+
+def resolve_optional(info: Info, kind: str, id_or_name: str | None) -> str | None:
+    """The id named by an argument, by id or name; None when the argument was not given."""
+    if id_or_name is None:
+        return None
+    return str(graph_call(resolve, info.context.kg, kind, id_or_name))
+
+
+def incoming(info: Info, root: NodeAttrs, relation: str) -> list[Any]:
+    """The nodes whose `relation` points at this one, by id."""
+    return nodes(info, related(info.context.kg, str(root["id"]), relation, Direction.IN))

@@ -14,10 +14,11 @@ import strawberry
 
 from graph import provenance
 from graph.dates import PartialDate
-from graph.lookup import name_on, resolve
+from graph.lookup import name_on
 from graph.model import KINDS
 from graph.records import action_date
 from graph.selection import actions as select_actions
+from graph.selection import claims as select_claims
 from graph.selection import trials as select_trials
 from graph.status import Phase, status_as_of, timeline
 from graph.vocab import (
@@ -41,7 +42,15 @@ from schema import arguments as arg
 from schema import enums as _enums  # noqa: F401  (registers the vocabularies as enums)
 from schema.context import Info
 from schema.relay import Node
-from schema.resolve import NodeAttrs, follow, follow_all, graph_call, nodes
+from schema.resolve import (
+    NodeAttrs,
+    follow,
+    follow_all,
+    graph_call,
+    incoming,
+    nodes,
+    resolve_optional,
+)
 
 Parent = strawberry.Parent[NodeAttrs]
 
@@ -94,9 +103,7 @@ class Sourced(Node):
 
     @strawberry.field(description="Statements that sources make about this entity.")
     def claims(self, root: Parent, info: Info) -> list[Claim]:
-        graph = info.context.kg.graph
-        about = sorted(c for c, _, k in graph.in_edges(root["id"], keys=True) if k == "about")
-        return nodes(info, [c for c in about if graph.nodes[c]["kind"] == "claim"])
+        return nodes(info, select_claims(info.context.kg, about=str(root["id"])))
 
     @strawberry.field(description="Where the record is curated (file:line in data/).")
     def origin(self, root: Parent) -> str:
@@ -162,7 +169,7 @@ class Substance(Sourced):
 
     @strawberry.field(description="Street products sold as this substance (ecstasy for MDMA).")
     def street_forms(self, root: Parent, info: Info) -> list[Substance]:
-        return _incoming(info, root, "street_form_of")
+        return incoming(info, root, "street_form_of")
 
     @strawberry.field(description=KINDS["substance"].by_name["analog_of"].doc)
     def analog_of(self, root: Parent, info: Info) -> Substance | None:
@@ -175,7 +182,7 @@ class Substance(Sourced):
     @strawberry.field(description="Trials testing it, optionally for one condition (id or name).")
     def trials(self, root: Parent, info: Info, condition: arg.Condition = None) -> list[Trial]:
         kg = info.context.kg
-        wanted = _resolve(info, "condition", condition)
+        wanted = resolve_optional(info, "condition", condition)
         return nodes(info, graph_call(select_trials, kg, substance=root["id"], condition=wanted))
 
     @strawberry.field(description="Regulatory actions concerning it, oldest first.")
@@ -193,13 +200,13 @@ class Substance(Sourced):
             kinds=kinds or (),
             jurisdiction=jurisdiction,
             substance=root["id"],
-            condition=_resolve(info, "condition", condition),
+            condition=resolve_optional(info, "condition", condition),
         )
         return nodes(info, ids)
 
     @strawberry.field(description="What it does to neurotransmitters, hormones and brain regions.")
     def effects(self, root: Parent, info: Info) -> list[Effect]:
-        return _incoming(info, root, "has_effect_of")
+        return incoming(info, root, "has_effect_of")
 
     @strawberry.field(
         description="Its regulatory status on a date, optionally for one condition and "
@@ -218,7 +225,7 @@ class Substance(Sourced):
             info.context.kg,
             root["id"],
             as_of,
-            condition=_resolve(info, "condition", condition),
+            condition=resolve_optional(info, "condition", condition),
             jurisdiction=jurisdiction,
         )
 
@@ -234,7 +241,7 @@ class Substance(Sourced):
             timeline,
             info.context.kg,
             root["id"],
-            condition=_resolve(info, "condition", condition),
+            condition=resolve_optional(info, "condition", condition),
             jurisdiction=jurisdiction,
         )
 
@@ -253,7 +260,7 @@ class Condition(Sourced):
 
     @strawberry.field(description="Conditions directly under this one.")
     def narrower(self, root: Parent, info: Info) -> list[Condition]:
-        return _incoming(info, root, "narrower_than")
+        return incoming(info, root, "narrower_than")
 
     @strawberry.field(description="Trials studying it or a narrower condition.")
     def trials(self, root: Parent, info: Info) -> list[Trial]:
@@ -289,15 +296,15 @@ class Organisation(Sourced):
 
     @strawberry.field(description="Trials it sponsors as lead sponsor.")
     def sponsored_trials(self, root: Parent, info: Info) -> list[Trial]:
-        return _incoming(info, root, "sponsored_by")
+        return incoming(info, root, "sponsored_by")
 
     @strawberry.field(description="Regulatory actions where it is the applicant or sponsor.")
     def applications(self, root: Parent, info: Info) -> list[RegulatoryAction]:
-        return _incoming(info, root, "applicant")
+        return incoming(info, root, "applicant")
 
     @strawberry.field(description="Regulatory actions it took, for a regulator.")
     def actions_taken(self, root: Parent, info: Info) -> list[RegulatoryAction]:
-        return _incoming(info, root, "by_agency")
+        return incoming(info, root, "by_agency")
 
 
 @strawberry.type(description=KINDS["trial"].doc)
@@ -351,7 +358,7 @@ class Trial(Sourced):
 
     @strawberry.field(description="Regulatory actions that cover this trial or record.")
     def actions(self, root: Parent, info: Info) -> list[RegulatoryAction]:
-        return _incoming(info, root, "covers")
+        return incoming(info, root, "covers")
 
 
 @strawberry.type(name="RegulatoryAction", description=KINDS["action"].doc)
@@ -432,7 +439,7 @@ class Target(Sourced):
 
     @strawberry.field(description="What substances do to it.")
     def effects(self, root: Parent, info: Info) -> list[Effect]:
-        return _incoming(info, root, "acts_on")
+        return incoming(info, root, "acts_on")
 
 
 @strawberry.type(description=KINDS["effect"].doc)
@@ -470,7 +477,7 @@ class Claim(Sourced):
 
     @strawberry.field(description="Conflicts this claim is part of.")
     def conflicts(self, root: Parent, info: Info) -> list[Conflict]:
-        return _incoming(info, root, "between")
+        return incoming(info, root, "between")
 
     @strawberry.field(description="The publication date of its newest dated source.")
     def newest_source_date(self, root: Parent, info: Info) -> PartialDate | None:
@@ -537,19 +544,6 @@ class TimelineEntry:
     @strawberry.field(description="The action, event, trial or source behind the entry.")
     def node(self, root: strawberry.Parent[Any], info: Info) -> Node:
         return info.context.kg.node(root.node)  # type: ignore[return-value]
-
-
-def _incoming(info: Info, root: NodeAttrs, relation: str) -> list[Any]:
-    graph = info.context.kg.graph
-    return nodes(
-        info, sorted(s for s, _, k in graph.in_edges(root["id"], keys=True) if k == relation)
-    )
-
-
-def _resolve(info: Info, kind: str, id_or_name: str | None) -> str | None:
-    if id_or_name is None:
-        return None
-    return str(graph_call(resolve, info.context.kg, kind, id_or_name))
 
 
 NODE_TYPES: tuple[type, ...] = (

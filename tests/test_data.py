@@ -268,3 +268,14 @@ def test_a_broken_copy_of_the_real_data_is_refused_with_file_and_line(tmp_path: 
         f"data/trials.yaml:{number + 1}: phase: 'PHASE 3' is not one of EARLY_PHASE1, PHASE1, "
         "PHASE1_PHASE2, PHASE2, PHASE2_PHASE3, PHASE3, PHASE4, NA"
     ]
+
+
+def test_mdma_trials_newest_start_first_with_undated_last(real: KnowledgeGraph) -> None:
+    from graph.selection import sort_trials, trials
+
+    ordered = sort_trials(real, trials(real, substance="substance:mdma"), "-start")
+    starts = [real.node(t).get("start") for t in ordered]
+    dated = [s for s in starts if s is not None]
+    assert dated == sorted(dated, reverse=True)
+    assert starts[len(dated) :] == [None] * (len(starts) - len(dated))
+    assert ordered.index("trial:NCT04077437") < ordered.index("trial:NCT03537014")  # MAPP2, MAPP1

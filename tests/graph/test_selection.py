@@ -208,3 +208,31 @@ def test_actions_wrong_kind(kg: KnowledgeGraph) -> None:
         actions(kg, substance="trial:NCT00000001")
     with pytest.raises(WrongKind, match="'substance:x' is not a condition"):
         actions(kg, condition="substance:x")
+
+
+def test_newest_first_keeps_undated_actions_last(tiny: KnowledgeGraph) -> None:
+    from graph.selection import newest_first
+
+    oldest_first = actions(tiny, substance="substance:x")
+    assert newest_first(tiny, oldest_first) == [
+        "action:x-crl",
+        "action:x-priority",
+        "action:x-submitted",
+        "action:x-btd",
+    ]
+
+
+def test_sort_trials_refuses_an_unknown_order(tiny: KnowledgeGraph) -> None:
+    from graph.selection import sort_trials
+
+    with pytest.raises(ValueError, match="unknown trial order 'colour'"):
+        sort_trials(tiny, [], "colour")
+
+
+def test_claims_by_status_and_subject(tiny: KnowledgeGraph) -> None:
+    from graph.selection import claims
+
+    assert claims(tiny) == ["claim:not-significant", "claim:significant"]
+    assert claims(tiny, status="contradicted") == ["claim:significant"]
+    assert claims(tiny, about="trial:NCT00000001") == ["claim:not-significant", "claim:significant"]
+    assert claims(tiny, about="substance:x") == []
