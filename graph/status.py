@@ -85,7 +85,7 @@ class RegulatoryStatus:
 def in_force_from(attrs: Mapping[str, object]) -> PartialDate | None:
     """When a standing action takes effect: its effective date, else its date."""
     effective = attrs.get("effective")
-    return effective if isinstance(effective, PartialDate) else action_date(dict(attrs))
+    return effective if isinstance(effective, PartialDate) else action_date(attrs)
 
 
 def status_as_of(

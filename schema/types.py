@@ -15,7 +15,7 @@ import strawberry
 from graph import provenance
 from graph.dates import PartialDate
 from graph.lookup import name_on
-from graph.model import KINDS
+from graph.model import KINDS, SOURCES_FIELD
 from graph.records import action_date
 from graph.selection import actions as select_actions
 from graph.selection import claims as select_claims
@@ -60,6 +60,12 @@ def doc(kind: str, name: str) -> Any:
     return strawberry.field(description=KINDS[kind].by_name[name].doc)
 
 
+def part_doc(kind: str, name: str, part: str) -> str:
+    """The model's description of one part of a structured field (a vote's `yes`)."""
+    spec = SOURCES_FIELD if name == SOURCES_FIELD.name else KINDS[kind].by_name[name]
+    return next(p.doc for p in spec.parts if p.name == part)
+
+
 def _snake_to_camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
@@ -74,8 +80,8 @@ def _is(kind: str) -> Any:
 
 @strawberry.type(description="A source cited for a fact, with the quote that supports it.")
 class Citation:
-    quote: str | None = strawberry.field(description="A short quote from the source.")
-    note: str | None = strawberry.field(description="How the source bears on the fact.")
+    quote: str | None = strawberry.field(description=part_doc("source", "sources", "quote"))
+    note: str | None = strawberry.field(description=part_doc("source", "sources", "note"))
 
     @strawberry.field(description="The cited source.")
     def source(self, root: strawberry.Parent[Any], info: Info) -> Source:
@@ -131,23 +137,23 @@ class Source(Sourced):
 
 @strawberry.type(description="A name an organisation used, and when.")
 class NameInUse:
-    name: str = strawberry.field(description="The name.")
+    name: str = strawberry.field(description=part_doc("organisation", "names", "name"))
 
-    @strawberry.field(name="from", description="First day the name was in use.")
+    @strawberry.field(name="from", description=part_doc("organisation", "names", "from"))
     def from_(self, root: Parent) -> PartialDate | None:
         return root.get("from")
 
-    @strawberry.field(name="to", description="Last day the name was in use.")
+    @strawberry.field(name="to", description=part_doc("organisation", "names", "to"))
     def to(self, root: Parent) -> PartialDate | None:
         return root.get("to")
 
 
 @strawberry.type(description="An advisory committee's vote on one question.")
 class Vote:
-    question: str = strawberry.field(description="The question voted on.")
-    yes: int = strawberry.field(description="Votes yes.")
-    no: int = strawberry.field(description="Votes no.")
-    abstain: int | None = strawberry.field(description="Abstentions.")
+    question: str = strawberry.field(description=part_doc("action", "votes", "question"))
+    yes: int = strawberry.field(description=part_doc("action", "votes", "yes"))
+    no: int = strawberry.field(description=part_doc("action", "votes", "no"))
+    abstain: int | None = strawberry.field(description=part_doc("action", "votes", "abstain"))
 
 
 @strawberry.type(description=KINDS["substance"].doc)

@@ -237,8 +237,6 @@ class GraphQLEndpoint:
         return query_cost(self.schema._schema, document)
 
     async def handle(self, request: Request) -> Response:
-        if request.method not in ("GET", "POST"):
-            return _error_response(405, "use GET or POST", JSON, {"Allow": "GET, POST"})
         if request.method == "GET" and wants_html(request.headers.get("accept")):
             return HTMLResponse(self.ide_html)
         media_type = negotiate(request.headers.get("accept"))
