@@ -552,16 +552,18 @@ class TimelineEntry:
         return info.context.kg.node(root.node)  # type: ignore[return-value]
 
 
-NODE_TYPES: tuple[type, ...] = (
-    Source,
-    Substance,
-    Condition,
-    Organisation,
-    Trial,
-    RegulatoryAction,
-    Event,
-    Target,
-    Effect,
-    Claim,
-    Conflict,
-)
+# The GraphQL type of each kind of node.
+TYPE_OF_KIND: dict[str, type] = {
+    "source": Source,
+    "substance": Substance,
+    "condition": Condition,
+    "organisation": Organisation,
+    "trial": Trial,
+    "action": RegulatoryAction,
+    "event": Event,
+    "target": Target,
+    "effect": Effect,
+    "claim": Claim,
+    "conflict": Conflict,
+}
+NODE_TYPES: tuple[type, ...] = tuple(TYPE_OF_KIND.values())

@@ -22,20 +22,9 @@ from graph import vocab
 from graph.model import KINDS, FieldType
 from graph.status import Phase
 from schema.app import build_schema
+from schema.types import TYPE_OF_KIND
 
-KIND_TYPES = {
-    "source": "Source",
-    "substance": "Substance",
-    "condition": "Condition",
-    "organisation": "Organisation",
-    "trial": "Trial",
-    "action": "RegulatoryAction",
-    "event": "Event",
-    "target": "Target",
-    "effect": "Effect",
-    "claim": "Claim",
-    "conflict": "Conflict",
-}
+KIND_TYPES = {kind: type_.__name__ for kind, type_ in TYPE_OF_KIND.items()}
 
 
 @cache

@@ -29,6 +29,7 @@ from schema.app import build_schema
 from schema.context import Context
 from schema.limits import Limits
 from schema.relay import to_global_id
+from schema.types import TYPE_OF_KIND
 
 
 @cache
@@ -789,19 +790,7 @@ def test_how_to_cite(real: KnowledgeGraph) -> None:
 
 # --- every field of every node type resolves, for every node of that kind -------------
 
-KIND_TYPES = {
-    "source": "Source",
-    "substance": "Substance",
-    "condition": "Condition",
-    "organisation": "Organisation",
-    "trial": "Trial",
-    "action": "RegulatoryAction",
-    "event": "Event",
-    "target": "Target",
-    "effect": "Effect",
-    "claim": "Claim",
-    "conflict": "Conflict",
-}
+KIND_TYPES = {kind: type_.__name__ for kind, type_ in TYPE_OF_KIND.items()}
 # Values for required arguments, by type (Substance.status(asOf:), Organisation.nameOn(on:)),
 # and for arguments without which a field refuses to answer for some nodes: a status is
 # per jurisdiction, and MDMA and psilocybin have actions in two.
