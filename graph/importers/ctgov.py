@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from graph.importers.ctgov_json import StudyError, parse_study
-from graph.importers.ctgov_records import Study
+from graph.importers.ctgov_json import parse_study
+from graph.importers.ctgov_records import Study, StudyError
 from graph.importers.ctgov_xml import parse_clinical_study
 from graph.importers.inputs import Inputs, Rejection, expand, read_doc
 from graph.importers.jsonutil import JsonError, JsonObject, as_object, load_json

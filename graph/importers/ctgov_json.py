@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Final
 
 from graph.dates import PartialDate
 from graph.importers.ctgov_records import (
@@ -16,7 +15,9 @@ from graph.importers.ctgov_records import (
     RegistryDate,
     SourceFormat,
     Study,
+    checked_nct_id,
     enrollment_type_from,
+    known,
     looks_trimmed,
     phase_from_v2,
     status_from_v2,
@@ -27,24 +28,12 @@ from graph.importers.regdates import parse_registry_date
 from graph.search import normalise
 from graph.vocab import EnrollmentType
 
-NCT_ID: Final = re.compile(r"NCT[0-9]{8}")
-
-
-class StudyError(ValueError):
-    """One study in a file cannot be imported; the message says why."""
-
 
 def parse_study(study: JsonObject, origin: str) -> Study:
     """One v2 study object; `StudyError` when it has no usable NCT id."""
     protocol = obj(study, "protocolSection")
     ident = obj(protocol, "identificationModule")
-    nct_id = text(ident, "nctId")
-    if nct_id is None or not NCT_ID.fullmatch(nct_id):
-        raise StudyError(
-            "no protocolSection.identificationModule.nctId of the form NCT00000000"
-            if nct_id is None
-            else f"{nct_id!r} is not an NCT id"
-        )
+    nct_id = checked_nct_id(text(ident, "nctId"), "protocolSection.identificationModule.nctId")
     status = obj(protocol, "statusModule")
     design = obj(protocol, "designModule")
     sponsors = obj(protocol, "sponsorCollaboratorsModule")
@@ -52,13 +41,13 @@ def parse_study(study: JsonObject, origin: str) -> Study:
     warnings: list[str] = []
 
     phases = texts(design, "phases")
-    phase = phase_from_v2(phases) if phases else None
-    if phases and phase is None:
-        warnings.append(f"phase {'/'.join(phases)} has no place in the model; left out")
+    phase = known(
+        phases, phase_from_v2, warnings, f"phase {'/'.join(phases)} has no place in the model"
+    )
     overall = text(status, "overallStatus")
-    status_value = status_from_v2(overall) if overall else None
-    if overall and status_value is None:
-        warnings.append(f"status {overall} is not one the model knows; left out")
+    status_value = known(
+        overall, status_from_v2, warnings, f"status {overall} is not one the model knows"
+    )
     last_known = text(status, "lastKnownStatus")
     study_type = text(design, "studyType")
     ea_info = obj(status, "expandedAccessInfo")

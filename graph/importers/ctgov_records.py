@@ -9,12 +9,17 @@ reported, tested and, once the model has fields for them, written.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypeVar
 
 from graph.dates import PartialDate
 from graph.vocab import EnrollmentType, StudyType, TrialPhase, TrialStatus
+
+R = TypeVar("R")
+V = TypeVar("V")
 
 
 class SourceFormat(StrEnum):
@@ -146,6 +151,34 @@ _XML_AGENCY_CLASSES: Final = {
     "u.s. fed": "FED",
     "other": "OTHER",
 }
+
+
+NCT_ID: Final = re.compile(r"NCT[0-9]{8}")
+
+
+class StudyError(ValueError):
+    """One study in a file cannot be imported; the message says why."""
+
+
+def checked_nct_id(nct_id: str | None, where: str) -> str:
+    """The study's NCT id; `StudyError` naming `where` it should be when it is not one."""
+    if nct_id is None:
+        raise StudyError(f"no {where} of the form NCT00000000")
+    if not NCT_ID.fullmatch(nct_id):
+        raise StudyError(f"{nct_id!r} is not an NCT id")
+    return nct_id
+
+
+def known(
+    raw: R | None, convert: Callable[[R], V | None], warnings: list[str], what: str
+) -> V | None:
+    """`convert(raw)`; a value the model has no place for is noted in `warnings` and left out."""
+    if not raw:
+        return None
+    value = convert(raw)
+    if value is None:
+        warnings.append(f"{what}; left out")
+    return value
 
 
 def phase_from_v2(phases: list[str]) -> TrialPhase | None:

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from graph.dates import PartialDate
-from graph.importers.ctgov_json import NCT_ID, StudyError
 from graph.importers.ctgov_records import (
     Condition,
     Intervention,
@@ -17,8 +16,10 @@ from graph.importers.ctgov_records import (
     SourceFormat,
     Study,
     agency_class_from_xml,
+    checked_nct_id,
     enrollment_type_from,
     intervention_type_from_xml,
+    known,
     looks_trimmed,
     phase_from_xml,
     status_from_xml,
@@ -59,22 +60,16 @@ def _registry_date(root: ET.Element, tag: str) -> RegistryDate | None:
 
 def parse_clinical_study(root: ET.Element, origin: str) -> Study:
     """One ``<clinical_study>`` element; `StudyError` when it has no NCT id."""
-    nct_id = _text(root, "id_info/nct_id")
-    if nct_id is None or not NCT_ID.fullmatch(nct_id):
-        raise StudyError(
-            "no <id_info><nct_id> of the form NCT00000000"
-            if nct_id is None
-            else f"{nct_id!r} is not an NCT id"
-        )
+    nct_id = checked_nct_id(_text(root, "id_info/nct_id"), "<id_info><nct_id>")
     warnings: list[str] = []
     phase_text = _text(root, "phase")
-    phase = phase_from_xml(phase_text) if phase_text else None
-    if phase_text and phase is None:
-        warnings.append(f"phase {phase_text!r} has no place in the model; left out")
+    phase = known(
+        phase_text, phase_from_xml, warnings, f"phase {phase_text!r} has no place in the model"
+    )
     status_text = _text(root, "overall_status")
-    status = status_from_xml(status_text) if status_text else None
-    if status_text and status is None:
-        warnings.append(f"status {status_text!r} is not one the model knows; left out")
+    status = known(
+        status_text, status_from_xml, warnings, f"status {status_text!r} is not one the model knows"
+    )
     last_known = _text(root, "last_known_status")
     type_text = _text(root, "study_type")
     enrollment = root.find("enrollment")
