@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,9 +67,6 @@ def _budget_rule(limits: Limits) -> type[ValidationRule]:
 
 class ReportCost(SchemaExtension):
     """Puts the query's cost in the response's `extensions`, so clients can see it."""
-
-    def on_execute(self) -> Iterator[None]:
-        yield
 
     def get_results(self) -> dict[str, Any]:
         document = self.execution_context.graphql_document
