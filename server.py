@@ -37,6 +37,7 @@ from graph.load import DEFAULT_DATA_DIR, load_graph
 from schema.app import build_schema
 from schema.limits import Limits
 from web import export, pages
+from web.downloads import graph_download
 from web.graphql_http import GraphQLEndpoint
 
 
@@ -146,10 +147,20 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     rendered: dict[tuple[str, str], bytes] = {}  # whole-graph files, by data version
 
     async def download(request: Request) -> Response:
-        return export.graph_download(_graph_of(request), request.path_params["file"], rendered)
+        kg = _graph_of(request)
+        return graph_download(request, kg, request.path_params["file"], rendered)
+
+    sdl_etag = export.etag_of(sdl)
 
     async def schema_file(request: Request) -> Response:
-        return PlainTextResponse(sdl, media_type="application/graphql; charset=utf-8")
+        unchanged = export.not_modified(request, sdl_etag)
+        if unchanged is not None:
+            return unchanged
+        return PlainTextResponse(
+            sdl,
+            media_type="application/graphql; charset=utf-8",
+            headers=export.cache_headers(sdl_etag),
+        )
 
     middleware = [Middleware(BodySizeLimit, limit=settings.max_body_bytes)]
     if settings.cors_origins:
