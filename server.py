@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     async def downloads(request: Request) -> HTMLResponse:
         kg = _graph_of(request)
         counts = [(kind, len(ids)) for kind, ids in sorted(kg.by_kind.items())]
-        return HTMLResponse(pages.downloads_html(kg.version, counts))
+        return HTMLResponse(pages.downloads_html(kg.version, counts, str(request.base_url)))
 
     rendered: dict[tuple[str, str], bytes] = {}  # whole-graph files, by data version
 

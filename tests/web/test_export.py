@@ -597,7 +597,7 @@ def test_an_export_starts_after_the_cursor_it_was_given(
 ) -> None:
     monkeypatch.setattr(export, "PAGE_SIZE", 1)
     query = (
-        "query($c: String) { regulatoryActions(after: $c) { edges { cursor node { action } } } }"  # noqa: E501
+        "query($c: String) { regulatoryActions(after: $c) { edges { cursor node { action } } } }"
     )
     with serve(tiny) as client:
         everything = rows_of(client.get("/graphql", params={"query": query, "format": "csv"}).text)

@@ -20,7 +20,7 @@ ${LABEL_FRAGMENT}`;
     ... on Substance { synonyms codeNames brandNames drugClass usSchedule description }
     ... on Condition { synonyms description }
     ... on Organisation { organisationType: type country }
-    ... on Trial { phase trialStatus: status enrollment enrollmentType start primaryCompletion registryUrl }
+    ... on Trial { phase trialStatus: status enrollment enrollmentType start primaryCompletion registryUrl sponsor { name } }
     ... on RegulatoryAction { disclosure dateNote effective agency { name } sponsorNameThen condition { name } }
     ... on Event { eventType: type dateNote }
     ... on Effect { direction population evidence }
@@ -163,8 +163,18 @@ ${LABEL_FRAGMENT}`;
     return added;
   }
 
-  function field(label, value) {
-    if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)) return [];
+  const NOT_RECORDED = 'not recorded in the sources read';
+  // Fields a reader expects of every record of a kind: when one is blank, say so rather
+  // than leave it out, so that "no sponsor" is not read as "no sponsor shown".
+  const EXPECTED = {
+    Trial: ['phase', 'status', 'sponsor', 'enrollment', 'start'],
+    RegulatoryAction: ['date', 'agency'],
+  };
+
+  function fieldRow(label, value, expected) {
+    const blank = value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length);
+    if (blank && expected) return [el('dt', {}, label), el('dd', { class: 'regkg-not-recorded' }, NOT_RECORDED)];
+    if (blank) return [];
     const text = Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? value.name : String(value);
     return [el('dt', {}, label), el('dd', {}, text)];
   }
@@ -189,6 +199,8 @@ ${LABEL_FRAGMENT}`;
       return;
     }
     const kind = KINDS[entity.__typename] || { label: entity.__typename, colour: '#888' };
+    const expected = new Set(EXPECTED[entity.__typename] || []);
+    const field = (label, value) => fieldRow(label, value, expected.has(label));
     const fields = [
       ...field('id', entity.regkgId),
       ...field('action', entity.action && humanise(entity.action)),
@@ -198,6 +210,7 @@ ${LABEL_FRAGMENT}`;
       ...field('date note', entity.dateNote),
       ...field('jurisdiction', entity.jurisdiction),
       ...field('agency', entity.agency),
+      ...field('sponsor', entity.__typename === 'Trial' ? entity.sponsor : null),
       ...field('condition', entity.condition),
       ...field('sponsor then', entity.sponsorNameThen),
       ...field('disclosed by', entity.disclosure && humanise(entity.disclosure)),
@@ -250,6 +263,19 @@ ${LABEL_FRAGMENT}`;
     details.dataset.entity = entity.regkgId;
   }
 
+  // Every node drawn is also a button in the side list: the graph can be walked with the
+  // keyboard (Tab, Enter) as well as with a mouse.
+  const nodeList = document.getElementById('explore-nodes');
+  function listNodes() {
+    const drawn = cy.nodes().map((node) => ({ id: node.id(), label: node.data('label'), kind: node.data('kind') }));
+    drawn.sort((a, b) => a.kind.localeCompare(b.kind) || String(a.label).localeCompare(String(b.label)));
+    nodeList.replaceChildren(...drawn.map((node) => el('li', {}, el('button', {
+      type: 'button',
+      'data-node': node.id,
+      onclick: () => select(node.id),
+    }, `${node.label} `, el('small', { class: 'regkg-hint' }, (KINDS[node.kind] || { label: node.kind }).label)))));
+  }
+
   function counts() {
     return `${cy.nodes().length} entities, ${cy.edges().length} relations`;
   }
@@ -268,6 +294,7 @@ ${LABEL_FRAGMENT}`;
       const [added] = await Promise.all([expand(id, false), showDetails(id)]);
       cy.edges().removeClass('near');
       node.connectedEdges().addClass('near');
+      listNodes();
       say(added ? `${counts()} (${added} new around ${node.data('label')})` : counts());
     } catch (error) {
       say(error.message, true);
