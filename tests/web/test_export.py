@@ -479,7 +479,7 @@ def test_file_names_carry_the_version(stem: str, expected: str) -> None:
 
 # --- what a journalist cites ----------------------------------------------------------
 
-STATUS = """{ regulatoryStatus(substance: "Ex", condition: "PTSD", jurisdiction: US) {
+STATUS = """{ regulatoryStatus(substance: "Ex", condition: "PTSD", jurisdiction: "US") {
   phase
   phaseSetBy { action date sources { quote source { url } } }
   inForce { action date }
