@@ -208,7 +208,7 @@ const SCENARIOS = {
     await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.hasFocus());
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('# checked for the story\n');
-    await page.waitForFunction(() => new URLSearchParams(location.search).get('query')?.startsWith('# checked'));
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('query')?.startsWith('# checked for the story\n# What'));
     const edited = new URLSearchParams(new URL(page.url()).search).get('query');
     // The edited link opens the edited question.
     await page.goto(page.url());
