@@ -309,6 +309,7 @@ def test_an_internal_error_in_a_regkg_resolver_is_masked(
             "message": "Internal error.",
             "locations": [{"line": 1, "column": 42}],
             "path": ["substance", "howToCite"],
+            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
         }
     ]
 

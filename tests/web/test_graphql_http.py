@@ -184,6 +184,7 @@ PARSE_ERROR = {
         {
             "message": "Syntax Error: Expected Name, found <EOF>.",
             "locations": [{"line": 1, "column": 24}],
+            "extensions": {"code": "GRAPHQL_PARSE_FAILED"},
         }
     ]
 }
@@ -192,6 +193,7 @@ VALIDATION_ERROR = {
         {
             "message": "Cannot query field 'nope' on type 'Query'. Did you mean 'node' or 'nodes'?",
             "locations": [{"line": 1, "column": 3}],
+            "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
         }
     ],
     "extensions": {"cost": 1},
@@ -202,6 +204,7 @@ VARIABLE_ERROR = {
             "message": "Variable '$name' has invalid value: String cannot represent a non "
             "string value: 5",
             "locations": [{"line": 1, "column": 12}],
+            "extensions": {"code": "BAD_USER_INPUT"},
         }
     ],
     "extensions": {"cost": 2},
@@ -250,6 +253,7 @@ def test_field_errors_are_200_with_data(client: TestClient, accept: str) -> None
                 "message": "no substance matches 'zzqqxx'",
                 "locations": [{"line": 1, "column": 3}],
                 "path": ["substance"],
+                "extensions": {"code": "NOT_FOUND"},
             }
         ],
         "extensions": {"cost": 2},
@@ -363,6 +367,7 @@ def test_internal_errors_are_masked_over_http(monkeypatch: pytest.MonkeyPatch) -
                     "message": "Internal error.",
                     "locations": [{"line": 1, "column": 29}],
                     "path": ["substance", "howToCite"],
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR"},
                 }
             ],
             "extensions": {"cost": 2},
