@@ -29,7 +29,7 @@ from schema.limits import Limits
             '{ neighborhood(id: "substance:x", depth: 9) { nodes { regkgId } } }',
             "BAD_USER_INPUT",
             id="bad-depth",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_errors_carry_a_code(tiny: KnowledgeGraph, query: str, code: str) -> None:
