@@ -32,7 +32,13 @@ JurisdictionArg = Annotated[
 ActionKinds = Annotated[
     list[ActionKind] | None, strawberry.argument(description="Only these kinds of action.")
 ]
-AsOf = Annotated[date, strawberry.argument(description="The day to report the status on.")]
+AsOf = Annotated[
+    date,
+    strawberry.argument(
+        description="The day to report the status on, YYYY-MM-DD; a month (YYYY-MM) means its "
+        "last day."
+    ),
+]
 EntityId = Annotated[
     str, strawberry.argument(description="A readable regkg id, e.g. `trial:NCT03537014`.")
 ]

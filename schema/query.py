@@ -28,6 +28,7 @@ from schema import arguments as arg
 from schema.context import Info
 from schema.relay import MAX_PAGE, Connection, Node, from_global_id, paginate
 from schema.resolve import graph_call, nodes, resolve_optional
+from schema.scalars import last_day
 from schema.types import (
     Claim,
     Condition,
@@ -369,7 +370,7 @@ class Query:
             condition=resolve_optional(info, "condition", f.condition),
             disclosure=f.disclosure.value if f.disclosure else None,
             since=f.since,
-            until=f.until,
+            until=last_day(f.until) if f.until else None,
         )
         if order is ActionOrder.DATE_DESC:
             ids = newest_first(info.context.kg, ids)
@@ -415,14 +416,18 @@ class Query:
         condition: arg.Condition = None,
         jurisdiction: arg.JurisdictionArg = None,
         as_of: Annotated[
-            date | None, strawberry.argument(description="The day; today if not given.")
+            date | None,
+            strawberry.argument(
+                description="The day, YYYY-MM-DD; a month (YYYY-MM) means its last day; "
+                "today if not given."
+            ),
         ] = None,
     ) -> RegulatoryStatus:
         return graph_call(
             status_as_of,
             info.context.kg,
             graph_call(resolve, info.context.kg, "substance", substance),
-            as_of or date.today(),
+            last_day(as_of) if as_of else date.today(),
             condition=resolve_optional(info, "condition", condition),
             jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
         )

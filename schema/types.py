@@ -53,6 +53,7 @@ from schema.resolve import (
     nodes,
     resolve_optional,
 )
+from schema.scalars import last_day
 
 Parent = strawberry.Parent[NodeAttrs]
 
@@ -236,7 +237,7 @@ class Substance(Sourced):
             status_as_of,
             info.context.kg,
             root["id"],
-            as_of,
+            last_day(as_of),
             condition=resolve_optional(info, "condition", condition),
             jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
         )
