@@ -26,6 +26,7 @@ from graph.vocab import (
 )
 from schema import arguments as arg
 from schema.context import Info
+from schema.errors import bad_input, not_found
 from schema.relay import MAX_PAGE, Connection, Node, from_global_id, paginate
 from schema.resolve import graph_call, nodes, resolve_optional
 from schema.scalars import last_day
@@ -204,12 +205,14 @@ def _list_of(kind: str) -> Any:
 def _one(
     info: Info, kind: str, id: str | None, name: str | None = None, what: str = "`id` or `name`"
 ) -> Any:
-    """The `kind` with that id (null when there is none), or the best match for a name
-    (an error saying so when nothing comes close)."""
+    """The `kind` with that id, or the best match for a name; null with a NOT_FOUND error
+    when there is none, as for every lookup."""
     kg = info.context.kg
+    if id is not None and name is not None:
+        raise bad_input(f"give {what} to look up a {kind}, not both")
     if id is not None:
         if id not in kg:
-            return None
+            raise not_found(f"no {kind} with id {id!r}")
         return graph_call(require_kind, kg, id, kind)
     if name is not None:
         return kg.node(graph_call(resolve, kg, kind, name))
@@ -225,7 +228,9 @@ class Query:
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> Node | None:
         node_id = from_global_id(str(id))
-        return info.context.kg.node(node_id) if node_id in info.context.kg else None  # type: ignore[return-value]
+        if node_id not in info.context.kg:
+            raise not_found(f"no entity with id {id!r}")
+        return info.context.kg.node(node_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Entities by global ids, in order; null for unknown ids.")
     def nodes(
@@ -241,7 +246,9 @@ class Query:
 
     @strawberry.field(description="Any entity by its readable regkg id (`trial:NCT03537014`).")
     def entity(self, info: Info, id: arg.EntityId) -> Node | None:
-        return info.context.kg.node(id) if id in info.context.kg else None  # type: ignore[return-value]
+        if id not in info.context.kg:
+            raise not_found(f"no entity with id {id!r}")
+        return info.context.kg.node(id)  # type: ignore[return-value]
 
     @strawberry.field(description="A substance by id (`substance:mdma`) or by name or synonym.")
     def substance(
@@ -270,9 +277,13 @@ class Query:
             str | None, strawberry.argument(description="Registry id, e.g. `NCT03537014`.")
         ] = None,
     ) -> Trial | None:
-        if id is None and registry_id is not None:
+        if id is not None and registry_id is not None:
+            raise bad_input("give `id` or `registryId` to look up a trial, not both")
+        if registry_id is not None:
             found = trial_by_registry_id(info.context.kg, registry_id.strip())
-            return None if found is None else _one(info, "trial", found)
+            if found is None:
+                raise not_found(f"no trial with registry id {registry_id.strip()!r}")
+            return _one(info, "trial", found)
         return _one(info, "trial", id, what="`id` or `registryId`")
 
     @strawberry.field(

@@ -701,12 +701,6 @@ def test_substance_by_street_name(real: KnowledgeGraph) -> None:
             {"__typename": "Target", "regkgId": "target:oxytocin"},
             id="entity-by-id",
         ),
-        pytest.param(
-            '{ x: entity(id: "substance:no-such-thing") { regkgId } }', None, id="entity-unknown"
-        ),
-        pytest.param(
-            '{ x: trial(registryId: "NCT99999999") { regkgId } }', None, id="trial-unknown"
-        ),
     ],
 )
 def test_entity_lookup(real: KnowledgeGraph, query: str, expected: dict[str, Any] | None) -> None:
@@ -870,11 +864,29 @@ def test_every_field_resolves_for_every_node_of_a_kind(real: KnowledgeGraph, kin
     ],
     ids=["action", "substance", "trial-by-registry-id", "entity"],
 )
-def test_an_unknown_id_is_null(real: KnowledgeGraph, query: str) -> None:
+def test_an_unknown_id_is_null_with_not_found(real: KnowledgeGraph, query: str) -> None:
+    # Every lookup treats a miss alike: null, and an error saying so, coded NOT_FOUND.
     result = execute(real, query)
-    assert result.errors is None
     assert result.data is not None
     assert list(result.data.values()) == [None]
+    assert result.errors is not None
+    assert [e.formatted["extensions"] for e in result.errors] == [{"code": "NOT_FOUND"}]
+    assert result.errors[0].message.startswith("no ")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ substance(id: "substance:mdma", name: "MDMA") { regkgId } }',
+        '{ trial(id: "trial:NCT03537014", registryId: "NCT03537014") { regkgId } }',
+    ],
+    ids=["substance", "trial"],
+)
+def test_both_an_id_and_a_name_is_an_error(real: KnowledgeGraph, query: str) -> None:
+    result = execute(real, query)
+    assert result.errors is not None
+    assert "not both" in result.errors[0].message
+    assert result.errors[0].formatted["extensions"] == {"code": "BAD_USER_INPUT"}
 
 
 @pytest.mark.parametrize(

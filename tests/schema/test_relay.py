@@ -93,9 +93,12 @@ def test_nodes_keeps_order_and_gives_null_for_unknown_ids(real: KnowledgeGraph) 
     }
 
 
-def test_node_of_an_unknown_regkg_id_is_null(real: KnowledgeGraph) -> None:
+def test_node_of_an_unknown_regkg_id_is_null_with_not_found(real: KnowledgeGraph) -> None:
     query = "query ($id: ID!) { node(id: $id) { regkgId } }"
-    assert data_of(execute(real, query, {"id": to_global_id("substance:nope")})) == {"node": None}
+    result = execute(real, query, {"id": to_global_id("substance:nope")})
+    assert result.data == {"node": None}
+    assert result.errors is not None
+    assert result.errors[0].formatted["extensions"] == {"code": "NOT_FOUND"}
 
 
 @pytest.mark.parametrize(
