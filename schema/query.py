@@ -219,6 +219,20 @@ def _one(
     raise GraphQLError(f"give {what} to look up a {kind}")
 
 
+def _neighbourhood(
+    info: Info,
+    id: arg.EntityId,
+    depth: Annotated[int, strawberry.argument(description="1, 2 or 3 edges.")] = 1,
+) -> Neighbourhood:
+    if not 1 <= depth <= 3:
+        raise GraphQLError(f"`depth` is {depth}; it must be 1, 2 or 3")
+    ids, edges = graph_call(paths.neighbourhood, info.context.kg, id, depth=depth)
+    return Neighbourhood(
+        nodes=nodes(info, ids),
+        edges=[NeighbourhoodEdge(source=s, target=t, relation=r) for s, t, r in edges],
+    )
+
+
 @strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
 class Query:
     @strawberry.field(description="Any entity by its global id.")
@@ -478,20 +492,16 @@ class Query:
         found = graph_call(paths.shortest_paths, info.context.kg, from_, to, limit=first)
         return [Path(steps=steps, length=len(steps)) for steps in found]
 
-    @strawberry.field(description="Entities within `depth` edges of one entity (max depth 3).")
-    def neighborhood(
-        self,
-        info: Info,
-        id: arg.EntityId,
-        depth: Annotated[int, strawberry.argument(description="1, 2 or 3 edges.")] = 1,
-    ) -> Neighbourhood:
-        if not 1 <= depth <= 3:
-            raise GraphQLError(f"`depth` is {depth}; it must be 1, 2 or 3")
-        ids, edges = graph_call(paths.neighbourhood, info.context.kg, id, depth=depth)
-        return Neighbourhood(
-            nodes=nodes(info, ids),
-            edges=[NeighbourhoodEdge(source=s, target=t, relation=r) for s, t, r in edges],
-        )
+    neighbourhood: Neighbourhood = strawberry.field(
+        resolver=_neighbourhood,
+        description="Entities within `depth` edges of one entity (max depth 3).",
+    )
+    neighborhood: Neighbourhood = strawberry.field(
+        resolver=_neighbourhood,
+        description="Entities within `depth` edges of one entity (max depth 3).",
+        deprecation_reason="Use `neighbourhood`: one spelling for the field and its type. "
+        "Deprecated 2026-12-02; removed no sooner than 2027-06-02.",
+    )
 
     @strawberry.field(description="Where sources disagree: claims in conflict, and how it stands.")
     def conflicts(self, info: Info, status: arg.ConflictStatusArg = None) -> list[Conflict]:

@@ -26,7 +26,7 @@ from schema.limits import Limits
             id="bad-date",
         ),
         pytest.param(
-            '{ neighborhood(id: "substance:x", depth: 9) { nodes { regkgId } } }',
+            '{ neighbourhood(id: "substance:x", depth: 9) { nodes { regkgId } } }',
             "BAD_USER_INPUT",
             id="bad-depth",
         ),

@@ -565,9 +565,9 @@ def test_timeline_with_trials_runs_oldest_first(real: KnowledgeGraph) -> None:
 
 def test_neighbourhood_of_mdma_at_depth_1(real: KnowledgeGraph) -> None:
     query = """{
-      neighborhood(id: "substance:mdma") { nodes { regkgId } edges { source target relation } }
+      neighbourhood(id: "substance:mdma") { nodes { regkgId } edges { source target relation } }
     }"""
-    found = data_of(execute(real, query))["neighborhood"]
+    found = data_of(execute(real, query))["neighbourhood"]
     ids = [n["regkgId"] for n in found["nodes"]]
     assert ids[0] == "substance:mdma"
     assert len(ids) == len(set(ids))

@@ -5,7 +5,7 @@
   const { query, KINDS, LABEL_FRAGMENT, labelOf, titleOf, humanise, el, sourcesList } = window.regkg;
 
   const NEIGHBOURHOOD = `query Neighbourhood($id: String!) {
-  neighborhood(id: $id, depth: 1) {
+  neighbourhood(id: $id, depth: 1) {
     nodes { ...Label }
     edges { source target relation }
   }
@@ -105,9 +105,9 @@ ${LABEL_FRAGMENT}`;
   function addNeighbourhood(data, around) {
     const origin = around ? around.position() : { x: 0, y: 0 };
     const added = [];
-    data.neighborhood.nodes.forEach((node, index) => {
+    data.neighbourhood.nodes.forEach((node, index) => {
       if (cy.getElementById(node.regkgId).nonempty()) return;
-      const angle = (2 * Math.PI * index) / Math.max(1, data.neighborhood.nodes.length);
+      const angle = (2 * Math.PI * index) / Math.max(1, data.neighbourhood.nodes.length);
       added.push({
         group: 'nodes',
         data: {
@@ -119,7 +119,7 @@ ${LABEL_FRAGMENT}`;
         position: { x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) },
       });
     });
-    for (const edge of data.neighborhood.edges) {
+    for (const edge of data.neighbourhood.edges) {
       const id = `${edge.source}|${edge.relation}|${edge.target}`;
       if (cy.getElementById(id).nonempty()) continue;
       added.push({ group: 'edges', data: { id, source: edge.source, target: edge.target, relation: humanise(edge.relation) } });
