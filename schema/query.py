@@ -26,6 +26,7 @@ from graph.vocab import (
 )
 from schema import arguments as arg
 from schema.context import Info
+from schema.enums import Relation
 from schema.errors import bad_input, not_found
 from schema.relay import MAX_PAGE, Connection, Node, from_global_id, paginate
 from schema.resolve import graph_call, nodes, resolve_optional
@@ -128,7 +129,9 @@ class SearchHit:
 
 @strawberry.type(description="One edge walked on a path.")
 class PathStep:
-    relation: str = strawberry.field(description="The relation (tests, sponsored_by...).")
+    relation: Relation = strawberry.field(  # type: ignore[valid-type]
+        description="The relation (TESTS, SPONSORED_BY...)."
+    )
     forward: bool = strawberry.field(
         description="True when the edge points from `source` to `target`."
     )
@@ -152,7 +155,7 @@ class Path:
 class NeighbourhoodEdge:
     source: str = strawberry.field(description="regkg id of the edge's start.")
     target: str = strawberry.field(description="regkg id of the edge's end.")
-    relation: str = strawberry.field(description="The relation.")
+    relation: Relation = strawberry.field(description="The relation.")  # type: ignore[valid-type]
 
 
 @strawberry.type(description="Entities near one entity, and the edges among them.")

@@ -43,6 +43,7 @@ from graph.vocab import (
 from schema import arguments as arg
 from schema import enums as _enums  # noqa: F401  (registers the vocabularies as enums)
 from schema.context import Info
+from schema.enums import TimelineKind
 from schema.relay import Node
 from schema.resolve import (
     NodeAttrs,
@@ -564,9 +565,8 @@ class RegulatoryStatus:
 @strawberry.type(description="One dated entry in a substance's story.")
 class TimelineEntry:
     date: PartialDate = strawberry.field(description="When, at the precision known.")
-    what: str = strawberry.field(
-        description="The action kind, event type, or trial milestone "
-        "(trial_start, trial_primary_completion, trial_results)."
+    what: TimelineKind = strawberry.field(  # type: ignore[valid-type]
+        description="The action kind, event type, or trial milestone."
     )
     label: str = strawberry.field(description="One line for a reader.")
 

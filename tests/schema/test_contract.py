@@ -39,3 +39,27 @@ def test_the_old_spelling_of_neighbourhood_still_answers(tiny: KnowledgeGraph) -
     assert result.data is not None
     assert result.data["a"] == result.data["b"]
     assert {"regkgId": "substance:x"} in result.data["a"]["nodes"]
+
+
+def test_fixed_sets_of_values_are_enums() -> None:
+    schema = build_schema()._schema
+    what = schema.get_type("TimelineKind")
+    relation = schema.get_type("Relation")
+    assert what is not None
+    assert relation is not None
+    what_values = set(what.values)  # type: ignore[attr-defined]
+    assert {"TRIAL_START", "TRIAL_RESULTS", "BREAKTHROUGH_THERAPY_DESIGNATION"} <= what_values
+    assert {"SPONSORED_BY", "CITES", "STREET_FORM_OF"} <= set(relation.values)  # type: ignore[attr-defined]
+    fields = {
+        (type_name, field_name): str(schema.get_type(type_name).fields[field_name].type)  # type: ignore[union-attr]
+        for type_name, field_name in (
+            ("TimelineEntry", "what"),
+            ("PathStep", "relation"),
+            ("NeighbourhoodEdge", "relation"),
+        )
+    }
+    assert fields == {
+        ("TimelineEntry", "what"): "TimelineKind!",
+        ("PathStep", "relation"): "Relation!",
+        ("NeighbourhoodEdge", "relation"): "Relation!",
+    }

@@ -402,13 +402,13 @@ def test_path_from_mdma_to_oxytocin(real: KnowledgeGraph) -> None:
                 "length": 2,
                 "steps": [
                     {
-                        "relation": "has_effect_of",
+                        "relation": "HAS_EFFECT_OF",
                         "forward": False,
                         "source": {"regkgId": "substance:mdma"},
                         "target": {"regkgId": "effect:mdma-raises-oxytocin"},
                     },
                     {
-                        "relation": "acts_on",
+                        "relation": "ACTS_ON",
                         "forward": True,
                         "source": {"regkgId": "effect:mdma-raises-oxytocin"},
                         "target": {"regkgId": "target:oxytocin"},
@@ -541,7 +541,8 @@ def test_timeline_of_mdma_for_ptsd_in_the_us(real: KnowledgeGraph) -> None:
     ]
     assert data_of(execute(real, query)) == {
         "timeline": [
-            {"date": date, "what": what, "node": {"regkgId": node}} for date, what, node in expected
+            {"date": date, "what": what.upper(), "node": {"regkgId": node}}
+            for date, what, node in expected
         ]
     }
 
@@ -553,12 +554,12 @@ def test_timeline_with_trials_runs_oldest_first(real: KnowledgeGraph) -> None:
     assert earliest == sorted(earliest)
     assert {
         "date": "2018-11-29",
-        "what": "trial_start",
+        "what": "TRIAL_START",
         "node": {"regkgId": "trial:NCT03537014"},
     } in entries
     assert {
         "date": "2020-11-24",
-        "what": "trial_results",
+        "what": "TRIAL_RESULTS",
         "node": {"regkgId": "source:wolfson-2020-sci-rep"},
     } in entries
 
@@ -587,7 +588,7 @@ def test_neighbourhood_of_mdma_at_depth_1(real: KnowledgeGraph) -> None:
     assert {
         "source": "substance:ecstasy",
         "target": "substance:mdma",
-        "relation": "street_form_of",
+        "relation": "STREET_FORM_OF",
     } in found["edges"]
     assert all(e["source"] in ids and e["target"] in ids for e in found["edges"])
 

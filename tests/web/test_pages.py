@@ -223,7 +223,7 @@ def _check_conflicts(data: Any) -> None:
 def _check_connection(data: Any) -> None:
     first = data["path"][0]
     assert first["length"] == 2
-    assert [s["relation"] for s in first["steps"]] == ["street_form_of", "developed_by"]
+    assert [s["relation"] for s in first["steps"]] == ["STREET_FORM_OF", "DEVELOPED_BY"]
     assert first["steps"][1]["target"]["name"] == "Lykos Therapeutics"
 
 
@@ -236,9 +236,9 @@ def _check_changes(data: Any) -> None:
 def _check_story(data: Any) -> None:
     whats = [e["what"] for e in data["timeline"]]
     order = [
-        "breakthrough_therapy_designation",
-        "application_submitted",
-        "complete_response_letter",
+        "BREAKTHROUGH_THERAPY_DESIGNATION",
+        "APPLICATION_SUBMITTED",
+        "COMPLETE_RESPONSE_LETTER",
     ]
     assert [whats.index(w) for w in order] == sorted(whats.index(w) for w in order)
     dates = [e["date"] for e in data["timeline"]]
