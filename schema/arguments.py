@@ -62,3 +62,11 @@ ClaimStatusArg = Annotated[
 ConflictStatusArg = Annotated[
     ConflictStatus | None, strawberry.argument(description="Only open or only resolved.")
 ]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description="The last this many items (at most 100), instead of `first`."),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="Stop before this cursor (`pageInfo.startCursor`)."),
+]

@@ -195,12 +195,14 @@ def _list_of(kind: str) -> Any:
         ),
         first: arg.First = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Any:
         kg = info.context.kg
         ids = kg.by_label[kind]
         if order is NameOrder.NAME_DESC:
             ids = ids[::-1]
-        return paginate(ids, first, after, load=kg.node)
+        return paginate(ids, first, after, load=kg.node, last=last, before=before)
 
     return resolver
 
@@ -358,6 +360,8 @@ class Query:
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[Trial]:
         kg = info.context.kg
         f = filter or TrialFilter()
@@ -370,7 +374,7 @@ class Query:
             statuses=[s.value for s in f.statuses or ()],
         )
         ids = sort_trials(kg, ids, order.value)
-        return paginate(ids, first, after, load=info.context.kg.node)
+        return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Regulatory actions matching a filter, by date.")
     def regulatory_actions(
@@ -386,6 +390,8 @@ class Query:
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[RegulatoryAction]:
         f = filter or ActionFilter()
         ids: list[str] = graph_call(
@@ -402,7 +408,7 @@ class Query:
         )
         if order is ActionOrder.DATE_DESC:
             ids = newest_first(info.context.kg, ids)
-        return paginate(ids, first, after, load=info.context.kg.node)
+        return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Claims, optionally only those of one status.")
     def claims(
@@ -413,12 +419,17 @@ class Query:
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[Claim]:
         kg = info.context.kg
         ids = select_claims(kg, status=status.value if status else None)
-        return paginate(ids, first, after, load=kg.node)
+        return paginate(ids, first, after, load=kg.node, last=last, before=before)
 
-    @strawberry.field(description="Entities whose name or synonym matches the text, best first.")
+    @strawberry.field(
+        description="Entities whose name or synonym matches the text, best first: the best "
+        "100 matches, a page at a time."
+    )
     def search(
         self,
         info: Info,
@@ -426,12 +437,19 @@ class Query:
         kinds: Annotated[
             list[Kind] | None, strawberry.argument(description="Only these kinds.")
         ] = None,
-        first: Annotated[int, strawberry.argument(description="How many matches (max 100).")] = 10,
-    ) -> list[SearchHit]:
-        if not 0 <= first <= 100:
-            raise GraphQLError(f"`first` is {first}; it must be between 0 and 100")
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="How many matches (max 100); 10 if not given."),
+        ] = None,
+        after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
+    ) -> Connection[SearchHit]:
         wanted = [k.value for k in kinds or ()]
-        return info.context.kg.names.search(text, kinds=wanted, limit=first)  # type: ignore[return-value]
+        hits = info.context.kg.names.search(text, kinds=wanted, limit=MAX_PAGE)
+        if first is None and last is None:
+            first = 10
+        return paginate(hits, first, after, last=last, before=before)
 
     @strawberry.field(
         description="The regulatory status of a substance on a date (default today), "
@@ -520,6 +538,8 @@ class Query:
         ],
         first: arg.First = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[StaleClaim]:
         kg = info.context.kg
 
@@ -527,7 +547,9 @@ class Query:
             claim, newest = found
             return StaleClaim(newest_source_date=newest, claim=kg.node(claim))  # type: ignore[arg-type]
 
-        return paginate(provenance.stale(kg, older_than), first, after, load=load)
+        return paginate(
+            provenance.stale(kg, older_than), first, after, load=load, last=last, before=before
+        )
 
     @strawberry.field(description="The data version, load time and counts.")
     def meta(self, info: Info) -> Meta:

@@ -358,9 +358,9 @@ def test_search_first_hit(
     regkg_id: str,
 ) -> None:
     query = """query ($text: String!) {
-      search(text: $text) { kind label matched field node { regkgId } }
+      search(text: $text) { nodes { kind label matched field node { regkgId } } }
     }"""
-    hits = data_of(execute(real, query, {"text": text}))["search"]
+    hits = data_of(execute(real, query, {"text": text}))["search"]["nodes"]
     assert hits[0] == {
         "kind": kind,
         "label": label,
@@ -371,22 +371,27 @@ def test_search_first_hit(
 
 
 def test_search_for_molly_finds_only_mdma_with_an_exact_score(real: KnowledgeGraph) -> None:
-    query = '{ search(text: "molly") { label matched score node { regkgId } } }'
+    query = (
+        '{ search(text: "molly") { totalCount nodes { label matched score node { regkgId } } } }'
+    )
     assert data_of(execute(real, query)) == {
-        "search": [
-            {
-                "label": "MDMA",
-                "matched": "molly",
-                "score": 100.0,
-                "node": {"regkgId": "substance:mdma"},
-            }
-        ]
+        "search": {
+            "totalCount": 1,
+            "nodes": [
+                {
+                    "label": "MDMA",
+                    "matched": "molly",
+                    "score": 100.0,
+                    "node": {"regkgId": "substance:mdma"},
+                }
+            ],
+        }
     }
 
 
 def test_search_restricted_to_a_kind(real: KnowledgeGraph) -> None:
-    query = '{ search(text: "molly", kinds: [CONDITION]) { label } }'
-    assert data_of(execute(real, query)) == {"search": []}
+    query = '{ search(text: "molly", kinds: [CONDITION]) { nodes { label } } }'
+    assert data_of(execute(real, query)) == {"search": {"nodes": []}}
 
 
 def test_path_from_mdma_to_oxytocin(real: KnowledgeGraph) -> None:

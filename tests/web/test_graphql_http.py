@@ -340,11 +340,11 @@ def test_post_without_json_content_type_is_415(
 def test_post_with_utf8_charset_is_accepted(client: TestClient) -> None:
     response = client.post(
         "/graphql",
-        content=b'{"query": "{ search(text: \\"psilocybine\\", first: 1) { label } }"}',
+        content=b'{"query": "{ search(text: \\"psilocybine\\", first: 1) { nodes { label } } }"}',
         headers={"content-type": "application/json; charset=UTF-8", "accept": JSON},
     )
     assert response.status_code == 200
-    assert body(response)["data"] == {"search": [{"label": "Psilocybin"}]}
+    assert body(response)["data"] == {"search": {"nodes": [{"label": "Psilocybin"}]}}
 
 
 def test_other_methods_are_405(client: TestClient) -> None:

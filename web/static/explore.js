@@ -31,7 +31,7 @@ ${LABEL_FRAGMENT}`;
 ${LABEL_FRAGMENT}`;
 
   const SEARCH = `query Find($text: String!) {
-  search(text: $text, first: 8) { kind label matched node { regkgId } }
+  search(text: $text, first: 8) { nodes { kind label matched node { regkgId } } }
 }`;
 
   const status = document.getElementById('explore-status');
@@ -336,7 +336,7 @@ ${LABEL_FRAGMENT}`;
     try {
       const data = await query(SEARCH, { text });
       if (mine !== pending) return;
-      hits.replaceChildren(...data.search.map((hit) => el('li', {}, el('button', {
+      hits.replaceChildren(...data.search.nodes.map((hit) => el('li', {}, el('button', {
         type: 'button',
         onclick: () => { hits.replaceChildren(); input.value = ''; centre(hit.node.regkgId); },
       }, `${hit.label} `, el('small', { class: 'regkg-hint' }, humanise(hit.kind))))));
