@@ -70,3 +70,17 @@ Before = Annotated[
     str | None,
     strawberry.argument(description="Stop before this cursor (`pageInfo.startCursor`)."),
 ]
+
+
+def _id(example: str) -> str:
+    return f"A readable regkg id, e.g. `{example}`."
+
+
+# One per kind, so that each lookup's example is an id of its own kind.
+SubstanceId = Annotated[str | None, strawberry.argument(description=_id("substance:mdma"))]
+ConditionId = Annotated[str | None, strawberry.argument(description=_id("condition:ptsd"))]
+OrganisationId = Annotated[str | None, strawberry.argument(description=_id("organisation:fda"))]
+TrialId = Annotated[str | None, strawberry.argument(description=_id("trial:NCT03537014"))]
+JurisdictionId = Annotated[str | None, strawberry.argument(description=_id("jurisdiction:US-OR"))]
+ActionId = Annotated[str, strawberry.argument(description=_id("action:mdma-ptsd-crl"))]
+SourceId = Annotated[str, strawberry.argument(description=_id("source:usona-faq"))]

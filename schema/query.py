@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
 
@@ -183,7 +183,7 @@ class Meta:
     data_version: str = strawberry.field(
         description="Digest of the data files; changes whenever the data does. Cite it."
     )
-    built_at: str = strawberry.field(description="When this server loaded the data (UTC, ISO).")
+    built_at: datetime = strawberry.field(description="When this server loaded the data (UTC).")
     counts: list[KindCount] = strawberry.field(description="Entities per kind.")
 
 
@@ -271,19 +271,19 @@ class Query:
 
     @strawberry.field(description="A substance by id (`substance:mdma`) or by name or synonym.")
     def substance(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.SubstanceId = None, name: arg.Name = None
     ) -> Substance | None:
         return _one(info, "substance", id, name)
 
     @strawberry.field(description="A condition by id or by name, synonym or abbreviation.")
     def condition(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.ConditionId = None, name: arg.Name = None
     ) -> Condition | None:
         return _one(info, "condition", id, name)
 
     @strawberry.field(description="An organisation by id or by name (former names included).")
     def organisation(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.OrganisationId = None, name: arg.Name = None
     ) -> Organisation | None:
         return _one(info, "organisation", id, name)
 
@@ -291,7 +291,7 @@ class Query:
     def trial(
         self,
         info: Info,
-        id: arg.OptionalId = None,
+        id: arg.TrialId = None,
         registry_id: Annotated[
             str | None, strawberry.argument(description="Registry id, e.g. `NCT03537014`.")
         ] = None,
@@ -309,16 +309,16 @@ class Query:
         description="A jurisdiction by id (`jurisdiction:US-OR`), ISO code (`US-OR`) or name."
     )
     def jurisdiction(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.JurisdictionId = None, name: arg.Name = None
     ) -> Jurisdiction | None:
         return _one(info, "jurisdiction", id, name)
 
     @strawberry.field(description="A regulatory action by id.")
-    def regulatory_action(self, info: Info, id: arg.EntityId) -> RegulatoryAction | None:
+    def regulatory_action(self, info: Info, id: arg.ActionId) -> RegulatoryAction | None:
         return _one(info, "action", id)
 
     @strawberry.field(description="A source by id.")
-    def source(self, info: Info, id: arg.EntityId) -> Source | None:
+    def source(self, info: Info, id: arg.SourceId) -> Source | None:
         return _one(info, "source", id)
 
     substances: Connection[Substance] = strawberry.field(
@@ -556,6 +556,6 @@ class Query:
         kg = info.context.kg
         return Meta(
             data_version=kg.version,
-            built_at=kg.built_at.isoformat(timespec="seconds"),
+            built_at=kg.built_at,
             counts=[KindCount(kind=Kind(k), count=len(v)) for k, v in sorted(kg.by_kind.items())],
         )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
-from typing import Final
+from datetime import date, datetime
+from typing import Final, NewType
 
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
@@ -23,9 +23,13 @@ DATE_FORMAT: Final = "use YYYY-MM-DD, e.g. 2023-06-01"
 _DATE: Final = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
-class BadDate(RegkgError, ValueError):
-    """A date argument in no form regkg reads; its message says which form to use. A
-    regkg error, so that the message reaches the client unmasked."""
+class BadScalar(RegkgError, ValueError):
+    """An argument in no form regkg reads; its message says which form to use. A regkg
+    error, so that the message reaches the client unmasked."""
+
+
+class BadDate(BadScalar):
+    """A date argument in no form regkg reads."""
 
 
 class Period(date):
@@ -76,7 +80,37 @@ def _parse_partial_date(value: object) -> PartialDate:
     return PartialDate.parse(value)
 
 
+# A web address, as the sources give it.
+Url = NewType("Url", str)
+
+
+def _parse_url(value: object) -> Url:
+    if not isinstance(value, str) or not re.match(r"https?://[^\s]+$", value):
+        raise BadScalar(f"{value!r} is not an http(s) URL")
+    return Url(value)
+
+
+def _parse_datetime(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("a DateTime is a string: YYYY-MM-DDTHH:MM:SS+00:00")
+    return datetime.fromisoformat(value)
+
+
 SCALARS: Mapping[object, ScalarDefinition] = {
+    Url: strawberry.scalar(
+        name="URL",
+        description="A web address (http or https), as its publisher gives it.",
+        specified_by_url="https://url.spec.whatwg.org/",
+        serialize=str,
+        parse_value=_parse_url,
+    ),
+    datetime: strawberry.scalar(
+        name="DateTime",
+        description="A moment, in UTC: YYYY-MM-DDTHH:MM:SS+00:00.",
+        specified_by_url="https://www.rfc-editor.org/rfc/rfc3339#section-5.6",
+        serialize=lambda value: value.isoformat(timespec="seconds"),
+        parse_value=_parse_datetime,
+    ),
     date: strawberry.scalar(
         name="Date",
         description=(

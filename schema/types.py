@@ -54,7 +54,7 @@ from schema.resolve import (
     nodes,
     resolve_optional,
 )
-from schema.scalars import last_day
+from schema.scalars import Url, last_day
 
 Parent = strawberry.Parent[NodeAttrs]
 
@@ -124,7 +124,7 @@ class Sourced(Node):
 @strawberry.type(description=KINDS["source"].doc)
 class Source(Sourced):
     is_type_of = _is("source")
-    url: str = doc("source", "url")
+    url: Url = doc("source", "url")
     title: str = doc("source", "title")
     publisher: str = doc("source", "publisher")
     published: PartialDate | None = doc("source", "published")
@@ -343,10 +343,10 @@ class Trial(Sourced):
     summary: str | None = doc("trial", "summary")
 
     @strawberry.field(description="The record's page on its registry.")
-    def registry_url(self, root: Parent) -> str | None:
+    def registry_url(self, root: Parent) -> Url | None:
         registry_id = str(root["registry_id"])
         if registry_id.startswith("NCT"):
-            return f"https://clinicaltrials.gov/study/{registry_id}"
+            return Url(f"https://clinicaltrials.gov/study/{registry_id}")
         return None
 
     @strawberry.field(description=KINDS["trial"].by_name["sponsor"].doc)
