@@ -119,7 +119,7 @@ def read_history(root: Path) -> tuple[tuple[DataVersion, ...], list[Problem]]:
     problems: list[Problem] = []
     folder = root / HISTORY_DIR
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-        name = str(path)
+        name = _display_name(path, root)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
@@ -132,8 +132,33 @@ def read_history(root: Path) -> tuple[tuple[DataVersion, ...], list[Problem]]:
             entries.append(_parse_entry(data))
         except (ValueError, KeyError, TypeError) as exc:
             problems.append(Problem(name, 1, f"not a data history entry: {exc!s}"))
-    entries.sort(key=lambda e: e.recorded)
-    return tuple(entries), problems
+    return _in_order(entries), problems
+
+
+def _in_order(entries: list[DataVersion]) -> tuple[DataVersion, ...]:
+    """Oldest first; entries recorded in the same second follow their `previous` links."""
+    by_version = {e.version: e for e in entries}
+    depth: dict[str, int] = {}
+
+    def depth_of(entry: DataVersion) -> int:
+        steps, seen = 0, {entry.version}
+        while entry.previous in by_version and entry.previous not in seen:
+            entry = by_version[entry.previous]
+            seen.add(entry.version)
+            steps += 1
+        return steps
+
+    for entry in entries:
+        depth[entry.version] = depth_of(entry)
+    return tuple(sorted(entries, key=lambda e: (e.recorded, depth[e.version])))
+
+
+def _display_name(path: Path, root: Path) -> str:
+    """The path as problems name data files: from the data folder's parent."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
 
 
 def parse_since(text: str) -> date | str:
