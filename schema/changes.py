@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import strawberry
 from graphql import GraphQLError
 
-from graph.diff import CITATIONS, RecordChange, show
+from graph import diff
+from graph.diff import CITATIONS, show
 from graph.history import changes_since, parse_since
 from schema import arguments as arg
 from schema.context import Info
@@ -48,7 +49,7 @@ class CitationChange:
     def source(self, root: strawberry.Parent[Any], info: Info) -> Source | None:
         found = root.get("source")
         kg = info.context.kg
-        return kg.node(found) if isinstance(found, str) and found in kg else None
+        return kg.node(found) if isinstance(found, str) and found in kg else None  # type: ignore[return-value]
 
     @strawberry.field(description="The quotation.")
     def quote(self, root: strawberry.Parent[Any]) -> str | None:
@@ -79,11 +80,11 @@ class RecordChange:
 
     @strawberry.field(description="Citations the change added.")
     def citations_added(self, root: strawberry.Parent[Any]) -> list[CitationChange]:
-        return [c for c in root.citations()[0] if isinstance(c, dict)]
+        return [c for c in root.citations()[0] if isinstance(c, dict)]  # type: ignore[misc]
 
     @strawberry.field(description="Citations the change removed.")
     def citations_removed(self, root: strawberry.Parent[Any]) -> list[CitationChange]:
-        return [c for c in root.citations()[1] if isinstance(c, dict)]
+        return [c for c in root.citations()[1] if isinstance(c, dict)]  # type: ignore[misc]
 
     @strawberry.field(description="The record as served now; null once removed.")
     def entity(self, root: strawberry.Parent[Any], info: Info) -> Node | None:
@@ -124,7 +125,7 @@ class ChangesQuery:
 class _Row:
     """A `graph.diff.RecordChange` as the GraphQL type reads it."""
 
-    def __init__(self, change: RecordChange) -> None:
+    def __init__(self, change: diff.RecordChange) -> None:
         self.id = change.id
         self.regkg_id = change.id
         self.label = change.label
