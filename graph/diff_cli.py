@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.diff import ChangeKind, diff_records
-from graph.history import DataVersion, entry_json
+from graph.history import DataVersion, entry_json, write_entry
 from graph.load import DEFAULT_DATA_DIR
 from graph.versions import VersionError, read_version
 
@@ -31,9 +31,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the data folder whose git revisions are meant (default: data/)",
     )
     parser.add_argument("--json", action="store_true", help="print the changes as JSON")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="also add the changes to NEW's history (NEW must be a folder): for edits made "
+        "by hand, so that changes(since:) and the feed know them",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.record and not Path(args.new).is_dir():
+        print(f"diff: --record needs NEW to be a data folder, not {args.new!r}", file=sys.stderr)
+        return 1
     try:
         old = read_version(str(args.old), Path(args.data))
         new = read_version(str(args.new), Path(args.data))
@@ -41,6 +50,15 @@ def main(args: argparse.Namespace) -> int:
         print(f"diff: {exc}", file=sys.stderr)
         return 1
     changes = diff_records(old.records, new.records)
+    if args.record and changes:
+        entry = DataVersion(
+            new.version,
+            old.version,
+            datetime.now(UTC).replace(microsecond=0),
+            "python -m graph diff --record",
+            tuple(changes),
+        )
+        print(f"recorded in {write_entry(Path(args.new), entry)}", file=sys.stderr)
     if args.json:
         entry = DataVersion(
             new.version, old.version, datetime.now(UTC), "graph diff", tuple(changes)

@@ -173,3 +173,21 @@ def test_diff_command_refuses_what_it_cannot_read(
     assert main(["diff", "--data", str(tmp_path), "no-such", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("diff: git ")
+
+
+def test_diff_record_adds_hand_edits_to_the_history(
+    versions: Versions, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(versions.data, old)
+    claims = versions.data / "claims.yaml"
+    claims.write_text(claims.read_text().replace("X helped.", "X helped a little."), "utf-8")
+    assert main(["diff", "--record", str(old), str(versions.data)]) == 0
+    assert "recorded in " in capsys.readouterr().err
+    history = load_graph(versions.data).history
+    assert history[-1].previous == versions.snapshots[2].version
+    assert history[-1].command == "python -m graph diff --record"
+    (change,) = changes_since(history, versions.snapshots[2].version)
+    assert change.fields == (FieldChange("statement", "X helped.", "X helped a little."),)
+    assert main(["diff", "--record", str(old), "HEAD"]) == 1
+    assert "--record needs NEW to be a data folder" in capsys.readouterr().err
