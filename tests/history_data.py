@@ -17,7 +17,7 @@ NEW_ACTION = """
   action: approval
   summary: Approved.
   agency: organisation:agency
-  jurisdiction: US
+  jurisdiction: jurisdiction:US
   substance: substance:x
   condition: condition:narrow
   date: 2021-02-01

@@ -2,7 +2,8 @@
 
 One entry per regulatory action, claim or trial status that a data version added,
 changed or removed, newest first, each linked to the entity's explore page and to its
-sources. The URL filters it: ``?substance=MDMA`` (a name or id), ``?jurisdiction=US``,
+sources. The URL filters it: ``?substance=MDMA`` (a name or id), ``?jurisdiction=US``
+(a code, name or id; the states and cities inside it included),
 ``?kind=action`` (an entity kind: action, trial, claim; or an action kind: approval...);
 repeat a parameter or separate values with commas for several.
 """
@@ -43,24 +44,18 @@ class FeedError(ValueError):
 @dataclass(frozen=True)
 class FeedFilter:
     substances: frozenset[str] = frozenset()  # substance ids
-    jurisdictions: frozenset[str] = frozenset()  # codes, upper case
+    jurisdictions: frozenset[str] = frozenset()  # ids, with those inside them
     kinds: frozenset[str] = frozenset()  # entity kinds or action kinds, lower case
-
-    def describe(self) -> str:
-        parts = [
-            f"{name} {', '.join(sorted(values))}"
-            for name, values in (
-                ("substance", self.substances),
-                ("jurisdiction", self.jurisdictions),
-                ("kind", self.kinds),
-            )
-            if values
-        ]
-        return "; ".join(parts)
 
 
 def _values(params: Mapping[str, list[str]], name: str) -> list[str]:
     return [v.strip() for raw in params.get(name, []) for v in raw.split(",") if v.strip()]
+
+
+def describe(params: Mapping[str, list[str]]) -> str:
+    """The filters as asked for, for the feed's title."""
+    asked = [(name, _values(params, name)) for name in PARAMETERS]
+    return "; ".join(f"{name} {', '.join(values)}" for name, values in asked if values)
 
 
 def parse_filter(kg: KnowledgeGraph, params: Mapping[str, list[str]]) -> FeedFilter:
@@ -69,17 +64,25 @@ def parse_filter(kg: KnowledgeGraph, params: Mapping[str, list[str]]) -> FeedFil
         raise FeedError(f"unknown parameter {unknown[0]!r}; the feed takes {', '.join(PARAMETERS)}")
     try:
         substances = frozenset(resolve(kg, "substance", s) for s in _values(params, "substance"))
+        named = {resolve(kg, "jurisdiction", j) for j in _values(params, "jurisdiction")}
     except RegkgError as exc:
         raise FeedError(str(exc)) from None
-    jurisdictions = frozenset(_code(j) for j in _values(params, "jurisdiction"))
-    return FeedFilter(
-        substances, jurisdictions, frozenset(k.lower() for k in _values(params, "kind"))
-    )
+    kinds = frozenset(k.lower() for k in _values(params, "kind"))
+    return FeedFilter(substances, frozenset(_within(kg, named)), kinds)
 
 
-def _code(value: object) -> str:
-    """``jurisdiction:US`` and ``US`` alike, upper case."""
-    return str(value).removeprefix("jurisdiction:").upper()
+def _within(kg: KnowledgeGraph, named: set[str]) -> set[str]:
+    """The jurisdictions named and those inside them (a country's states and cities)."""
+    found = set(named)
+    for jurisdiction in kg.by_kind.get("jurisdiction", ()):
+        seen, parent = {jurisdiction}, kg.node(jurisdiction).get("parent")
+        while isinstance(parent, str) and parent in kg and parent not in seen:
+            if parent in named:
+                found.add(jurisdiction)
+                break
+            seen.add(parent)
+            parent = kg.node(parent).get("parent")
+    return found
 
 
 def _as_list(value: object) -> list[object]:
@@ -123,7 +126,7 @@ def matches(kg: KnowledgeGraph, change: RecordChange, wanted: FeedFilter) -> boo
     if wanted.kinds and not wanted.kinds & {change.kind, str(record.get("action", "")).lower()}:
         return False
     if wanted.jurisdictions and not wanted.jurisdictions & {
-        _code(j) for j in _as_list(record.get("jurisdiction"))
+        str(j) for j in _as_list(record.get("jurisdiction"))
     }:
         return False
     return not wanted.substances or bool(wanted.substances & _substances(kg, record))
@@ -237,5 +240,5 @@ async def changes_feed(request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     base = str(request.base_url).rstrip("/")
-    body = render(kg, entries(kg, wanted), base, str(request.url), wanted.describe())
+    body = render(kg, entries(kg, wanted), base, str(request.url), describe(params))
     return Response(body, media_type=MEDIA_TYPE, headers=headers)

@@ -13,9 +13,11 @@ import feedparser
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
+from graph.load import load_graph
 from server import Settings, create_app
 from tests.conftest import TINY, write_data
 from tests.history_data import Versions, recorded_versions
+from web.feed import parse_filter
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -84,6 +86,7 @@ def test_entries_link_to_the_explorer_and_the_sources(client: TestClient) -> Non
         pytest.param("?kind=claim", 1, id="entity-kind"),
         pytest.param("?kind=approval,complete_response_letter", 4, id="action-kinds"),
         pytest.param("?jurisdiction=US", 5, id="jurisdiction"),
+        pytest.param("?jurisdiction=United%20States", 5, id="jurisdiction-by-name"),
         pytest.param("?jurisdiction=AU", 0, id="other-jurisdiction"),
         pytest.param("?substance=Drugxamine", 6, id="substance-by-name"),
         pytest.param("?substance=XY-100&kind=claim&jurisdiction=US", 0, id="all-three"),
@@ -101,6 +104,9 @@ def test_bad_filters_are_refused(client: TestClient) -> None:
     response = client.get("/changes.atom?substance=nothing-like-it")
     assert response.status_code == 400
     assert response.text.startswith("no substance matches 'nothing-like-it'")
+    response = client.get("/changes.atom?jurisdiction=Atlantis")
+    assert response.status_code == 400
+    assert response.text.startswith("no jurisdiction matches 'Atlantis'")
     response = client.get("/changes.atom?since=2024-01-01")
     assert response.status_code == 400
     assert response.text == (
@@ -122,3 +128,10 @@ def test_feed_of_data_without_history_is_valid_and_empty(tmp_path: Path) -> None
         parsed = _feed(client)
     gc.unfreeze()
     assert parsed.entries == []
+
+
+def test_a_country_includes_its_states(tmp_path: Path) -> None:
+    kg = load_graph(write_data(tmp_path, TINY))
+    wanted = parse_filter(kg, {"jurisdiction": ["US"]})
+    assert wanted.jurisdictions == {"jurisdiction:US", "jurisdiction:US-OR"}
+    assert parse_filter(kg, {"jurisdiction": ["US-OR"]}).jurisdictions == {"jurisdiction:US-OR"}
