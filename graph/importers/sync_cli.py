@@ -8,7 +8,7 @@ from pathlib import Path
 from graph.importers.sync import SyncOptions, run_sync
 from graph.load import DEFAULT_DATA_DIR
 
-DEFAULT_STATE_DIR = DEFAULT_DATA_DIR.parent / ".sync"
+STATE_DIR_NAME = ".sync"
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,13 +29,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             help="only this substance (name, synonym or id); repeat for several",
         )
         sub.add_argument("--query", metavar="TEXT", help="a free query instead of substances")
-        sub.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR")
+        sub.add_argument(
+            "--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR", help="default: data/"
+        )
         sub.add_argument(
             "--state",
             type=Path,
-            default=DEFAULT_STATE_DIR,
             metavar="DIR",
-            help="where pages and progress are kept between runs (default: .sync/)",
+            help="where pages and progress are kept between runs (default: .sync/ beside "
+            "the data folder)",
         )
         sub.add_argument(
             "--base-url", metavar="URL", help="another server with the same API (a mirror)"
@@ -69,7 +71,7 @@ def main(args: argparse.Namespace) -> int:
         SyncOptions(
             registry=str(args.registry),
             data_dir=Path(args.data),
-            state_dir=Path(args.state),
+            state_dir=args.state or Path(args.data).resolve().parent / STATE_DIR_NAME,
             substances=list(args.substance),
             free_query=args.query,
             base_url=args.base_url,
