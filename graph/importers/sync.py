@@ -224,15 +224,21 @@ def _sync(
     try:
         for query in queries:
             fetcher.fetch(query, options.free_query, options.full)
-    except (RegistryError, SyncFailed) as exc:
+    except (RegistryError, SyncFailed, KeyboardInterrupt) as exc:
         if show:
             err.write("\n")
-        err.write(
-            f"sync {registry.name} stopped: {exc}\n"
-            f"Nothing was imported: {options.data_dir} is unchanged. The pages fetched so far "
-            f"are kept in {options.state_dir}; run the same command again to resume.\n"
+        why = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped: {exc}"
+        kept = (
+            "(a dry run keeps nothing)"
+            if options.dry_run
+            else f"are kept in {options.state_dir}; run the same command again to resume"
         )
-        return 1
+        err.write(
+            f"sync {registry.name} {why}\n"
+            f"Nothing was imported: {options.data_dir} is unchanged. The pages fetched so far "
+            f"{kept}.\n"
+        )
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
     keys = [state.query(q.label)[0] for q in queries]
     fetched = sum(state.queries[k].records for k in keys)
     pages = sum(state.queries[k].pages for k in keys)

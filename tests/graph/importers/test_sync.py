@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class Run:
         self.data = data
         self.state = state
         self.waits: list[float] = []
+        self.sleep: Callable[[float], None] = self.waits.append
         self.client: RegistryClient | None = None
 
     def __call__(
@@ -58,7 +59,7 @@ class Run:
             timeout=0.5,
             retries=3,
             backoff=1.0,
-            sleep=self.waits.append,
+            sleep=self.sleep,
         )
         out, err = io.StringIO(), io.StringIO()
         opts = SyncOptions(registry, self.data, self.state, substances=[substance], progress=False)
@@ -253,3 +254,17 @@ def test_killed_sync_resumes_where_it_stopped(
     tokens = [r.get("pageToken") for r in _studies_requests(replay)]
     assert tokens == replay.tokens[1:]
     assert _imported_ids(data_copy) == replay.study_ids
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_the_pages(sync: Run, replay: Replay) -> None:
+    def interrupt(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    before = snapshot(sync.data)
+    replay.inject("500", when=lambda path, params: "pageToken" in params)
+    sync.sleep = interrupt
+    code, _, err = sync()
+    assert code == 130
+    assert err.startswith("sync ctgov interrupted\nNothing was imported:")
+    assert snapshot(sync.data) == before
+    assert [p.name for p in (sync.state / "ctgov").glob("*/*.json")] == ["page-00001.json"]
