@@ -234,7 +234,10 @@ async def changes_feed(request: Request) -> Response:
         wanted = parse_filter(kg, params)
     except FeedError as exc:
         return PlainTextResponse(f"{exc}\n", status_code=400)
-    digest = hashlib.sha256(f"{kg.version}\0{sorted(params.items())}".encode()).hexdigest()
+    # The history can grow (`graph diff --record`) while the records stay as they were.
+    latest = kg.history[-1].version if kg.history else ""
+    state = f"{kg.version}\0{len(kg.history)}\0{latest}\0{sorted(params.items())}"
+    digest = hashlib.sha256(state.encode()).hexdigest()
     etag = f'"{digest[:20]}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
     if request.headers.get("if-none-match") == etag:
