@@ -81,7 +81,7 @@ def queries_for(kg: KnowledgeGraph, options: SyncOptions) -> list[Query]:
 
 
 class SyncFailed(RegkgError):
-    pass
+    """The sync cannot go on; the message says why."""
 
 
 @contextmanager
