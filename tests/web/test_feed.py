@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
@@ -17,7 +18,7 @@ from graph.load import load_graph
 from server import Settings, create_app
 from tests.conftest import TINY, write_data
 from tests.history_data import Versions, recorded_versions
-from web.feed import parse_filter
+from web.feed import ATOM, parse_filter
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -36,10 +37,26 @@ def client(versions: Versions) -> Iterator[TestClient]:
     gc.unfreeze()
 
 
+def _check_atom_elements(document: bytes) -> None:
+    """RFC 4287's required elements, which feedparser would forgive: a feed and each entry
+    hold exactly one id, title and updated; the feed names an author; every entry links to
+    its page."""
+    feed = ET.fromstring(document)
+    assert feed.tag == f"{{{ATOM}}}feed"
+    for element in [feed, *feed.findall(f"{{{ATOM}}}entry")]:
+        for tag in ("id", "title", "updated"):
+            assert len(element.findall(f"{{{ATOM}}}{tag}")) == 1, (element.tag, tag)
+    assert feed.find(f"{{{ATOM}}}author/{{{ATOM}}}name") is not None
+    for entry in feed.findall(f"{{{ATOM}}}entry"):
+        links = entry.findall(f"{{{ATOM}}}link")
+        assert [link.get("rel") for link in links].count("alternate") == 1
+
+
 def _feed(client: TestClient, query: str = "") -> Any:
     response = client.get(f"/changes.atom{query}")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    _check_atom_elements(response.content)
     parsed = feedparser.parse(response.content)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.version == "atom10"

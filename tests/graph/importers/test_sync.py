@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.__main__ import main
 from graph.history import read_history
 from graph.importers.registry_client import RegistryClient
 from graph.importers.sync import SyncOptions, run_sync
@@ -268,3 +269,17 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_pages(sync: Run, replay: Replay) -> 
     assert err.startswith("sync ctgov interrupted\nNothing was imported:")
     assert snapshot(sync.data) == before
     assert [p.name for p in (sync.state / "ctgov").glob("*/*.json")] == ["page-00001.json"]
+
+
+def test_import_command_records_its_changes(
+    external: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    study = external / "ctgov-v2/NCT03934567_phase2_active-not-recruiting.json"
+    argv = ["import", "ctgov", str(study), "--data", str(data_copy)]
+    assert main(argv) == 0
+    (entry,) = read_history(data_copy)[0]
+    assert entry.command == "python -m graph import ctgov"
+    assert "trial:NCT03934567" in {c.id for c in entry.changes}
+    assert main(argv) == 0  # a re-import changes nothing and records nothing
+    assert len(read_history(data_copy)[0]) == 1
+    assert "history: " in capsys.readouterr().err
