@@ -56,6 +56,9 @@ def retry_after(headers: Message, now: datetime | None = None) -> float | None:
     >>> from email.message import Message
     >>> m = Message(); m["Retry-After"] = "7"; retry_after(m)
     7.0
+    >>> m.replace_header("Retry-After", "Wed, 02 Dec 2026 12:00:30 GMT")
+    >>> retry_after(m, now=datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
+    30.0
     """
     value = headers.get("Retry-After")
     if value is None:
