@@ -25,6 +25,7 @@ from graph.vocab import (
     TrialStatus,
 )
 from schema import arguments as arg
+from schema.changes import ChangesQuery
 from schema.context import Info
 from schema.enums import Relation
 from schema.errors import bad_input, not_found
@@ -239,7 +240,7 @@ def _neighbourhood(
 
 
 @strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
-class Query:
+class Query(ChangesQuery):
     @strawberry.field(description="Any entity by its global id.")
     def node(
         self,
