@@ -73,6 +73,7 @@ from strawberry.extensions import AddValidationRules
 from graph.build import KnowledgeGraph
 from graph.records import Citation
 from schema.context import Context
+from schema.errors import Code
 from schema.relay import MAX_PAGE
 from web.export_pages import PAGE_INFO_KEY, connection_objects, connection_of, page_query
 from web.graphql_http import CACHE_CONTROL, GraphQLParams, RequestError, read_params
@@ -186,12 +187,14 @@ def _check_inlined_size(
             400,
             f"exporting this query would write out its fragments {spreads} times, over the "
             f"limit of {max_spreads} fragment spreads: spread each fragment in fewer places",
+            code=Code.LIMIT_EXCEEDED.value,
         )
     if tokens > max_tokens:
         raise RequestError(
             400,
             f"with its fragments written out, this query has {tokens} tokens, over the limit "
             f"of {max_tokens} tokens: spread each fragment in fewer places",
+            code=Code.LIMIT_EXCEEDED.value,
         )
 
 
@@ -797,9 +800,20 @@ def cache_headers(etag: str) -> dict[str, str]:
     return {"ETag": etag, "Cache-Control": CACHE_CONTROL}
 
 
-def _error(status: int, messages: Iterable[str]) -> Response:
-    body = orjson.dumps({"errors": [{"message": m} for m in messages]})
-    return Response(body, status_code=status, media_type="application/json")
+def _error(
+    status: int, messages: Iterable[str], codes: Iterable[str | None] | None = None
+) -> Response:
+    """The errors as GraphQL over HTTP gives them; each with its `extensions.code`
+    (BAD_REQUEST when the request itself is wrong)."""
+    listed = list(messages)
+    coded = list(codes) if codes is not None else [Code.BAD_REQUEST.value] * len(listed)
+    errors = [
+        {"message": message, **({"extensions": {"code": code}} if code else {})}
+        for message, code in zip(listed, coded, strict=True)
+    ]
+    return Response(
+        orjson.dumps({"errors": errors}), status_code=status, media_type="application/json"
+    )
 
 
 async def export_answer(
@@ -856,9 +870,9 @@ def _answer(
         data, notes = _collect(schema, kg, params, prepared, options.list_path)
         rows = table(kg, data, prepared, options.list_path)
     except RequestError as exc:
-        return _error(exc.status, [str(exc)])
+        return _error(exc.status, [str(exc)], [exc.code or Code.BAD_REQUEST.value])
     except _QueryErrors as exc:
-        return _error(400, exc.messages)
+        return _error(400, exc.messages, exc.codes)
     if rows.left_out:
         notes.append(
             "left out of this file (lists beside its rows): "
@@ -881,9 +895,10 @@ def _answer(
 
 
 class _QueryErrors(Exception):
-    def __init__(self, messages: list[str]) -> None:
+    def __init__(self, messages: list[str], codes: list[str | None]) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
+        self.codes = codes
 
 
 def _run(
@@ -900,9 +915,12 @@ def _run(
         operation_name=operation_name,
     )
     if result.errors:
-        raise _QueryErrors([error.message for error in result.errors])
+        raise _QueryErrors(
+            [error.message for error in result.errors],
+            [(error.extensions or {}).get("code") for error in result.errors],
+        )
     if not result.data:
-        raise _QueryErrors(["the query returned no data"])
+        raise _QueryErrors(["the query returned no data"], [Code.BAD_REQUEST.value])
     return result.data
 
 

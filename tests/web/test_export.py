@@ -340,7 +340,10 @@ def test_data_without_a_prepared_query_still_finds_the_list(tiny: KnowledgeGraph
 
 def test_a_fragment_bomb_is_refused_with_the_limit(tiny: KnowledgeGraph) -> None:
     with serve(tiny) as client:
-        assert export_csv(client, FRAGMENT_BOMB) == (400, {"errors": [{"message": BOMB_REFUSAL}]})
+        assert export_csv(client, FRAGMENT_BOMB) == (
+            400,
+            {"errors": [{"message": BOMB_REFUSAL, "extensions": {"code": "LIMIT_EXCEEDED"}}]},
+        )
 
 
 def test_exports_parse_with_the_configured_token_limit(tiny: KnowledgeGraph) -> None:
@@ -351,7 +354,8 @@ def test_exports_parse_with_the_configured_token_limit(tiny: KnowledgeGraph) -> 
                 "errors": [
                     {
                         "message": "with its fragments written out, this query has 61 tokens, "
-                        "over the limit of 60 tokens: spread each fragment in fewer places"
+                        "over the limit of 60 tokens: spread each fragment in fewer places",
+                        "extensions": {"code": "LIMIT_EXCEEDED"},
                     }
                 ]
             },
@@ -363,7 +367,8 @@ def test_exports_parse_with_the_configured_token_limit(tiny: KnowledgeGraph) -> 
                 "errors": [
                     {
                         "message": "Syntax Error: Document contains more than 60 tokens. "
-                        "Parsing aborted."
+                        "Parsing aborted.",
+                        "extensions": {"code": "LIMIT_EXCEEDED"},
                     }
                 ]
             },
@@ -410,7 +415,10 @@ def test_every_schema_limit_applies_to_exports(
     tiny: KnowledgeGraph, limits: Limits, query: str, message: str
 ) -> None:
     with serve(tiny, limits) as client:
-        assert export_csv(client, query) == (400, {"errors": [{"message": message}]})
+        assert export_csv(client, query) == (
+            400,
+            {"errors": [{"message": message, "extensions": {"code": "LIMIT_EXCEEDED"}}]},
+        )
 
 
 def test_exports_run_in_a_worker_thread(
