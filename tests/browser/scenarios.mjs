@@ -269,7 +269,13 @@ const SCENARIOS = {
       headings: [...document.querySelectorAll('h1')].map((h) => h.textContent),
     }));
     await shot('explore-keyboard');
-    return { before, target, after, url: page.url(), keyboard };
+    const exploreUrl = page.url();
+    // "Ask in GraphiQL" opens GraphiQL with the answer already there.
+    await page.locator('#explore-details a', { hasText: 'Ask in GraphiQL' }).click();
+    await page.locator('.result-window').getByText('trial:NCT03537014').first().waitFor();
+    const asked = JSON.parse(await resultText(page));
+    await shot('explore-ask-in-graphiql');
+    return { before, target, after, url: exploreUrl, keyboard, asked };
   },
 
   // The timeline draws MDMA's story in order, every entry with its sources.

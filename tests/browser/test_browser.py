@@ -194,11 +194,15 @@ def test_explore_draws_the_neighbourhood_and_expands_a_node(
     assert after["sourceLinks"] > 0
     keyboard = seen["keyboard"]
     assert keyboard["entity"] == "trial:NCT03537014"
-    assert parse_qs(urlsplit(seen["url"]).query)["id"] == ["trial:NCT03537014"]
     # The trial's registry record names no status and no sponsor: the page says so.
     assert ["status", NOT_RECORDED] in keyboard["notRecorded"]
     assert ["sponsor", NOT_RECORDED] in keyboard["notRecorded"]
     assert keyboard["headings"] == ["Explore the graph"]
+    assert parse_qs(urlsplit(seen["url"]).query)["id"] == ["trial:NCT03537014"]
+    # "Ask in GraphiQL" lands on the answer, with no click on Run.
+    entity = seen["asked"]["data"]["entity"]
+    assert entity["regkgId"] == "trial:NCT03537014"
+    assert entity["sources"][0]["source"]["url"].startswith("http")
 
 
 def test_timeline_shows_the_mdma_story_in_order(browser: Browser, base_url: str) -> None:
