@@ -68,7 +68,7 @@ from graph.dates import PartialDate
 from graph.model import KINDS
 from graph.records import Citation
 from schema.context import Context
-from web.graphql_http import GraphQLParams, RequestError, read_params
+from web.graphql_http import GraphQLParams, RequestError, operation_error, read_params
 
 FORMATS: Final = ("csv", "json")
 OBJECT_LIST_JOIN: Final = " | "
@@ -648,6 +648,9 @@ def _answer(
         prepared = prepare(schema, params.query, max_tokens=max_tokens)
     except RequestError as exc:
         return _error(exc.status, [str(exc)])
+    problem = operation_error(params.query, params.operation_name, max_tokens)
+    if problem is not None:
+        return _error(400, [problem])
     result = schema.execute_sync(
         prepared.query,
         variable_values=params.variables,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -660,16 +661,28 @@ def test_configured_limits_reach_the_endpoint() -> None:
         )
 
 
-def test_a_costly_query_is_answered_from_a_worker_thread(
+def test_every_uncached_execution_runs_off_the_event_loop(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    query = '{ substance(name: "MDMA") { name trials { registryId } } }'
-    inline = body(post(client, {"query": query}))
-    monkeypatch.setattr("web.graphql_http.INLINE_COST", 0)
-    threaded = post(client, {"query": query + " "})  # a new document: not from the cache
-    assert threaded.status_code == 200
-    assert body(threaded) == inline
-    assert inline["data"]["substance"]["name"] == "MDMA"
+    from web.graphql_http import GraphQLEndpoint
+
+    threads: dict[str, int] = {}
+    handle, execute = GraphQLEndpoint.handle, GraphQLEndpoint._execute
+
+    async def handling(self: GraphQLEndpoint, request: Any) -> Any:
+        threads["loop"] = threading.get_ident()
+        return await handle(self, request)
+
+    def executing(self: GraphQLEndpoint, *args: Any) -> Any:
+        threads["execution"] = threading.get_ident()
+        return execute(self, *args)
+
+    monkeypatch.setattr(GraphQLEndpoint, "handle", handling)
+    monkeypatch.setattr(GraphQLEndpoint, "_execute", executing)
+    with serve() as fresh:
+        response = post(fresh, {"query": "{ meta { dataVersion } }"})
+    assert response.status_code == 200
+    assert threads["loop"] != threads["execution"]
 
 
 def test_a_query_longer_than_the_limit_is_refused(client: TestClient) -> None:
@@ -683,14 +696,14 @@ def test_a_query_longer_than_the_limit_is_refused(client: TestClient) -> None:
 
 
 def test_the_response_cache_is_bounded_by_bytes() -> None:
-    from web.graphql_http import ResponseCache
+    from web.graphql_http import Answer, ResponseCache
 
     cache = ResponseCache(max_bytes=100, max_entry_bytes=60)
-    cache.put(b"a", (200, b"x" * 40))
-    cache.put(b"b", (200, b"y" * 40))
-    assert cache.get(b"a") == (200, b"x" * 40)  # a is now the most recent
-    cache.put(b"c", (200, b"z" * 40))  # over 100 bytes: b, the least recent, goes
+    cache.put(b"a", Answer(200, b"x" * 40, True))
+    cache.put(b"b", Answer(200, b"y" * 40, True))
+    assert cache.get(b"a") == Answer(200, b"x" * 40, True)  # a is now the most recent
+    cache.put(b"c", Answer(200, b"z" * 40, True))  # over 100 bytes: b, the least recent, goes
     assert (cache.get(b"b"), cache.bytes) == (None, 82)
-    cache.put(b"d", (200, b"w" * 70))  # larger than one entry may be: not kept
+    cache.put(b"d", Answer(200, b"w" * 70, True))  # larger than one entry may be: not kept
     assert cache.get(b"d") is None
-    assert cache.get(b"a") == (200, b"x" * 40)
+    assert cache.get(b"a") == Answer(200, b"x" * 40, True)
