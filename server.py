@@ -44,9 +44,9 @@ from web.graphql_http import GraphQLEndpoint
 from web.headers import SecurityHeaders
 from web.protocol import with_read_timeout
 
-# Queries up to this cost (fields, counting page sizes: a few milliseconds at most) wait
+# Queries up to this cost (fields, counting page sizes: a millisecond or two) wait
 # in the cheap lane, which runs more of them at once.
-CHEAP_COST = 1_000
+CHEAP_COST = 200
 CHEAP_LANE = LaneLimits(running=8, waiting=256)
 
 

@@ -56,6 +56,9 @@ class Lane:
         self.limits = limits
         self.retry_after = retry_after
         self._limiter: anyio.CapacityLimiter | None = None
+        # Running and waiting, counted here as they are admitted: the limiter counts a
+        # waiter only once its task has run up to the wait, after other requests checked.
+        self.admitted = 0
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
@@ -64,24 +67,23 @@ class Lane:
             self._limiter = anyio.CapacityLimiter(self.limits.running)
         return self._limiter
 
-    def queued(self) -> int:
-        return int(self.limiter.statistics().tasks_waiting)
-
     async def run(self, function: Callable[..., T], *args: object) -> T:
         """`function(*args)` in a worker thread once the lane has room; `Busy` if full."""
-        self._check()
-        return await anyio.to_thread.run_sync(function, *args, limiter=self.limiter)
+        async with self.slot():
+            return await anyio.to_thread.run_sync(function, *args)
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        """Hold one of the lane's places while work that runs its own thread goes on."""
-        self._check()
-        async with self.limiter:
-            yield
-
-    def _check(self) -> None:
-        if self.limiter.available_tokens == 0 and self.queued() >= self.limits.waiting:
+        """Hold one of the lane's places (waiting for one if need be) while work that runs
+        in a worker thread goes on; `Busy` at once if too many are waiting already."""
+        if self.admitted >= self.limits.running + self.limits.waiting:
             raise Busy(self.name, self.retry_after)
+        self.admitted += 1
+        try:
+            async with self.limiter:
+                yield
+        finally:
+            self.admitted -= 1
 
 
 class Executions:

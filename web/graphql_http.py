@@ -333,7 +333,8 @@ class GraphQLEndpoint:
         )
         errors = list(result.errors or [])
         payload: dict[str, Any] = {}
-        request_error = _is_request_error(errors) and result.data is None
+        timed_out = exceeded(errors)  # stopped during execution: `data` is null, not absent
+        request_error = _is_request_error(errors) and result.data is None and not timed_out
         if not request_error:
             payload["data"] = result.data
         if errors:
@@ -343,7 +344,6 @@ class GraphQLEndpoint:
         status = 400 if request_error and media_type == GRAPHQL_RESPONSE else 200
         # A query stopped by its time budget may finish when the server is less busy:
         # such an answer is given, never kept.
-        timed_out = exceeded(errors)
         return Answer(status, orjson.dumps(payload), result.data is not None, not timed_out)
 
 

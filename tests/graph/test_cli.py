@@ -66,9 +66,11 @@ def test_validate_lists_root_causes_before_what_follows_from_them(
     assert main(["validate", str(root)]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[1:3] == ["fix these first:", lines[2]]
-    assert lines[2].startswith("data/z.yaml:") and "not valid YAML" in lines[2]
+    assert lines[2].startswith("data/z.yaml:")
+    assert "not valid YAML" in lines[2]
     assert lines[3] == "then, possibly because of the above:"
-    assert len(lines) > 5 and all("z.yaml" not in line for line in lines[4:])
+    assert len(lines) > 5
+    assert all("z.yaml" not in line for line in lines[4:])
 
 
 def test_validate_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -707,3 +707,100 @@ def test_the_response_cache_is_bounded_by_bytes() -> None:
     cache.put(b"d", Answer(200, b"w" * 70, True))  # larger than one entry may be: not kept
     assert cache.get(b"d") is None
     assert cache.get(b"a") == Answer(200, b"x" * 40, True)
+
+
+# --- hostile requests: each a GraphQL error with the status the specification gives ---------
+
+REQUEST_ERROR_STATUS = {GRAPHQL_RESPONSE: 400, JSON: 200}
+
+
+@pytest.mark.parametrize("accept", [GRAPHQL_RESPONSE, JSON])
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        pytest.param(
+            {"query": "query A { meta { dataVersion } }", "operationName": "B"},
+            "no operation named 'B' in the document; it has: A",
+            id="wrong-operation-name",
+        ),
+        pytest.param(
+            {"query": "query A { meta { dataVersion } }", "operationName": ""},
+            "no operation named '' in the document; it has: A",
+            id="empty-operation-name",
+        ),
+        pytest.param(
+            {"query": "query A { meta { dataVersion } }", "operationName": "A\r\nX-Injected: 1"},
+            "no operation named 'A\\r\\nX-Injected: 1' in the document; it has: A",
+            id="operation-name-with-crlf",
+        ),
+        pytest.param(
+            {"query": "fragment F on Query { meta { dataVersion } }"},
+            "the document has no operation to run, only fragments",
+            id="fragments-only",
+        ),
+        pytest.param(
+            {"query": "query A { meta { dataVersion } } query B { meta { dataVersion } }"},
+            "the document has 2 operations; say which to run with `operationName`",
+            id="several-operations-unnamed",
+        ),
+    ],
+)
+def test_a_document_without_an_operation_to_run_is_a_request_error(
+    client: TestClient, accept: str, payload: dict[str, str], message: str
+) -> None:
+    response = post(client, payload, accept=accept)
+    assert response.status_code == REQUEST_ERROR_STATUS[accept]
+    assert response.headers["content-type"] == content_type(accept)
+    assert body(response) == {"errors": [{"message": message}]}
+    assert response.headers.get("connection") != "close"
+
+
+def test_an_export_with_a_wrong_operation_name_is_400(client: TestClient) -> None:
+    response = client.get(
+        "/graphql",
+        params={"query": "query A { meta { dataVersion } }", "operationName": "B", "format": "csv"},
+    )
+    assert response.status_code == 400
+    assert body(response) == {
+        "errors": [{"message": "no operation named 'B' in the document; it has: A"}]
+    }
+
+
+@pytest.mark.parametrize(
+    "literal", [pytest.param("9" * 25, id="above-2^64"), pytest.param("9" * 5000, id="5000-digits")]
+)
+def test_a_huge_int_literal_is_refused_by_cost(client: TestClient, literal: str) -> None:
+    query = f"{{ trials(first: {literal}) {{ totalCount }} }}"
+    response = post(client, {"query": query}, accept=GRAPHQL_RESPONSE)
+    assert response.status_code == 400
+    assert body(response) == {
+        "errors": [
+            {
+                "message": "query cost 2147483648 exceeds the limit of 50000: ask for smaller "
+                "pages (`first`) or fewer nested lists"
+            }
+        ],
+        "extensions": {"cost": 2147483648},
+    }
+
+
+@pytest.mark.parametrize("depth", [33, 256, 1000])
+def test_deeply_nested_variables_are_refused(client: TestClient, depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    text = '{"query": "query ($v: String) { meta { dataVersion } }", "variables": {"v": %s}}'
+    response = client.post(
+        "/graphql", content=text % nested, headers={"content-type": JSON, "accept": JSON}
+    )
+    assert response.status_code == 400
+    assert body(response) == {"errors": [{"message": "`variables` nests deeper than 32 levels"}]}
+
+
+def test_get_answers_holding_only_errors_are_not_publicly_cached(client: TestClient) -> None:
+    response = client.get("/graphql", params={"query": "{ nope }"}, headers={"accept": JSON})
+    assert response.status_code == 200
+    assert "errors" in body(response)
+    assert "data" not in body(response)
+    assert response.headers["cache-control"] == "no-store"
+    assert "etag" not in response.headers
+    good = client.get("/graphql", params={"query": META}, headers={"accept": JSON})
+    assert good.headers["cache-control"] == "public, max-age=300"
