@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from starlette.testclient import TestClient
 
-from tests.web.test_graphql_http import TestClient, serve
+from tests.web.test_graphql_http import serve
 from web.headers import CONTENT_SECURITY_POLICY
 
 
