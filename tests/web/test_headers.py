@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 
 import pytest
-from starlette.testclient import TestClient
+from starlette.exceptions import StarletteDeprecationWarning
 
 from tests.web.test_graphql_http import serve
 from web.headers import CONTENT_SECURITY_POLICY
+
+with warnings.catch_warnings():
+    # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from starlette.testclient import TestClient
 
 
 @pytest.fixture(scope="module")
