@@ -35,10 +35,10 @@ def _child(data: Path, inputs: list[Path], mode: str, pipe: int, stop_at: int | 
         writer.exchange = None
     steps = 0
 
-    def checkpoint(name: str) -> None:
+    def checkpoint(step: str) -> None:
         nonlocal steps
         steps += 1
-        os.write(pipe, f"{name}\n".encode())
+        os.write(pipe, f"{step}\n".encode())
         if steps == stop_at:
             time.sleep(60)  # the parent kills it here
 
