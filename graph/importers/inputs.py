@@ -165,7 +165,7 @@ def read_capped(read: Callable[[int], bytes], limit: int, name: str) -> bytes:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 2**20:.0f} MiB"
+    return f"{size / 2**20:.0f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"
 
 
 def read_file(path: Path, limit: int) -> bytes:
