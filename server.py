@@ -38,7 +38,7 @@ from graph.load import DEFAULT_DATA_DIR, load_graph
 from graph.reader import data_size
 from schema.app import build_schema
 from schema.limits import Limits
-from web import export, pages
+from web import export, feed, pages
 from web.executions import Busy, Executions, LaneLimits, share_interpreter
 from web.graphql_http import GraphQLEndpoint
 from web.headers import SecurityHeaders
@@ -198,6 +198,7 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
             Route("/timeline", timeline),
             Route("/downloads", downloads),
             Route("/downloads/{file}", download),
+            Route("/changes.atom", feed.changes_feed),
             Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
         ],
         middleware=middleware,

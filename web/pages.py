@@ -49,7 +49,7 @@ READY_QUESTIONS: Final[tuple[ReadyQuestion, ...]] = (
         query=f"""# What is the regulatory status of MDMA for PTSD in the United States today?
 # `summary` says it in one sentence; `phaseSetBy` is the action that decided it.
 query CurrentStatus {{
-  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: US) {{
+  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {{
     asOf
     phase
     summary
@@ -75,7 +75,7 @@ query CurrentStatus {{
         query=f"""# What was the status of MDMA for PTSD in the US on 1 June 2023?
 # Change `asOf` to any day (YYYY-MM-DD).
 query StatusOnADate {{
-  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: US, asOf: "2023-06-01") {{
+  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US", asOf: "2023-06-01") {{
     asOf
     phase
     summary
@@ -195,10 +195,13 @@ fragment Name on Node {
     ReadyQuestion(
         id="changes",
         title="What changed since 1 June 2024?",
-        explanation="Every regulatory action dated on or after a day, newest first: set "
-        "`since` to the date of your last story.",
-        query=f"""# What changed since a date? Regulatory actions on or after it, newest first.
-# Set `since` to the date of your last story.
+        explanation="Regulatory actions dated on or after a day, newest first, and what "
+        "regkg's records gained or lost since then: set `since` to the date of your last "
+        "story.",
+        query=f"""# What changed since a date? Set both `since` to the date of your last story.
+# regulatoryActions: decisions dated on or after it, newest first.
+# changes: what regkg's own records gained, lost or corrected since then (as its registry
+# syncs and imports recorded it), field by field, with the citations added.
 query ChangedSince {{
   regulatoryActions(filter: {{since: "2024-06-01"}}, order: DATE_DESC, first: 50) {{
     totalCount
@@ -211,6 +214,17 @@ query ChangedSince {{
       condition {{ name }}
       agency {{ name }}
       {_SOURCES}
+    }}
+  }}
+  changes(since: "2024-06-01", first: 50) {{
+    totalCount
+    nodes {{
+      recorded
+      change
+      kind
+      label
+      fields {{ field old new }}
+      citationsAdded {{ quote source {{ publisher url }} }}
     }}
   }}
 }}
@@ -252,7 +266,7 @@ WELCOME_QUERY: Final = """# Welcome to regkg: regulatory facts,
 # to the question on screen: share it.
 
 query StatusToday {
-  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: US) {
+  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {
     phase
     summary
   }

@@ -17,7 +17,7 @@ def test_validate_valid_data(tiny_dir: Path, capsys: pytest.CaptureFixture[str])
     version = load_graph(tiny_dir).version
     assert main(["validate", str(tiny_dir)]) == 0
     out, err = capsys.readouterr()
-    assert out == f"{tiny_dir}: valid, 15 records, data version {version}\n"
+    assert out == f"{tiny_dir}: valid, 19 records, data version {version}\n"
     assert err == ""
 
 
@@ -108,5 +108,5 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
         main(argv)
     assert info.value.code == 2
     assert capsys.readouterr().err.startswith(
-        "usage: python -m graph [-h] {validate,stats,import} ..."
+        "usage: python -m graph [-h] {validate,stats,import,sync,diff} ..."
     )
