@@ -42,6 +42,7 @@ from web import export, feed, pages
 from web.executions import Busy, Executions, LaneLimits, share_interpreter
 from web.graphql_http import GraphQLEndpoint
 from web.headers import SecurityHeaders
+from web.logs import shorten_access_lines
 from web.protocol import with_read_timeout
 
 # Queries up to this cost (fields, counting page sizes: a millisecond or two) wait
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
             loaded if loaded is not None else load_graph(settings.data_dir, settings.max_data_bytes)
         )
         share_interpreter()
+        shorten_access_lines()
         # The graph never changes once loaded: keep it out of every future collection.
         gc.collect()
         gc.freeze()

@@ -65,6 +65,7 @@ from strawberry.extensions import AddValidationRules
 
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
+from graph.errors import cut
 from graph.model import KINDS
 from graph.records import Citation
 from schema.context import Context
@@ -518,7 +519,7 @@ def table(
         candidates = candidates or list(_data_lists(data))
         chosen = candidates[0] if candidates else None
     elif not _has_path(data, chosen):
-        raise RequestError(400, f"`list` {list_path!r} is not a list in the answer")
+        raise RequestError(400, f"`list` {cut(list_path or '')!r} is not a list in the answer")
 
     rows: list[dict[str, Cell]] = []
     around: dict[str, None] = {}  # columns from the objects around the list
@@ -625,7 +626,7 @@ async def export_answer(
     """
     wanted = request.query_params.get("format", "").lower()
     if wanted not in FORMATS:
-        return _error(400, [f"unknown format {wanted!r}; use one of {', '.join(FORMATS)}"])
+        return _error(400, [f"unknown format {cut(wanted)!r}; use one of {', '.join(FORMATS)}"])
     if request.method != "GET":
         return _error(405, ["exports are GET requests"])
     try:
@@ -809,7 +810,7 @@ def graph_download(kg: KnowledgeGraph, file: str, cache: dict[tuple[str, str], b
     """One whole-graph file, rendered once per data version and kept in `cache`."""
     spec = GRAPH_FILES.get(file)
     if spec is None:
-        return _error(404, [f"no download {file!r}; there are {', '.join(GRAPH_FILES)}"])
+        return _error(404, [f"no download {cut(file)!r}; there are {', '.join(GRAPH_FILES)}"])
     key = (kg.version, file)
     body = cache.get(key)
     if body is None:
