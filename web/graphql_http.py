@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import orjson
 from graphql import GraphQLError, parse
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
 from graph.build import KnowledgeGraph
@@ -181,7 +181,10 @@ async def read_params(request: Request) -> GraphQLParams:
         name, _, value = param.partition("=")
         if name == "charset" and value.strip('"') not in ("utf-8", "utf8"):
             raise RequestError(415, "the request body must be UTF-8")
-    body = await request.body()
+    try:
+        body = await request.body()
+    except ClientDisconnect:  # it went away, or was cut off for sending too slowly
+        raise RequestError(400, "the request body did not arrive") from None
     if not body:
         raise RequestError(400, "the request body is empty; send a JSON object with `query`")
     parsed = _json(body, "the request body is not valid JSON")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 import uvicorn
 
 from server import Settings, create_app
@@ -24,7 +25,7 @@ def serving(read_timeout: float) -> Iterator[int]:
     config = uvicorn.Config(
         create_app(Settings()),
         http=with_read_timeout(read_timeout),
-        log_level="warning",
+        log_config=None,  # records reach the root logger, where tests can see them
         lifespan="on",
         ws="none",
     )
@@ -86,7 +87,7 @@ def test_dozens_of_slow_clients_are_cut_off_and_others_are_served() -> None:
     assert {answer.split(b"\r\n")[0] for _, answer in results} == {b"HTTP/1.1 408 Request Timeout"}
 
 
-def test_a_slow_body_is_cut_off() -> None:
+def test_a_slow_body_is_cut_off(caplog: pytest.LogCaptureFixture) -> None:
     with serving(read_timeout=1.0) as port:
         sock = socket.create_connection(("127.0.0.1", port))
         sock.sendall(
@@ -95,7 +96,10 @@ def test_a_slow_body_is_cut_off() -> None:
         )
         closed, _ = closed_within(sock, 5.0, b" ")
         sock.close()
+        healthy = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
     assert closed
+    assert healthy.status_code == 200
+    assert not [r for r in caplog.records if r.exc_info], "a slow client is no server error"
 
 
 def test_a_request_within_the_timeout_is_served_on_a_kept_connection() -> None:
