@@ -33,7 +33,7 @@ from graph.importers.plan import (
 )
 from graph.importers.progress import Progress
 from graph.importers.summary import RecordReport, Report
-from graph.importers.writer import commit, recover, validate_planned
+from graph.importers.writer import WriteFailed, commit, exclusive, recover, validate_planned
 from graph.importers.yamlout import Rendered, render_file
 from graph.load import DEFAULT_DATA_DIR
 
@@ -267,6 +267,27 @@ def run_import(
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     root = data_dir.resolve()
+    try:
+        with exclusive(root):
+            return _locked_import(
+                importer, paths, data_dir, root, dry_run, out, err, progress, sizes
+            )
+    except WriteFailed as exc:
+        err.write(f"import {importer} not started: {exc}\n")
+        return 1
+
+
+def _locked_import(
+    importer: str,
+    paths: list[Path],
+    data_dir: Path,
+    root: Path,
+    dry_run: bool,
+    out: TextIO,
+    err: TextIO,
+    progress: bool | None,
+    sizes: SizeLimits | None,
+) -> int:
     try:
         for done in recover(root):  # an import that died must not be half done
             err.write(f"{done}\n")

@@ -20,7 +20,8 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
@@ -54,6 +55,30 @@ def validate_planned(
         return validate(raws, problems), []
     except DataValidationError as exc:
         return [], exc.problems
+
+
+@contextmanager
+def exclusive(root: Path) -> Iterator[None]:
+    """Hold the data folder for one import: a second one at the same time would find the
+    first one's staging folder and take it for an interrupted import's. The lock is on the
+    folder itself, so that nothing is left behind, and dies with the process."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on this system: imports are not locked
+        yield
+        return
+    if not root.is_dir():  # reading it reports that
+        yield
+        return
+    handle = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WriteFailed(f"another import into {root} is running") from None
+        yield
+    finally:
+        os.close(handle)
 
 
 def checkpoint(step: str) -> None:

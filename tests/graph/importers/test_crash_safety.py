@@ -14,7 +14,7 @@ import pytest
 
 from graph.importers.plan import read_existing
 from graph.importers.run import run_import
-from graph.importers.writer import recover
+from graph.importers.writer import exclusive, recover
 from tests.graph.importers.conftest import PROJECT_ROOT, snapshot
 
 
@@ -75,3 +75,16 @@ def test_the_next_import_removes_a_stale_staging_folder(external: Path, data_cop
     assert code == 0
     assert err.getvalue() == "removed .data-import-abc123, left by an interrupted import\n"
     assert sorted(p.name for p in data_copy.parent.iterdir()) == ["data"]
+
+
+def test_a_second_import_at_the_same_time_is_refused(external: Path, data_copy: Path) -> None:
+    before = snapshot(data_copy)
+    err = io.StringIO()
+    with exclusive(data_copy.resolve()):  # as a running import holds it
+        code = run_import("ctgov", [external / "ctgov-xml"], data_copy, out=io.StringIO(), err=err)
+    assert code == 1
+    assert err.getvalue() == (
+        f"import ctgov not started: another import into {data_copy.resolve()} is running\n"
+    )
+    assert snapshot(data_copy) == before
+    assert run_import("ctgov", [external / "ctgov-xml"], data_copy, out=io.StringIO()) == 0
