@@ -30,7 +30,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.build import KnowledgeGraph
 from graph.errors import DataValidationError
@@ -39,6 +38,7 @@ from graph.reader import data_size
 from schema.app import build_schema
 from schema.limits import Limits
 from web import export, feed, pages
+from web.body_limit import BodySizeLimit
 from web.executions import Busy, Executions, LaneLimits, share_interpreter
 from web.graphql_http import GraphQLEndpoint
 from web.headers import SecurityHeaders
@@ -63,46 +63,6 @@ class Settings:
     max_waiting: int = 16  # costly executions queued before 503
     read_timeout: float = 10.0  # seconds for a request's headers and body to arrive
     max_data_bytes: int = 32_000_000
-
-
-class BodySizeLimit:
-    """Refuses request bodies larger than `limit` bytes with 413, before reading them."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", ())).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
-            return
-        received = 0
-
-        async def counted() -> Any:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.limit:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"request body larger than the limit of {self.limit} bytes"
-        response = JSONResponse({"errors": [{"message": message}]}, status_code=413)
-        await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
