@@ -28,6 +28,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import NodeNotFound, NoMatch, NoPath, RegkgError
+from schema.budget import TimeBudgetExceeded
 
 
 class Code(StrEnum):
@@ -57,6 +58,8 @@ def bad_input(message: str) -> GraphQLError:
 
 def from_regkg(error: RegkgError) -> GraphQLError:
     """The GraphQL error for an error of a `graph` query, with the same message."""
+    if isinstance(error, TimeBudgetExceeded):
+        return coded(str(error), Code.TIMEOUT)
     missing = isinstance(error, NodeNotFound | NoMatch | NoPath)
     return coded(str(error), Code.NOT_FOUND if missing else Code.BAD_USER_INPUT)
 

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
+from graph.errors import cut
 from graph.model import KINDS, FieldType
 from graph.records import Citation
 from schema.types import TYPE_OF_KIND
@@ -244,7 +245,11 @@ def graph_download(
     spec = GRAPH_FILES.get(file)
     if spec is None:
         body = orjson.dumps(
-            {"errors": [{"message": f"no download {file!r}; there are {', '.join(GRAPH_FILES)}"}]}
+            {
+                "errors": [
+                    {"message": f"no download {cut(file)!r}; there are {', '.join(GRAPH_FILES)}"}
+                ]
+            }
         )
         return Response(body, status_code=404, media_type="application/json")
     etag = etag_of(kg.version, file)

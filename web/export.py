@@ -71,12 +71,19 @@ from starlette.responses import Response, StreamingResponse
 from strawberry.extensions import AddValidationRules
 
 from graph.build import KnowledgeGraph
+from graph.errors import cut
 from graph.records import Citation
 from schema.context import Context
 from schema.errors import Code
 from schema.relay import MAX_PAGE
 from web.export_pages import PAGE_INFO_KEY, connection_objects, connection_of, page_query
-from web.graphql_http import CACHE_CONTROL, GraphQLParams, RequestError, read_params
+from web.graphql_http import (
+    CACHE_CONTROL,
+    GraphQLParams,
+    RequestError,
+    operation_error,
+    read_params,
+)
 
 FORMATS: Final = ("csv", "json")
 # An export follows the connection its rows come from to the end, a page at a time, up to
@@ -638,7 +645,7 @@ def choose_list(
         candidates = candidates or list(_data_lists(data))
         return candidates[0] if candidates else None
     if not _has_path(data, chosen):
-        raise RequestError(400, f"`list` {list_path!r} is not a list in the answer")
+        raise RequestError(400, f"`list` {cut(list_path or '')!r} is not a list in the answer")
     return chosen
 
 
@@ -827,7 +834,7 @@ async def export_answer(
     """
     wanted = request.query_params.get("format", "").lower()
     if wanted not in FORMATS:
-        return _error(400, [f"unknown format {wanted!r}; use one of {', '.join(FORMATS)}"])
+        return _error(400, [f"unknown format {cut(wanted)!r}; use one of {', '.join(FORMATS)}"])
     if request.method != "GET":
         return _error(405, ["exports are GET requests"])
     try:
@@ -867,6 +874,9 @@ def _answer(
 ) -> Response:
     try:
         prepared = prepare(schema, params.query, max_tokens=max_tokens)
+        problem = operation_error(params.query, params.operation_name, max_tokens)
+        if problem is not None:
+            raise RequestError(400, problem, code=Code.BAD_REQUEST.value)
         data, notes = _collect(schema, kg, params, prepared, options.list_path)
         rows = table(kg, data, prepared, options.list_path)
     except RequestError as exc:
