@@ -9,6 +9,7 @@ from pathlib import Path
 from graph.build import KnowledgeGraph, build_graph
 from graph.errors import DataValidationError, Problem
 from graph.reader import read_dir
+from graph.records import Record
 from graph.validate import validate
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -16,6 +17,13 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     """Read, validate and build; raise `DataValidationError` listing every problem."""
+    records, version = load_records(root)
+    return build_graph(records, version=version, built_at=datetime.now(UTC))
+
+
+def load_records(root: Path = DEFAULT_DATA_DIR) -> tuple[list[Record], str]:
+    """Read and validate: the typed records and the data version, or
+    `DataValidationError` listing every problem."""
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), 0, "no such data directory")])
     # Loading allocates millions of small objects and frees none of them, so the cyclic
@@ -25,8 +33,7 @@ def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     gc.disable()
     try:
         data = read_dir(root)
-        records = validate(data.records, data.problems)
-        return build_graph(records, version=data.version, built_at=datetime.now(UTC))
+        return validate(data.records, data.problems), data.version
     finally:
         if collecting:
             gc.enable()

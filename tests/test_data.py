@@ -306,3 +306,52 @@ def test_mdma_trials_newest_start_first_with_undated_last(real: KnowledgeGraph) 
     assert starts[len(dated) :] == [None] * (len(starts) - len(dated))
     assert ordered.index("trial:NCT04077437") < ordered.index("trial:NCT03537014")  # MAPP2, MAPP1
 
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "refused"),
+    [
+        (
+            "trials.yaml",
+            "  enrollment: 90\n",
+            "  enrollment: 91\n",
+            [(27, "trial:NCT03537014: a citation of source:mitchell-2021-mapp1-focus")],
+        ),
+        (
+            "actions/mdma.yaml",
+            "  date: 2017-08-16\n",
+            "  date: 2017-08-15\n",
+            [
+                (87, "action:mdma-ptsd-btd: a citation of source:maps-btd-timeline"),
+                (90, "action:mdma-ptsd-btd: a citation of source:feduccia-2019-focus-reprint"),
+            ],
+        ),
+        (
+            "trials.yaml",
+            'quote: "phase 3 clinical trial (NCT03537014) to test',
+            'quote: "phase 3 clinical trial to test',
+            [(24, "trial:NCT03537014: a citation of source:mitchell-2021-mapp1-focus")],
+        ),
+    ],
+    ids=["enrollment", "designation-date", "registry-id"],
+)
+def test_a_copy_of_the_real_data_whose_quote_no_longer_carries_a_value_is_refused(
+    tmp_path: Path, file: str, old: str, new: str, refused: list[tuple[int, str]]
+) -> None:
+    import shutil
+
+    from graph.errors import DataValidationError
+    from graph.load import load_graph
+
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    path = copy / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_graph(copy)
+    problems = caught.value.problems
+    assert [(p.file, p.line) for p in problems] == [(f"data/{file}", n) for n, _ in refused]
+    assert [p.message[: len(m)] for p, (_, m) in zip(problems, refused, strict=True)] == [
+        m for _, m in refused
+    ]

@@ -25,6 +25,7 @@ from schema.app import build_schema
 from schema.context import Context
 from schema.limits import Limits
 from server import Settings, create_app
+from tests.conftest import BTD_QUOTE
 from web import export
 from web.export import Cell, Prepared, Table, prepare, table, to_csv, to_json
 from web.graphql_http import RequestError
@@ -223,7 +224,7 @@ def test_rows_are_the_items_of_the_shallowest_list(
             "substance.name": "Drugxamine",
             "substance.synonyms": "Ex; Street X",
             "sponsor.name": "Sponsor Inc.",
-            "sources.quote": "granted on 2 May",
+            "sources.quote": BTD_QUOTE,
             "sources.source.url": SPONSOR_URL,
             "regulatoryActions.totalCount": 1,
             "sourceUrls": SPONSOR_URL,
@@ -509,7 +510,7 @@ def test_graph_json_has_nodes_with_citations_and_edges(tiny: KnowledgeGraph) -> 
     assert len(document["edges"]) == tiny.graph.number_of_edges()
     btd = next(n for n in document["nodes"] if n["id"] == "action:x-btd")
     assert btd["citations"] == [
-        {"source": "source:sponsor-release", "quote": "granted on 2 May", "note": None,
+        {"source": "source:sponsor-release", "quote": BTD_QUOTE, "note": None,
          "supports": []}
     ]  # fmt: skip
     assert btd["date"] == "2018-05-02"
@@ -522,7 +523,7 @@ def test_graphml_reads_back_with_networkx(tiny: KnowledgeGraph) -> None:
     assert graph.number_of_edges() == tiny.graph.number_of_edges()
     assert graph.nodes["trial:NCT00000001"]["enrollment"] == 90
     assert graph.nodes["substance:x"]["sourceUrls"] == SPONSOR_URL
-    assert "granted on 2 May" in graph.nodes["action:x-btd"]["citations"]
+    assert BTD_QUOTE in graph.nodes["action:x-btd"]["citations"]
 
 
 def test_graph_downloads_are_cached_per_version(tiny: KnowledgeGraph) -> None:
