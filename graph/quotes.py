@@ -224,6 +224,8 @@ def names_in_text(text: str, names: tuple[str, ...]) -> bool:
     True
     >>> names_in_text("MDMA-assisted therapy", ("MDMA",)), names_in_text("MDMAX", ("MDMA",))
     (True, False)
+    >>> names_in_text("MindMed\u2019s drug", ("MindMed",))
+    True
     >>> names_in_text("Psilocybine", ("psilocybin",)), names_in_text("MM-120", ("MM120",))
     (False, True)
     """
@@ -232,10 +234,12 @@ def names_in_text(text: str, names: tuple[str, ...]) -> bool:
 
 
 def _normalise(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     # U.S. and US are one name: a full stop inside a word joins its letters.
-    plain = _INNER_STOP.sub("", plain)
-    return _NOT_ALNUM.sub(" ", plain.lower()).strip()
+    plain = _INNER_STOP.sub("", unicodedata.normalize("NFKD", text))
+    # Typographic punctuation (a curly apostrophe) separates words like its ASCII forms; accents,
+    # split off by the normalisation, are dropped.
+    plain = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in plain)
+    return _NOT_ALNUM.sub(" ", plain.encode("ascii", "ignore").decode().lower()).strip()
 
 
 def _words(text: str) -> str:

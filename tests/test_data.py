@@ -91,9 +91,12 @@ def test_every_source_url_is_one_facts_md_gives_or_was_read_directly(
         "source:ctgov-nct04438512",
         "source:ctgov-nct04714359",
         "source:ctgov-nct05624268",
+        "source:fastcompany-mindmed-btd-2024",
+        "source:healio-mm120-btd-2024",
         "source:meddatax-comp006",
         "source:meddatax-nct02008396",
         "source:neuly-nct05407064",
+        "source:thefly-crl-tipranks",
         "source:usona-faq",
     ]
 
