@@ -96,6 +96,7 @@ def test_every_source_url_is_one_facts_md_gives_or_was_read_directly(
         "source:meddatax-comp006",
         "source:meddatax-nct02008396",
         "source:neuly-nct05407064",
+        "source:politico-priority-review-excerpt",
         "source:thefly-crl-tipranks",
         "source:usona-faq",
     ]
