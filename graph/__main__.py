@@ -1,18 +1,21 @@
-"""Command line: ``python -m graph validate [DIR]``, ``python -m graph stats [DIR]`` and
-``python -m graph import {ctgov,drugsfda} PATH... [--data DIR]``."""
+"""Command line: ``python -m graph validate [DIR]``, ``python -m graph stats [DIR]``,
+``python -m graph import {ctgov,drugsfda} PATH... [--data DIR]``,
+``python -m graph sync {ctgov,drugsfda} [--substance NAME]`` and
+``python -m graph diff OLD NEW`` (data folders or git revisions)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.build import build_graph
+from graph import diff_cli
 from graph.errors import DataValidationError
 from graph.importers import cli as importers
-from graph.load import DEFAULT_DATA_DIR, load_records
+from graph.importers import sync_cli
+from graph.importers.recorded import recorded
+from graph.load import DEFAULT_DATA_DIR, load
 from graph.sourcing import weakly_sourced
 from graph.stats import evidence_stats, graph_stats
 
@@ -35,23 +38,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             "directory", nargs="?", type=Path, default=DEFAULT_DATA_DIR, help="data directory"
         )
     importers.add_parser(commands)
+    sync_cli.add_parser(commands)
+    diff_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "import":
-        return importers.main(args)
+        command = f"python -m graph import {args.importer}"
+        return recorded(args.data, command, lambda: importers.main(args), sys.stderr)
+    if args.command == "sync":
+        return sync_cli.main(args)
+    if args.command == "diff":
+        return diff_cli.main(args)
     try:
-        records, version = load_records(args.directory)
+        loaded = load(args.directory)
     except DataValidationError as exc:
         print(exc, file=sys.stderr)
         return 1
     if args.command == "validate":
         # Warnings do not fail validation: a key fact cited to the press is still cited.
-        for warning in weakly_sourced(records):
+        for warning in weakly_sourced(loaded.records):
             print(f"warning: {warning}")
-        print(f"{args.directory}: valid, {len(records)} records, data version {version}")
+        print(
+            f"{args.directory}: valid, {len(loaded.records)} records, "
+            f"data version {loaded.graph.version}"
+        )
         return 0
-    kg = build_graph(records, version=version, built_at=datetime.now(UTC))
-    print("\n".join([*graph_stats(kg).lines(), *evidence_stats(records).lines()]))
+    graph_lines = graph_stats(loaded.graph).lines()
+    print("\n".join([*graph_lines, *evidence_stats(loaded.records).lines()]))
     return 0
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.build import KnowledgeGraph, build_graph
 from graph.errors import DataValidationError, Problem
+from graph.history import read_history
 from graph.reader import read_dir
 from graph.records import Record
 from graph.validate import validate
@@ -15,15 +17,27 @@ from graph.validate import validate
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """The validated records and the graph built from them."""
+
+    records: list[Record]
+    graph: KnowledgeGraph
+
+
 def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     """Read, validate and build; raise `DataValidationError` listing every problem."""
-    records, version = load_records(root)
-    return build_graph(records, version=version, built_at=datetime.now(UTC))
+    return load(root).graph
 
 
 def load_records(root: Path = DEFAULT_DATA_DIR) -> tuple[list[Record], str]:
-    """Read and validate: the typed records and the data version, or
-    `DataValidationError` listing every problem."""
+    """The validated records and the data version, or `DataValidationError`."""
+    loaded = load(root)
+    return loaded.records, loaded.graph.version
+
+
+def load(root: Path = DEFAULT_DATA_DIR) -> Loaded:
+    """Read, validate and build, keeping the records: the command line reports on them."""
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), 0, "no such data directory")])
     # Loading allocates millions of small objects and frees none of them, so the cyclic
@@ -33,7 +47,10 @@ def load_records(root: Path = DEFAULT_DATA_DIR) -> tuple[list[Record], str]:
     gc.disable()
     try:
         data = read_dir(root)
-        return validate(data.records, data.problems), data.version
+        history, history_problems = read_history(root)
+        records = validate(data.records, data.problems + history_problems)
+        kg = build_graph(records, version=data.version, built_at=datetime.now(UTC))
+        return Loaded(records, replace(kg, history=history))
     finally:
         if collecting:
             gc.enable()
