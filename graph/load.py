@@ -25,9 +25,10 @@ class Loaded:
     graph: KnowledgeGraph
 
 
-def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
-    """Read, validate and build; raise `DataValidationError` listing every problem."""
-    return load(root).graph
+def load_graph(root: Path = DEFAULT_DATA_DIR, max_bytes: int | None = None) -> KnowledgeGraph:
+    """Read, validate and build; raise `DataValidationError` listing every problem (or the
+    one that the files hold more than `max_bytes`)."""
+    return load(root, max_bytes).graph
 
 
 def load_records(root: Path = DEFAULT_DATA_DIR) -> tuple[list[Record], str]:
@@ -36,7 +37,7 @@ def load_records(root: Path = DEFAULT_DATA_DIR) -> tuple[list[Record], str]:
     return loaded.records, loaded.graph.version
 
 
-def load(root: Path = DEFAULT_DATA_DIR) -> Loaded:
+def load(root: Path = DEFAULT_DATA_DIR, max_bytes: int | None = None) -> Loaded:
     """Read, validate and build, keeping the records: the command line reports on them."""
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), 0, "no such data directory")])
@@ -46,7 +47,7 @@ def load(root: Path = DEFAULT_DATA_DIR) -> Loaded:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = read_dir(root)
+        data = read_dir(root, max_bytes)
         history, history_problems = read_history(root)
         records = validate(data.records, data.problems + history_problems)
         kg = build_graph(records, version=data.version, built_at=datetime.now(UTC))
