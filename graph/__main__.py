@@ -15,8 +15,9 @@ from graph.errors import DataValidationError
 from graph.importers import cli as importers
 from graph.importers import sync_cli
 from graph.importers.recorded import recorded
-from graph.load import DEFAULT_DATA_DIR, load_graph
-from graph.stats import graph_stats
+from graph.load import DEFAULT_DATA_DIR, load
+from graph.sourcing import weakly_sourced
+from graph.stats import evidence_stats, graph_stats
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("validate", "check every data file; list every problem with its file and line"),
-        ("stats", "counts of nodes per kind, edges per relation, and sources per record"),
+        (
+            "stats",
+            "counts of nodes per kind, edges per relation, sources per record, and values "
+            "quoted or derived",
+        ),
     ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument(
@@ -45,16 +50,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "diff":
         return diff_cli.main(args)
     try:
-        kg = load_graph(args.directory)
+        loaded = load(args.directory)
     except DataValidationError as exc:
         print(exc, file=sys.stderr)
         return 1
     if args.command == "validate":
-        counts = graph_stats(kg).nodes_by_kind
-        total = sum(counts.values())
-        print(f"{args.directory}: valid, {total} records, data version {kg.version}")
+        # Warnings do not fail validation: a key fact cited to the press is still cited.
+        for warning in weakly_sourced(loaded.records):
+            print(f"warning: {warning}")
+        print(
+            f"{args.directory}: valid, {len(loaded.records)} records, "
+            f"data version {loaded.graph.version}"
+        )
         return 0
-    print("\n".join(graph_stats(kg).lines()))
+    graph_lines = graph_stats(loaded.graph).lines()
+    print("\n".join([*graph_lines, *evidence_stats(loaded.records).lines()]))
     return 0
 
 
