@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,15 +12,25 @@ from graph.build import KnowledgeGraph, build_graph
 from graph.errors import DataValidationError, Problem
 from graph.history import read_history
 from graph.reader import read_dir
+from graph.snapshot import SnapshotError, read_snapshot
 from graph.validate import validate
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
-    """Read, validate and build; raise `DataValidationError` listing every problem."""
+def load_graph(root: Path = DEFAULT_DATA_DIR, snapshot: Path | None = None) -> KnowledgeGraph:
+    """Read, validate and build; raise `DataValidationError` listing every problem.
+    With `snapshot`, load that file instead when it was built from this very data
+    (`graph.snapshot`); a missing, stale or damaged one is passed over, with a warning."""
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), 0, "no such data directory")])
+    if snapshot is not None and snapshot.is_file():
+        try:
+            return read_snapshot(snapshot, root)
+        except SnapshotError as exc:
+            logger.warning("%s: loading the data instead", exc)
     # Loading allocates millions of small objects and frees none of them, so the cyclic
     # garbage collector would only rescan them again and again: at 100k records it took
     # two thirds of the load time.
