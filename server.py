@@ -7,7 +7,8 @@ and a front page. Every page's scripts are served from /static/: nothing loads f
 Every option can also be set in the environment (REGKG_HOST, REGKG_PORT, REGKG_DATA,
 REGKG_CORS_ORIGINS, REGKG_MAX_DEPTH, REGKG_MAX_ALIASES, REGKG_MAX_TOKENS, REGKG_MAX_COST,
 REGKG_MAX_BREADTH,
-REGKG_MAX_BODY_BYTES); a flag wins over the environment.
+REGKG_MAX_BODY_BYTES, REGKG_SNAPSHOT, REGKG_WORKERS); a flag wins over the environment.
+With `--workers N` the graph is loaded once and N forked processes share it (web/prefork.py).
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from graph.build import KnowledgeGraph
 from graph.errors import DataValidationError
 from graph.load import DEFAULT_DATA_DIR, load_graph
+from graph.snapshot import default_path as default_snapshot
 from schema.app import build_schema
 from schema.limits import Limits
-from web import export, feed, pages
+from web import export, feed, pages, prefork
 from web.graphql_http import GraphQLEndpoint
 
 
@@ -48,6 +50,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     max_body_bytes: int = 1_000_000
+    snapshot: Path | None = None  # a `python -m graph build` file, used when current
+    workers: int = 1
 
 
 class BodySizeLimit:
@@ -99,7 +103,9 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.kg = loaded if loaded is not None else load_graph(settings.data_dir)
+        app.state.kg = (
+            loaded if loaded is not None else load_graph(settings.data_dir, settings.snapshot)
+        )
         # The graph never changes once loaded: keep it out of every future collection.
         gc.collect()
         gc.freeze()
@@ -221,7 +227,16 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         type=int,
         default=env_int("REGKG_MAX_BODY_BYTES", defaults.max_body_bytes),
     )
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        default=env.get("REGKG_SNAPSHOT"),
+        help="snapshot from `python -m graph build` (default: DATA/regkg.snapshot)",
+    )
+    parser.add_argument("--workers", type=int, default=env_int("REGKG_WORKERS", 1))
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
     return Settings(
         host=args.host,
         port=args.port,
@@ -231,6 +246,8 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
             args.max_depth, args.max_aliases, args.max_tokens, args.max_cost, args.max_breadth
         ),
         max_body_bytes=args.max_body_bytes,
+        snapshot=args.snapshot or default_snapshot(args.data),
+        workers=args.workers,
     )
 
 
@@ -239,12 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = parse_settings(sys.argv[1:] if argv is None else argv, dict(os.environ))
     try:
-        kg = load_graph(settings.data_dir)
+        kg = load_graph(settings.data_dir, settings.snapshot)
     except DataValidationError as exc:
         print(f"regkg cannot start: the data does not validate.\n{exc}", file=sys.stderr)
         return 1
     print(f"regkg: serving {settings.data_dir} on http://{settings.host}:{settings.port}/graphql")
     app = create_app(settings, loaded=kg)
+    if settings.workers > 1:
+        return prefork.serve(app, settings.host, settings.port, settings.workers)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
 
