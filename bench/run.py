@@ -63,9 +63,9 @@ class Budget:
     per_connection: int  # requests per connection there
 
 
-QUICK: Final = Budget(warmup=5, samples=40, repeats=400, rounds=2, connections=4, per_connection=60)
+QUICK: Final = Budget(warmup=5, samples=40, repeats=400, rounds=3, connections=4, per_connection=50)
 FULL: Final = Budget(
-    warmup=20, samples=200, repeats=2000, rounds=4, connections=4, per_connection=250
+    warmup=20, samples=200, repeats=2000, rounds=4, connections=4, per_connection=120
 )
 
 
