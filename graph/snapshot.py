@@ -26,7 +26,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import networkx as nx
 
@@ -157,7 +157,7 @@ def read_snapshot(path: Path, root: Path) -> KnowledgeGraph:
     return _assemble(parts, history)
 
 
-def _header(file: Any, path: Path) -> Header:
+def _header(file: BinaryIO, path: Path) -> Header:
     if file.read(len(MAGIC)) != MAGIC:
         raise DamagedSnapshot(f"{path} is not a regkg snapshot")
     line = file.readline(4096)
@@ -170,7 +170,7 @@ def _header(file: Any, path: Path) -> Header:
     return header
 
 
-def _payload_digest(file: Any) -> tuple[int, str]:
+def _payload_digest(file: BinaryIO) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
     while chunk := file.read(_CHUNK):

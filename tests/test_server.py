@@ -16,7 +16,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 import server
 from graph.build import KnowledgeGraph
 from graph.load import load_graph
-from server import Settings, create_app, main
+from server import Settings, create_app, main, parse_settings
 
 with warnings.catch_warnings():
     # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
@@ -136,5 +136,15 @@ def test_module_docstring_names_every_environment_variable() -> None:
         "REGKG_MAX_TOKENS",
         "REGKG_MAX_COST",
         "REGKG_MAX_BODY_BYTES",
+        "REGKG_SNAPSHOT",
+        "REGKG_WORKERS",
     ):
         assert name in doc
+
+
+def test_the_snapshot_sits_in_the_data_folder_unless_named(tmp_path: Path) -> None:
+    assert parse_settings(["--data", str(tmp_path)], {}).snapshot == tmp_path / "regkg.snapshot"
+    named = parse_settings(["--data", str(tmp_path)], {"REGKG_SNAPSHOT": "/srv/g.snapshot"})
+    assert named.snapshot == Path("/srv/g.snapshot")
+    assert parse_settings(["--workers", "3"], {}).workers == 3
+    assert parse_settings([], {"REGKG_WORKERS": "2"}).workers == 2
