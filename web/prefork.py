@@ -130,5 +130,8 @@ def _describe(code: int) -> str:
 
 def serve(app: ASGIApp, host: str, port: int, workers: int, log_level: str = "info") -> int:
     """Serve `app` on `host`:`port` from `workers` forked processes; the exit status."""
+    if not hasattr(os, "fork"):
+        print("regkg: --workers needs fork(), which this system lacks", file=sys.stderr)
+        return 2
     sock = listening_socket(host, port)
     return Supervisor(app, sock, workers, log_level).run()
