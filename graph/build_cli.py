@@ -37,7 +37,11 @@ def main(args: argparse.Namespace) -> int:
     except DataValidationError as exc:
         print(exc, file=sys.stderr)
         return 1
-    size = write_snapshot(kg, out)
+    try:
+        size = write_snapshot(kg, out)
+    except OSError as exc:
+        print(f"cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(
         f"{out}: {kg.graph.number_of_nodes()} records, data version {kg.version}, "
         f"{size / 2**20:.1f} MB, in {time.perf_counter() - start:.1f} s"

@@ -140,3 +140,12 @@ def test_build_command_refuses_invalid_data(
     assert main(["build", str(bad), "--out", str(out)]) == 1
     assert "problem" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_build_command_says_when_it_cannot_write(
+    data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["build", str(data_copy), "--out", str(blocker / "graph.snapshot")]) == 1
+    assert f"cannot write {blocker / 'graph.snapshot'}" in capsys.readouterr().err
