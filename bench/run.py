@@ -359,44 +359,44 @@ def targets(sizes: Sequence[SizeResult]) -> list[str]:
                 continue
             p50, plain = r.uncached.p(0.5), r.plain.p(0.5)
             lines.append(
-                f"  {label} {r.case.name + ': p50 <= ' + str(target.p50_ms) + ' ms':<52} "
+                f"  {label} {r.case.name + ': p50 <= ' + str(target.p50_ms) + ' ms':<60} "
                 f"{_verdict(p50 <= target.p50_ms):<8} {p50:.2f} ms"
             )
             lines.append(
-                f"  {label} {r.case.name + ': <= x' + str(target.max_ratio) + ' plain':<52} "
+                f"  {label} {r.case.name + ': <= x' + str(target.max_ratio) + ' plain':<60} "
                 f"{_verdict(p50 <= target.max_ratio * plain):<8} x{p50 / plain:.1f}"
             )
         worst = min(size.results, key=lambda r: r.cached.rate / r.stored.rate)
         share = worst.cached.rate / worst.stored.rate
         lines.append(
-            f"  {label} {'cached >= 0.7x the stored-bytes endpoint':<52} "
+            f"  {label} {'cached >= 0.7x the stored-bytes endpoint':<60} "
             f"{_verdict(share >= 0.7):<8} worst {share:.2f}x ({worst.case.name})"
         )
         one, two = size.workers
         speed = two.timing.rate / one.timing.rate
         grown = two.memory.pss / one.memory.pss
         lines.append(
-            f"  {label} {'2 workers >= 1.7x the throughput of 1':<52} "
+            f"  {label} {'2 workers >= 1.7x the throughput of 1':<60} "
             f"{_verdict(speed >= 1.7):<8} {speed:.2f}x"
         )
         lines.append(
-            f"  {label} {'2 workers <= 1.3x the memory (PSS) of 1':<52} "
+            f"  {label} {'2 workers <= 1.3x the memory (PSS) of 1':<60} "
             f"{_verdict(grown <= 1.3):<8} {grown:.2f}x"
         )
         if size.nodes >= 1_000_000:
             start, rss = size.snapshot.seconds, size.snapshot.memory.rss
             lines.append(
-                f"  {label} {'start-up <= 20 s':<52} {_verdict(start <= 20):<8} {start:.1f} s"
+                f"  {label} {'start-up <= 20 s':<60} {_verdict(start <= 20):<8} {start:.1f} s"
             )
             lines.append(
-                f"  {label} {'resident <= 2 GB':<52} {_verdict(rss <= 2048):<8} {rss:.0f} MB"
+                f"  {label} {'resident <= 2 GB':<60} {_verdict(rss <= 2048):<8} {rss:.0f} MB"
             )
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         for name in (cases.CASES[2].name, cases.CASES[3].name, cases.CASES[0].name):
             grew = _case(large, name).uncached.p(0.5) / _case(small, name).uncached.p(0.5)
             lines.append(
-                f"  {'all':>8} {name + ': flat (p50 grows <= 1.5x)':<52} "
+                f"  {'all':>8} {name + ': flat (p50 grows <= 1.5x)':<60} "
                 f"{_verdict(grew <= 1.5):<8} x{grew:.2f} from {small.nodes} to {large.nodes}"
             )
     return lines
