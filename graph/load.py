@@ -11,7 +11,7 @@ from pathlib import Path
 from graph.build import KnowledgeGraph, build_graph
 from graph.errors import DataValidationError, Problem
 from graph.history import read_history
-from graph.reader import read_dir
+from graph.reader import data_size, read_dir
 from graph.snapshot import SnapshotError, read_snapshot
 from graph.validate import validate
 
@@ -20,13 +20,18 @@ logger = logging.getLogger(__name__)
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def load_graph(root: Path = DEFAULT_DATA_DIR, snapshot: Path | None = None) -> KnowledgeGraph:
-    """Read, validate and build; raise `DataValidationError` listing every problem.
-    With `snapshot`, load that file instead when it was built from this very data
-    (`graph.snapshot`); a missing, stale or damaged one is passed over, with a warning."""
+def load_graph(
+    root: Path = DEFAULT_DATA_DIR, max_bytes: int | None = None, snapshot: Path | None = None
+) -> KnowledgeGraph:
+    """Read, validate and build; raise `DataValidationError` listing every problem (or the
+    one that the files hold more than `max_bytes`). With `snapshot`, load that file instead
+    when it was built from this very data (`graph.snapshot`); a missing, stale or damaged
+    one is passed over, with a warning."""
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), 0, "no such data directory")])
-    if snapshot is not None and snapshot.is_file():
+    # Data over the size limit is refused whichever way it would be loaded.
+    within_limit = max_bytes is None or data_size(root).bytes <= max_bytes
+    if snapshot is not None and snapshot.is_file() and within_limit:
         try:
             return read_snapshot(snapshot, root)
         except SnapshotError as exc:
@@ -37,7 +42,7 @@ def load_graph(root: Path = DEFAULT_DATA_DIR, snapshot: Path | None = None) -> K
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = read_dir(root)
+        data = read_dir(root, max_bytes)
         history, history_problems = read_history(root)
         records = validate(data.records, data.problems + history_problems)
         kg = build_graph(records, version=data.version, built_at=datetime.now(UTC))

@@ -25,7 +25,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Final, NoReturn
+from typing import Any, Final, NoReturn
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -53,7 +53,7 @@ class Supervisor:
     app: ASGIApp
     sock: socket.socket
     workers: int
-    log_level: str = "info"
+    options: dict[str, Any] = field(default_factory=dict)  # uvicorn.Config's, but the address
     started: dict[int, float] = field(default_factory=dict)  # pid -> monotonic start
     stopping: bool = False
 
@@ -90,7 +90,7 @@ class Supervisor:
     def _spawn(self) -> None:
         pid = os.fork()
         if pid == 0:
-            _serve_in_child(self.app, self.sock, self.log_level)
+            _serve_in_child(self.app, self.sock, self.options)
         self.started[pid] = time.monotonic()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
@@ -100,7 +100,7 @@ class Supervisor:
                 os.kill(pid, signal.SIGTERM)
 
 
-def _serve_in_child(app: ASGIApp, sock: socket.socket, log_level: str) -> NoReturn:
+def _serve_in_child(app: ASGIApp, sock: socket.socket, options: dict[str, Any]) -> NoReturn:
     """A worker: uvicorn on the shared socket until SIGTERM or SIGINT. Never returns into
     the parent's code."""
     # uvicorn re-raises the signal that stopped it once it has shut down: with the default
@@ -109,7 +109,7 @@ def _serve_in_child(app: ASGIApp, sock: socket.socket, log_level: str) -> NoRetu
     signal.signal(signal.SIGINT, signal.default_int_handler)
     status = 0
     try:
-        config = uvicorn.Config(app, log_level=log_level, lifespan="on")
+        config = uvicorn.Config(app, **options, lifespan="on")
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
@@ -128,10 +128,12 @@ def _describe(code: int) -> str:
     return f"status {os.waitstatus_to_exitcode(code)}"
 
 
-def serve(app: ASGIApp, host: str, port: int, workers: int, log_level: str = "info") -> int:
-    """Serve `app` on `host`:`port` from `workers` forked processes; the exit status."""
+def serve(app: ASGIApp, options: dict[str, Any], workers: int) -> int:
+    """Serve `app` from `workers` forked processes, each a uvicorn with `options` (the
+    keyword arguments of `uvicorn.run`, `host` and `port` included); the exit status."""
     if not hasattr(os, "fork"):
         print("regkg: --workers needs fork(), which this system lacks", file=sys.stderr)
         return 2
-    sock = listening_socket(host, port)
-    return Supervisor(app, sock, workers, log_level).run()
+    config = dict(options)
+    sock = listening_socket(config.pop("host", "127.0.0.1"), config.pop("port", 8000))
+    return Supervisor(app, sock, workers, config).run()
