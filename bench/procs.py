@@ -54,7 +54,7 @@ def running(command: Sequence[str], log: Path, children: int = 0) -> Iterator[St
         process = subprocess.Popen([*command, "--port", str(port)], stdout=output, stderr=output)
     try:
         deadline = start + READY_SECONDS
-        while not (_healthy(port) and len(child_pids(process.pid)) >= children):
+        while not (healthy(port) and len(child_pids(process.pid)) >= children):
             if process.poll() is not None:
                 tail = log.read_text("utf-8", "replace")[-3000:]
                 raise RuntimeError(f"{command[1]} exited with {process.returncode}:\n{tail}")
@@ -71,7 +71,7 @@ def running(command: Sequence[str], log: Path, children: int = 0) -> Iterator[St
             process.wait(timeout=30)
 
 
-def _healthy(port: int) -> bool:
+def healthy(port: int) -> bool:
     connection = http.client.HTTPConnection(HOST, port, timeout=5)
     try:
         connection.request("GET", "/healthz")

@@ -37,13 +37,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlencode
 
 import orjson
 
 if not __package__:  # run as `python bench/run.py`: make the `bench` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cases, client, procs
+from bench import cache, cases, client, procs
 from bench.generate import generate, is_complete
 from graph.snapshot import default_path
 
@@ -126,6 +127,7 @@ class SizeResult:
     snapshot: Startup
     results: list[CaseResult]
     workers: list[Workers]
+    cache: tuple[float, float] | None  # req/s of one cached GET: regkg alone, nginx in front
 
 
 def progress(message: str) -> None:
@@ -264,6 +266,13 @@ def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
                 results.append(
                     measure_case(index, case, sets[case.name], regkg.port, baseline.port, budget)
                 )
+            progress(f"{nodes}: nginx in front, with deploy/nginx.conf")
+            trial = cases.CASES[1]
+            query = {"query": trial.query, "variables": orjson.dumps(sets[trial.name][0]).decode()}
+            path = "/graphql?" + urlencode(query)
+            cache_rates = cache.cached_get_rates(
+                regkg.port, logs, path, budget.connections, budget.repeats // 4, budget.rounds
+            )
         progress(f"{nodes}: 1 and 2 workers")
         workers = measure_workers(data, logs, sets["load"], budget)
     return SizeResult(
@@ -274,6 +283,7 @@ def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
         from_snapshot,
         results,
         workers,
+        cache_rates,
     )
 
 
@@ -332,6 +342,15 @@ def size_report(size: SizeResult) -> list[str]:
         "computing it; x p50: uncached/plain; cached: one question repeated; stored: the "
         "endpoint answering stored bytes; share: cached/stored throughput)"
     )
+    if size.cache is None:
+        lines += ["", "  nginx in front: not measured, no nginx binary"]
+    else:
+        alone, cached = size.cache
+        lines += [
+            "",
+            f"  one trial, GET, repeated on {size.workers[0].connections} connections: regkg "
+            f"{alone:.0f} req/s; nginx (deploy/nginx.conf) from its cache {cached:.0f} req/s",
+        ]
     lines += [
         "",
         f"  many processes: {size.workers[0].connections} connections of uncached trial requests",
