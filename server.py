@@ -65,7 +65,8 @@ class Settings:
     max_waiting: int = 16  # costly executions queued before 503
     read_timeout: float = 10.0  # seconds for a request's headers and body to arrive
     max_data_bytes: int = 32_000_000
-    snapshot: Path | None = None  # a `python -m graph build` file, used when current
+    # A `python -m graph build` file, used when current; None: DATA/regkg.snapshot.
+    snapshot: Path | None = None
     workers: int = 1
 
 
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
         app.state.kg = (
             loaded
             if loaded is not None
-            else load_graph(settings.data_dir, settings.max_data_bytes, settings.snapshot)
+            else load_graph(settings.data_dir, settings.max_data_bytes, _snapshot(settings))
         )
         share_interpreter()
         shorten_access_lines()
@@ -172,6 +173,10 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
         middleware=middleware,
         lifespan=lifespan,
     )
+
+
+def _snapshot(settings: Settings) -> Path:
+    return settings.snapshot or default_snapshot(settings.data_dir)
 
 
 def _graph_of(request: Request) -> KnowledgeGraph:
@@ -278,7 +283,7 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         max_waiting=args.max_waiting,
         read_timeout=args.read_timeout,
         max_data_bytes=args.max_data_bytes,
-        snapshot=args.snapshot or default_snapshot(args.data),
+        snapshot=args.snapshot,
         workers=args.workers,
     )
 
@@ -288,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = parse_settings(sys.argv[1:] if argv is None else argv, dict(os.environ))
     try:
-        kg = load_graph(settings.data_dir, settings.max_data_bytes, settings.snapshot)
+        kg = load_graph(settings.data_dir, settings.max_data_bytes, _snapshot(settings))
     except DataValidationError as exc:
         print(f"regkg cannot start: the data does not validate.\n{exc}", file=sys.stderr)
         return 1

@@ -170,7 +170,9 @@ def test_module_docstring_names_every_environment_variable() -> None:
 
 
 def test_the_snapshot_sits_in_the_data_folder_unless_named(tmp_path: Path) -> None:
-    assert parse_settings(["--data", str(tmp_path)], {}).snapshot == tmp_path / "regkg.snapshot"
+    assert server._snapshot(parse_settings(["--data", str(tmp_path)], {})) == (
+        tmp_path / "regkg.snapshot"
+    )
     named = parse_settings(["--data", str(tmp_path)], {"REGKG_SNAPSHOT": "/srv/g.snapshot"})
     assert named.snapshot == Path("/srv/g.snapshot")
     assert parse_settings(["--workers", "3"], {}).workers == 3
