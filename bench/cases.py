@@ -88,7 +88,7 @@ query Around($id: String!) {
 
 SEARCH_QUERY: Final = """
 query Find($text: String!) {
-  search(text: $text, first: 10) { kind label matched score node { regkgId } }
+  search(text: $text, first: 10) { nodes { kind label matched score node { regkgId } } }
 }
 """
 
@@ -215,16 +215,18 @@ def plain_neighbourhood(kg: KnowledgeGraph, variables: Variables) -> object:
 
 
 def plain_search(kg: KnowledgeGraph, variables: Variables) -> object:
-    return [
-        {
-            "kind": hit.kind,
-            "label": hit.label,
-            "matched": hit.matched,
-            "score": hit.score,
-            "node": {"regkgId": hit.id},
-        }
-        for hit in kg.names.search(_text(variables["text"]), limit=10)
-    ]
+    return {
+        "nodes": [
+            {
+                "kind": hit.kind,
+                "label": hit.label,
+                "matched": hit.matched,
+                "score": hit.score,
+                "node": {"regkgId": hit.id},
+            }
+            for hit in kg.names.search(_text(variables["text"]), limit=10)
+        ]
+    }
 
 
 ONE_ENTITY: Final = Target("one entity", 2.0, 3.0)
