@@ -1,7 +1,8 @@
 """Command line: ``python -m graph validate [DIR]``, ``python -m graph stats [DIR]``,
 ``python -m graph import {ctgov,drugsfda} PATH... [--data DIR]``,
 ``python -m graph sync {ctgov,drugsfda} [--substance NAME]`` and
-``python -m graph diff OLD NEW`` (data folders or git revisions)."""
+``python -m graph diff OLD NEW`` (data folders or git revisions) and
+``python -m graph build [DIR] [--out FILE]`` (a snapshot for fast start-up)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from graph import diff_cli
+from graph import build_cli, diff_cli
 from graph.errors import DataValidationError
 from graph.importers import cli as importers
 from graph.importers import sync_cli
@@ -40,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     importers.add_parser(commands)
     sync_cli.add_parser(commands)
     diff_cli.add_parser(commands)
+    build_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "import":
@@ -49,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return sync_cli.main(args)
     if args.command == "diff":
         return diff_cli.main(args)
+    if args.command == "build":
+        return build_cli.main(args)
     try:
         loaded = load(args.directory)
     except DataValidationError as exc:
