@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 
 from graph import paths, provenance
+from graph.coverage import coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.search import SearchHit as GraphSearchHit
@@ -17,9 +18,10 @@ from graph.selection import actions as select_actions
 from graph.selection import claims as select_claims
 from graph.selection import newest_first, sort_trials
 from graph.selection import trials as select_trials
-from graph.status import status_as_of, timeline
+from graph.status import status_as_of, statuses_as_of, timeline
 from graph.vocab import (
     ActionKind,
+    ActionTrack,
     Disclosure,
     TrialPhase,
     TrialStatus,
@@ -42,6 +44,7 @@ from schema.types import (
     Substance,
     Target,
     TimelineEntry,
+    TopicCoverage,
     Trial,
 )
 
@@ -89,6 +92,15 @@ class ActionFilter:
     agency: str | None = strawberry.field(default=None, description="Regulator, by id or name.")
     jurisdiction: str | None = strawberry.field(
         default=None, description="Jurisdiction, by ISO code (`US`, `US-OR`), name or id."
+    )
+    include_subdivisions: bool = strawberry.field(
+        default=False,
+        description="With `jurisdiction`: also the jurisdictions inside it, at any depth (the "
+        "United States and its states); false: that jurisdiction alone.",
+    )
+    track: ActionTrack | None = strawberry.field(
+        default=None,
+        description="Only actions bearing on a product's approval, or only on legal status.",
     )
     substance: str | None = strawberry.field(default=None, description="Substance, id or name.")
     condition: str | None = strawberry.field(
@@ -180,6 +192,26 @@ class Meta:
     )
     built_at: str = strawberry.field(description="When this server loaded the data (UTC, ISO).")
     counts: list[KindCount] = strawberry.field(description="Entities per kind.")
+
+    @strawberry.field(
+        description="What regkg covers, per substance and per jurisdiction: when each was "
+        "last reviewed against its sources, what is known to be missing, how many actions it "
+        "holds and the newest."
+    )
+    def coverage(self, info: Info) -> Coverage:
+        kg = info.context.kg
+        return Coverage(
+            substances=coverage(kg, "substance"),  # type: ignore[arg-type]
+            jurisdictions=coverage(kg, "jurisdiction"),  # type: ignore[arg-type]
+        )
+
+
+@strawberry.type(description="What regkg covers, topic by topic.")
+class Coverage:
+    substances: list[TopicCoverage] = strawberry.field(description="Every substance, by name.")
+    jurisdictions: list[TopicCoverage] = strawberry.field(
+        description="Every jurisdiction, by name."
+    )
 
 
 def _list_of(kind: str) -> Any:
@@ -365,6 +397,8 @@ class Query:
             kinds=[k.value for k in f.kinds or ()],
             agency=resolve_optional(info, "organisation", f.agency),
             jurisdiction=resolve_optional(info, "jurisdiction", f.jurisdiction),
+            include_subdivisions=f.include_subdivisions,
+            tracks=() if f.track is None else (f.track.value,),
             substance=resolve_optional(info, "substance", f.substance),
             condition=resolve_optional(info, "condition", f.condition),
             disclosure=f.disclosure.value if f.disclosure else None,
@@ -405,15 +439,17 @@ class Query:
         return info.context.kg.names.search(text, kinds=wanted, limit=first)  # type: ignore[return-value]
 
     @strawberry.field(
-        description="The regulatory status of a substance on a date (default today), "
-        "for a condition and jurisdiction, with the actions that produced it."
+        description="The status of a substance in one jurisdiction on a date (default today), "
+        "optionally for a condition: the approval of a product and the legal status of the "
+        "substance, apart, each with the actions that produced it. NO_RECORD where regkg holds "
+        "none. For every jurisdiction at once, ask `regulatoryStatuses`."
     )
     def regulatory_status(
         self,
         info: Info,
         substance: arg.Substance,
+        jurisdiction: arg.Jurisdiction,
         condition: arg.Condition = None,
-        jurisdiction: arg.JurisdictionArg = None,
         as_of: Annotated[
             date | None, strawberry.argument(description="The day; today if not given.")
         ] = None,
@@ -423,8 +459,35 @@ class Query:
             info.context.kg,
             graph_call(resolve, info.context.kg, "substance", substance),
             as_of or date.today(),
-            condition=resolve_optional(info, "condition", condition),
-            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
+            resolve_optional(info, "condition", condition),
+            resolve_optional(info, "jurisdiction", jurisdiction),
+        )
+
+    @strawberry.field(
+        description="The status of a substance on a date (default today) in every "
+        "jurisdiction where regkg holds actions on it, one status each, a country before its "
+        "states. With `jurisdiction`, that one first (even with nothing recorded) and, with "
+        "`includeSubdivisions`, those inside it that hold actions."
+    )
+    def regulatory_statuses(
+        self,
+        info: Info,
+        substance: arg.Substance,
+        condition: arg.Condition = None,
+        jurisdiction: arg.JurisdictionArg = None,
+        include_subdivisions: arg.IncludeSubdivisions = False,
+        as_of: Annotated[
+            date | None, strawberry.argument(description="The day; today if not given.")
+        ] = None,
+    ) -> list[RegulatoryStatus]:
+        return graph_call(
+            statuses_as_of,
+            info.context.kg,
+            graph_call(resolve, info.context.kg, "substance", substance),
+            as_of or date.today(),
+            resolve_optional(info, "condition", condition),
+            resolve_optional(info, "jurisdiction", jurisdiction),
+            include_subdivisions,
         )
 
     @strawberry.field(description="Everything dated about a substance, oldest first.")
@@ -437,6 +500,8 @@ class Query:
         include_trials: Annotated[
             bool, strawberry.argument(description="Include trial milestones.")
         ] = True,
+        include_subdivisions: arg.IncludeSubdivisions = False,
+        track: arg.Track = None,
     ) -> list[TimelineEntry]:
         return graph_call(
             timeline,
@@ -445,6 +510,8 @@ class Query:
             condition=resolve_optional(info, "condition", condition),
             jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
             include_trials=include_trials,
+            include_subdivisions=include_subdivisions,
+            track=track,
         )
 
     @strawberry.field(description="Shortest paths between two entities (regkg ids), any direction.")
