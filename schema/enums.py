@@ -7,7 +7,7 @@ from enum import StrEnum
 import strawberry
 
 from graph import vocab
-from graph.status import Phase
+from graph.status import LegalStanding, Phase
 
 
 def _expose(enum: type[StrEnum]) -> None:
@@ -32,5 +32,6 @@ for _vocabulary in (
     vocab.TrialStatus,
     vocab.UsSchedule,
     Phase,
+    LegalStanding,
 ):
     _expose(_vocabulary)

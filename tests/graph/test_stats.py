@@ -10,6 +10,15 @@ from graph.load import load_graph
 from graph.stats import GraphStats, graph_stats
 from tests.conftest import TINY
 
+COVERAGE_LINES = [
+    "coverage by substance (reviewed, actions, newest dated action):",
+    "  Drugxamine                      not reviewed      4  2020-03-01 action:x-crl",
+    "coverage by jurisdiction (reviewed, actions, newest dated action):",
+    "  Australia (AU)                  not reviewed      0  -",
+    "  European Union (EU)             not reviewed      0  -",
+    "  Oregon (US-OR)                  not reviewed      0  -",
+    "  United States (US)              not reviewed      4  2020-03-01 action:x-crl",
+]
 TINY_LINES = [
     "nodes by kind:",
     "  action               4",
@@ -42,6 +51,7 @@ TINY_LINES = [
     "  tests                        1",
     "records by number of distinct sources cited:",
     "    1 source       12",
+    *COVERAGE_LINES,
 ]
 
 
@@ -78,6 +88,7 @@ def test_graph_stats(tiny: KnowledgeGraph) -> None:
             "tests": 1,
         },
         sources_per_record={1: 12},
+        coverage=tuple(COVERAGE_LINES),
     )
 
 
