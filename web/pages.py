@@ -38,7 +38,12 @@ class ReadyQuestion:
         return "/graphql?" + urlencode(params)
 
 
-_SOURCES = "sources { quote source { publisher published url } }"
+# `restsOn` says the best kind of source behind the record; `derived` says how a value was
+# worked out where the quote cannot carry it.
+_SOURCES = (
+    "restsOn { bestSourceKind primary } "
+    "sources { quote derived source { type publisher published url } }"
+)
 
 READY_QUESTIONS: Final[tuple[ReadyQuestion, ...]] = (
     ReadyQuestion(
@@ -47,22 +52,29 @@ READY_QUESTIONS: Final[tuple[ReadyQuestion, ...]] = (
         explanation="Its regulatory status today: the decision that set it, what is still in "
         "force, and the sources for each.",
         query=f"""# What is the regulatory status of MDMA for PTSD in the United States today?
-# `summary` says it in one sentence; `phaseSetBy` is the action that decided it.
+# `approval` is the product's marketing authorisation, `legal` the substance's schedule
+# and lawful access: kept apart. `phaseSetBy` is the action that decided the approval.
 query CurrentStatus {{
   regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {{
     asOf
-    phase
     summary
-    phaseSetBy {{
-      date
-      summary
-      {_SOURCES}
+    approval {{
+      phase
+      phaseSetBy {{
+        date
+        summary
+        {_SOURCES}
+      }}
+      inForce {{
+        action
+        date
+        summary
+        {_SOURCES}
+      }}
     }}
-    inForce {{
-      action
-      date
-      summary
-      {_SOURCES}
+    legal {{
+      standing
+      schedules {{ action date jurisdiction {{ code }} {_SOURCES} }}
     }}
   }}
 }}
@@ -77,14 +89,16 @@ query CurrentStatus {{
 query StatusOnADate {{
   regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US", asOf: "2023-06-01") {{
     asOf
-    phase
     summary
-    inForce {{
-      action
-      date
-      announced
-      disclosure
-      {_SOURCES}
+    approval {{
+      phase
+      inForce {{
+        action
+        date
+        announced
+        disclosure
+        {_SOURCES}
+      }}
     }}
   }}
 }}
@@ -217,6 +231,118 @@ query ChangedSince {{
 """,
     ),
     ReadyQuestion(
+        id="scheduling",
+        title="The scheduling picture",
+        explanation="Every scheduling step on record, newest first: petitions, proposals, "
+        "placements, moves and removals, federal, state and national, with where each applies.",
+        query=f"""# The scheduling picture: every step in controlling a substance, newest first.
+# `jurisdiction.level` says whether it is national or a state's; add
+# `substance: "psilocybin"` to the filter for one substance.
+query SchedulingPicture {{
+  regulatoryActions(
+    filter: {{kinds: [SCHEDULING, RESCHEDULING, DESCHEDULING,
+                     SCHEDULING_PETITION, SCHEDULING_PROPOSAL]}}
+    order: DATE_DESC
+    first: 50
+  ) {{
+    totalCount
+    nodes {{
+      date
+      effective
+      action
+      summary
+      substance {{ name }}
+      jurisdiction {{ name code level }}
+      agency {{ name }}
+      {_SOURCES}
+    }}
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
+        id="us-states",
+        title="Psilocybin in the US and its states",
+        explanation="One status per jurisdiction: the federal one first, then every state or "
+        "city with a record. Each state's legal status shows the federal schedule beside its "
+        "own programmes.",
+        query=f"""# Psilocybin in the United States and its states, today: one status per
+# jurisdiction with a record. `legal.schedules` shows the federal schedule beside a state's own;
+# `legal.access` the programmes, measures and laws in force. Try another substance.
+query UsStates {{
+  regulatoryStatuses(substance: "psilocybin", jurisdiction: "US", includeSubdivisions: true) {{
+    jurisdiction {{ name code level reviewed }}
+    approval {{
+      phase
+      phaseSetBy {{ action date {_SOURCES} }}
+      inForce {{ action date {_SOURCES} }}
+    }}
+    legal {{
+      standing
+      summary
+      schedules {{ action date jurisdiction {{ code }} }}
+      access {{ action date summary }}
+      history {{ action date summary {_SOURCES} }}
+    }}
+    summary
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
+        id="access-abroad",
+        title="Access outside trials, beyond the US",
+        explanation="Special access, compassionate use, programmes and schedule changes that "
+        "open lawful access, newest first, with the country each applies in.",
+        query=f"""# Where can a doctor give a psychedelic outside a trial? Access routes and the
+# schedule changes behind them, newest first. `jurisdiction` says where each applies.
+query AccessRoutes {{
+  regulatoryActions(
+    filter: {{kinds: [SPECIAL_ACCESS, COMPASSIONATE_USE, ACCESS_PROGRAMME,
+                     RESCHEDULING, LEGISLATION_ENACTED]}}
+    order: DATE_DESC
+    first: 50
+  ) {{
+    totalCount
+    nodes {{
+      date
+      effective
+      action
+      summary
+      substance {{ name }}
+      condition {{ name }}
+      jurisdiction {{ name code level }}
+      {_SOURCES}
+    }}
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
+        id="newest",
+        title="The newest developments",
+        explanation="The 25 newest regulatory and legal actions anywhere, each with its track "
+        "(approval or legal), where it applies, and what kind of source it rests on.",
+        query=f"""# The newest developments: the latest actions anywhere, newest first.
+# `track` says whether it bears on a product's approval or on legal status;
+# `restsOn.primary` is false when only the press or a copy reports it.
+query Newest {{
+  regulatoryActions(order: DATE_DESC, first: 25) {{
+    nodes {{
+      date
+      announced
+      track
+      action
+      summary
+      substance {{ name }}
+      jurisdiction {{ name code }}
+      {_SOURCES}
+    }}
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
         id="story",
         title="The MDMA story, in order",
         explanation="Every dated action, event and trial milestone for MDMA in PTSD, oldest "
@@ -253,7 +379,8 @@ WELCOME_QUERY: Final = """# Welcome to regkg: regulatory facts,
 
 query StatusToday {
   regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {
-    phase
+    approval { phase }
+    legal { standing }
     summary
   }
 }

@@ -120,7 +120,7 @@ def test_graphiql_loads_with_the_explorer_and_ready_questions_offline(
 
 def test_a_ready_question_runs_and_lands_in_the_url(browser: Browser, base_url: str) -> None:
     seen = scenario(browser, base_url, "question")
-    status = seen["result"]["data"]["regulatoryStatus"]
+    status = seen["result"]["data"]["regulatoryStatus"]["approval"]
     assert status["phase"] == "NOT_APPROVED"
     assert status["phaseSetBy"]["date"] == "2024-08-09"
     assert status["phaseSetBy"]["sources"][0]["source"]["url"].startswith("https://")
@@ -192,4 +192,4 @@ def test_timeline_shows_the_mdma_story_in_order(browser: Browser, base_url: str)
     assert {"Breakthrough", "Application", "Rejected (CRL)"} <= set(seen["milestones"])
     assert seen["target"]["inView"]
     assert "complete response letter" in seen["target"]["text"]
-    assert seen["lede"].startswith("Status today: Not approved")
+    assert seen["lede"].startswith("Status today: Approval: Not approved")

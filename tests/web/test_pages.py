@@ -185,16 +185,46 @@ def test_vendor_script_recreates_the_files_byte_for_byte() -> None:
 
 
 def _check_status_now(data: Any) -> None:
-    status = data["regulatoryStatus"]
+    status = data["regulatoryStatus"]["approval"]
     assert status["phase"] == "NOT_APPROVED"
     assert status["phaseSetBy"]["date"] == "2024-08-09"
     assert status["phaseSetBy"]["sources"]
+    assert status["phaseSetBy"]["restsOn"]["bestSourceKind"]
 
 
 def _check_status_then(data: Any) -> None:
     status = data["regulatoryStatus"]
-    assert (status["asOf"], status["phase"]) == ("2023-06-01", "INVESTIGATIONAL")
-    assert "BREAKTHROUGH_THERAPY_DESIGNATION" in {a["action"] for a in status["inForce"]}
+    assert (status["asOf"], status["approval"]["phase"]) == ("2023-06-01", "INVESTIGATIONAL")
+    in_force = status["approval"]["inForce"]
+    assert "BREAKTHROUGH_THERAPY_DESIGNATION" in {a["action"] for a in in_force}
+
+
+def _check_scheduling(data: Any) -> None:
+    nodes = data["regulatoryActions"]["nodes"]
+    assert ("2023-02-03", "RESCHEDULING") in {(n["date"], n["action"]) for n in nodes}
+    assert all(n["jurisdiction"]["level"] for n in nodes)
+    dates = [n["date"] for n in nodes if n["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def _check_us_states(data: Any) -> None:
+    statuses = data["regulatoryStatuses"]
+    assert statuses[0]["jurisdiction"]["code"] == "US"
+    assert statuses[0]["approval"]["phase"] != "NO_RECORD"  # FDA designations on record
+    assert all(s["jurisdiction"]["code"].startswith("US") for s in statuses)
+
+
+def _check_access_abroad(data: Any) -> None:
+    nodes = data["regulatoryActions"]["nodes"]
+    assert "AU" in {n["jurisdiction"]["code"] for n in nodes}
+    assert all(n["sources"] for n in nodes)
+
+
+def _check_newest(data: Any) -> None:
+    nodes = data["regulatoryActions"]["nodes"]
+    assert len(nodes) == 25
+    assert {n["track"] for n in nodes} <= {"APPROVAL", "LEGAL"}
+    assert all(n["restsOn"]["bestSourceKind"] for n in nodes)
 
 
 def _check_breakthroughs(data: Any) -> None:
@@ -253,6 +283,10 @@ CHECKS: dict[str, Callable[[Any], None]] = {
     "conflicts": _check_conflicts,
     "connection": _check_connection,
     "changes": _check_changes,
+    "scheduling": _check_scheduling,
+    "us-states": _check_us_states,
+    "access-abroad": _check_access_abroad,
+    "newest": _check_newest,
     "story": _check_story,
 }
 
