@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
+from graph.build import KnowledgeGraph
+from graph.coverage import TOPIC_KINDS, coverage
+from graph.records import action_date
+
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
 VENDOR: Final = "/static/vendor"
 
@@ -554,7 +558,41 @@ DOWNLOADS: Final[tuple[Download, ...]] = (
 )
 
 
-def downloads_html(version: str, counts: Sequence[tuple[str, int]]) -> str:
+def coverage_html(kg: KnowledgeGraph) -> str:
+    """What the data covers, topic by topic: when each was last reviewed against its sources,
+    how many actions it holds and the newest, and what is known to be missing. A reader must
+    know what an empty answer means."""
+    sections = []
+    for kind in TOPIC_KINDS:
+        rows = []
+        for found in coverage(kg, kind):
+            attrs = kg.node(found.topic)
+            name = html.escape(str(attrs["label"]))
+            if kind == "jurisdiction":
+                name += f" ({html.escape(str(attrs['code']))})"
+            newest = action_date(kg.node(found.newest_action)) if found.newest_action else None
+            gaps = "; ".join(html.escape(g) for g in found.gaps)
+            rows.append(
+                f"<tr><td>{name}</td><td>{found.reviewed or 'not reviewed'}</td>"
+                f"<td>{found.actions}</td><td>{newest or ''}</td>"
+                f"<td>{gaps if found.covered else 'not covered: nothing recorded'}</td></tr>"
+            )
+        sections.append(
+            f'<table class="regkg-coverage"><caption>By {kind}</caption>'
+            "<tr><th>topic</th><th>reviewed</th><th>actions</th><th>newest action</th>"
+            f"<th>known gaps</th></tr>{''.join(rows)}</table>"
+        )
+    return f"""<h2 id="coverage">What regkg covers</h2>
+<p>Each topic with the date it was last reviewed against its sources, how many regulatory and
+legal actions it holds, the newest, and what is known to be missing. Where a topic holds
+nothing, an empty answer means regkg does not know, not that nothing happened. The same is in
+the API: <code>meta {{ coverage {{ substances {{ reviewed gaps actionCount }} }} }}</code>.</p>
+{"".join(sections)}"""
+
+
+def downloads_html(
+    version: str, counts: Sequence[tuple[str, int]], coverage_section: str = ""
+) -> str:
     """The whole-graph downloads and how to export one answer."""
     rows = "".join(
         f'<li><a href="{d.path}" download>{html.escape(d.title)}</a>: {html.escape(d.what)}</li>'
@@ -577,11 +615,12 @@ to pick another); nested fields become columns such as <code>sponsor.name</code>
 list's values are joined with <code>|</code> in order. Every row ends with
 <code>sourceUrls</code>, the sources of the entities in that row, and
 <code>dataVersion</code>.</p>
+{coverage_section}
 </main>"""
     return _page("regkg: downloads", "/downloads", body)
 
 
-def front_page_html(version: str, count: int) -> str:
+def front_page_html(version: str, count: int, coverage_section: str = "") -> str:
     """What regkg is, with links to everything a person can open."""
     questions = "".join(
         f'<li><a href="{html.escape(q.link())}">{html.escape(q.title)}</a></li>'
@@ -604,5 +643,6 @@ neighbours and sources.</li>
 <h2>Ready questions</h2>
 <ol>{questions}</ol>
 <p>Data version <code>{html.escape(version)}</code>, {count} entities.</p>
+{coverage_section}
 </main>"""
     return _page("regkg", "/", body)

@@ -22,10 +22,14 @@ import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
 from graph.build import KnowledgeGraph
+from graph.coverage import topic_coverage
+from graph.load import load_graph
+from graph.records import action_date
 from schema.app import build_schema
 from schema.context import Context
 from server import create_app
-from web.pages import READY_QUESTIONS, STATIC_DIR, ReadyQuestion
+from tests.conftest import JURISDICTIONS, TINY
+from web.pages import READY_QUESTIONS, STATIC_DIR, ReadyQuestion, coverage_html
 
 with warnings.catch_warnings():
     # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
@@ -137,6 +141,39 @@ def test_downloads_page_lists_the_files_and_the_version(client: TestClient, vers
     for name in ("nodes.csv", "edges.csv", "graph.json", "graph.graphml"):
         assert f'href="/downloads/{name}"' in page
     assert version in page
+
+
+@pytest.mark.parametrize("path", ["/", "/downloads"])
+def test_front_and_downloads_pages_say_what_is_covered(
+    client: TestClient, real: KnowledgeGraph, path: str
+) -> None:
+    page = client.get(path).text
+    assert '<h2 id="coverage">What regkg covers</h2>' in page
+    mdma = topic_coverage(real, "substance:mdma")
+    newest = action_date(real.node(str(mdma.newest_action)))
+    assert f"<tr><td>MDMA</td><td>{mdma.reviewed or 'not reviewed'}</td>" in page
+    assert f"<td>{mdma.actions}</td><td>{newest}</td>" in page
+
+
+def test_coverage_html_shows_review_dates_gaps_and_what_is_not_covered(
+    make_data: Callable[[dict[str, str]], Path],
+) -> None:
+    reviewed = JURISDICTIONS.replace(
+        "- {id: jurisdiction:AU, name: Australia, code: AU, level: country}",
+        "- {id: jurisdiction:AU, name: Australia, code: AU, level: country, "
+        "reviewed: 2026-11-30, gaps: ['<b>State</b> rules']}",
+    )
+    kg = load_graph(make_data({**TINY, "jurisdictions.yaml": reviewed}))
+    section = coverage_html(kg)
+    assert (
+        "<tr><td>Australia (AU)</td><td>2026-11-30</td><td>0</td><td></td>"
+        "<td>&lt;b&gt;State&lt;/b&gt; rules</td></tr>"
+    ) in section
+    assert (
+        "<tr><td>Oregon (US-OR)</td><td>not reviewed</td><td>0</td><td></td>"
+        "<td>not covered: nothing recorded</td></tr>"
+    ) in section
+    assert "<tr><td>Drugxamine</td><td>not reviewed</td><td>4</td><td>2020-03-01</td>" in section
 
 
 # --- vendored libraries -----------------------------------------------------------------
