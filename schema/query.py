@@ -102,6 +102,12 @@ class ActionFilter:
         default=None,
         description="Only actions bearing on a product's approval, or only on legal status.",
     )
+    rests_on_primary_source: bool | None = strawberry.field(
+        default=None,
+        description="True: only actions resting on a primary source (the body that acted, a "
+        "registry, a journal, the sponsor); false: only those reported by the press or a copy "
+        "alone.",
+    )
     substance: str | None = strawberry.field(default=None, description="Substance, id or name.")
     condition: str | None = strawberry.field(
         default=None, description="Condition, id or name; narrower conditions are included."
@@ -405,6 +411,9 @@ class Query:
             since=f.since,
             until=f.until,
         )
+        if f.rests_on_primary_source is not None:
+            wanted = f.rests_on_primary_source
+            ids = [i for i in ids if provenance.evidence(info.context.kg, i).primary is wanted]
         if order is ActionOrder.DATE_DESC:
             ids = newest_first(info.context.kg, ids)
         return paginate(ids, first, after, load=info.context.kg.node)

@@ -138,3 +138,39 @@ def test_what_rests_on_a_source_and_what_a_record_rests_on(make_data: Make) -> N
         {"topic": {"regkgId": "jurisdiction:US-OR"}, "actionCount": 3, "covered": True},
         {"topic": {"regkgId": "jurisdiction:US"}, "actionCount": 5, "covered": True},
     ]
+
+
+def test_actions_resting_on_a_primary_source_or_not(make_data: Make) -> None:
+    pressed = """
+        - id: source:newspaper
+          url: https://news.example/story
+          title: Drugxamine story
+          publisher: The Daily
+          type: press
+        - id: action:x-reported
+          action: scheduling_petition
+          summary: A petition, known only from the press.
+          agency: organisation:agency
+          jurisdiction: jurisdiction:US
+          substance: substance:x
+          date: 2022-05-01
+          disclosure: press
+          sources: [{source: source:newspaper}]
+        """
+    kg = load_graph(make_data({**TINY, "pressed.yaml": pressed}))
+    query = """{
+      primary: regulatoryActions(filter: {restsOnPrimarySource: true}) { nodes { regkgId } }
+      press: regulatoryActions(filter: {restsOnPrimarySource: false}) {
+        nodes { regkgId restsOn { bestSourceKind primary } }
+      }
+    }"""
+    data = data_of(execute(kg, query))
+    assert [n["regkgId"] for n in data["primary"]["nodes"]] == [
+        "action:x-btd",
+        "action:x-submitted",
+        "action:x-priority",
+        "action:x-crl",
+    ]
+    assert data["press"]["nodes"] == [
+        {"regkgId": "action:x-reported", "restsOn": {"bestSourceKind": "PRESS", "primary": False}}
+    ]
