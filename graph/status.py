@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Final
 
 from graph.build import KnowledgeGraph
+from graph.coverage import topic_coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind
 from graph.records import action_date
@@ -139,7 +140,7 @@ class RegulatoryStatus:
     as_of: date
     approval: ApprovalStatus
     legal: LegalStatus
-    recorded_here: bool  # whether regkg holds any action at all in the jurisdiction
+    covered: bool  # whether regkg covers the jurisdiction at all (reviewed, or holds actions)
     summary: str
 
 
@@ -191,12 +192,14 @@ def status_as_of(
     approval = _approval(kg, happened[ActionTrack.APPROVAL], uncertain[ActionTrack.APPROVAL],
                          as_of, name)  # fmt: skip
     legal = _legal(kg, happened[ActionTrack.LEGAL], uncertain[ActionTrack.LEGAL], as_of, places)
-    recorded_here = any(k == "applies_in" for _, _, k in kg.graph.in_edges(jurisdiction, keys=True))
+    covered = topic_coverage(kg, jurisdiction).covered
     summary = f"Approval: {approval.summary} Legal status: {legal.summary}"
-    if not recorded_here:
-        summary += f" {name} is outside regkg's coverage: it holds no action there."
+    if not covered:
+        summary += (
+            f" {name} is outside regkg's coverage: it was never reviewed and holds no action."
+        )
     return RegulatoryStatus(
-        substance, condition, jurisdiction, as_of, approval, legal, recorded_here, summary
+        substance, condition, jurisdiction, as_of, approval, legal, covered, summary
     )
 
 

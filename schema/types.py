@@ -682,8 +682,8 @@ class RegulatoryStatus:
         description="Control status (schedules) and lawful access (programmes, special access)."
     )
     summary: str = strawberry.field(
-        description="Both statuses in a few sentences, with dates, and a note when regkg holds "
-        "nothing at all in the jurisdiction."
+        description="Both statuses in a few sentences, with dates, and a note when the "
+        "jurisdiction is outside regkg's coverage."
     )
 
     @strawberry.field(description="The substance.")

@@ -66,6 +66,7 @@ from strawberry.extensions import AddValidationRules
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
 from graph.model import KINDS
+from graph.provenance import ranked_citations
 from graph.records import Citation
 from schema.context import Context
 from web.graphql_http import GraphQLParams, RequestError, read_params
@@ -439,8 +440,8 @@ class _Flattener:
             attrs = self.kg.node(node_id)
             if attrs.get("kind") == "source":
                 urls[str(attrs["url"])] = None
-            citations: tuple[Citation, ...] = attrs.get("citations", ())
-            for citation in citations:
+            # The sources closest to the fact first, as in the answer's own `sources`.
+            for citation in ranked_citations(self.kg, node_id):
                 urls[str(self.kg.node(citation.source)["url"])] = None
         self.ids.clear()
         return OBJECT_LIST_JOIN.join(urls)

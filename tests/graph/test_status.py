@@ -98,7 +98,7 @@ def test_a_status_has_an_approval_and_a_legal_part(tiny: KnowledgeGraph) -> None
         as_of=day,
         approval=status_as_of(tiny, "substance:x", day, None, US).approval,
         legal=LegalStatus(LegalStanding.NO_RECORD, (), (), (), (), no_legal),
-        recorded_here=True,
+        covered=True,
         summary=f"Approval: {crl} Legal status: {no_legal}",
     )
 
@@ -116,7 +116,7 @@ def test_status_for_a_condition_and_jurisdiction(tiny: KnowledgeGraph) -> None:
 
 def test_no_record_where_regkg_holds_nothing(tiny: KnowledgeGraph) -> None:
     elsewhere = status_as_of(tiny, "substance:x", date(2019, 9, 1), None, AU)
-    assert (elsewhere.approval.phase, elsewhere.legal.standing, elsewhere.recorded_here) == (
+    assert (elsewhere.approval.phase, elsewhere.legal.standing, elsewhere.covered) == (
         Phase.NO_RECORD,
         LegalStanding.NO_RECORD,
         False,
@@ -125,7 +125,7 @@ def test_no_record_where_regkg_holds_nothing(tiny: KnowledgeGraph) -> None:
     assert elsewhere.summary == (
         f"Approval: {NO_APPROVAL_RECORD} in Australia on or before 2019-09-01. Legal status: "
         "No record of its legal status in Australia on or before 2019-09-01. Australia is "
-        "outside regkg's coverage: it holds no action there."
+        "outside regkg's coverage: it was never reviewed and holds no action."
     )
 
 
@@ -475,7 +475,7 @@ def test_a_state_shows_its_access_beside_the_federal_schedule_and_approval(
         Phase.NOT_APPROVED,
         "action:x-crl",
     )
-    assert oregon.recorded_here
+    assert oregon.covered
 
 
 def test_the_country_alone_shows_its_schedule_not_its_states_programmes(
@@ -523,3 +523,12 @@ def test_timeline_of_a_country_with_or_without_its_states(state: KnowledgeGraph)
         ("action:x-state-licences", legal),
     ]
     assert entries(jurisdiction=US, track=approval)[0] == ("action:x-btd", approval)
+
+
+def test_a_reviewed_jurisdiction_with_nothing_recorded_is_covered(make_data: Make) -> None:
+    from tests.graph.test_coverage import REVIEWED
+
+    kg = load_graph(make_data({**TINY, "jurisdictions.yaml": REVIEWED}))
+    australia = status_as_of(kg, "substance:x", date(2019, 9, 1), None, AU)
+    assert (australia.approval.phase, australia.covered) == (Phase.NO_RECORD, True)
+    assert australia.summary.endswith("in Australia on or before 2019-09-01.")

@@ -860,7 +860,7 @@ def test_a_status_where_regkg_holds_nothing_says_so(real: KnowledgeGraph) -> Non
         approval { phase }
         legal { standing }
         summary
-        coverage { actionCount }
+        coverage { covered }
       }
     }"""
     status = data_of(execute(real, query))["regulatoryStatus"]
@@ -868,8 +868,10 @@ def test_a_status_where_regkg_holds_nothing_says_so(real: KnowledgeGraph) -> Non
         {"phase": "NO_RECORD"},
         {"standing": "NO_RECORD"},
     )
-    outside = "European Union is outside regkg's coverage: it holds no action there."
-    assert status["summary"].endswith(outside) is (status["coverage"]["actionCount"] == 0)
+    outside = (
+        "European Union is outside regkg's coverage: it was never reviewed and holds no action."
+    )
+    assert status["summary"].endswith(outside) is not status["coverage"]["covered"]
 
 
 def test_kind_types_cover_every_kind() -> None:
