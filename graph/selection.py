@@ -105,6 +105,7 @@ def actions(
     until: date | None = None,
     include_subdivisions: bool = False,
     tracks: Collection[str] = (),
+    jurisdiction_levels: Collection[str] = (),
 ) -> list[str]:
     """Regulatory actions matching every filter given, oldest first.
 
@@ -112,7 +113,7 @@ def actions(
     jurisdiction to the jurisdictions inside it (the United States and its states). Date
     bounds are inclusive and apply to the action's date; a month- or year-precision date
     matches when its range overlaps the bounds. `tracks` keeps actions on the approval or
-    the legal track.
+    the legal track, `jurisdiction_levels` those applying in a country, a state or a city.
     """
     places: set[str] | None = None
     if jurisdiction is not None:
@@ -151,6 +152,8 @@ def actions(
         if places is not None and attrs.get("jurisdiction") not in places:
             continue
         if tracks and track_of(str(attrs["action"])) not in tracks:
+            continue
+        if jurisdiction_levels and nodes[attrs["jurisdiction"]]["level"] not in jurisdiction_levels:
             continue
         if wanted is not None and attrs.get("condition") not in wanted:
             continue

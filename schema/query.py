@@ -23,6 +23,7 @@ from graph.vocab import (
     ActionKind,
     ActionTrack,
     Disclosure,
+    JurisdictionLevel,
     TrialPhase,
     TrialStatus,
 )
@@ -102,6 +103,11 @@ class ActionFilter:
     track: ActionTrack | None = strawberry.field(
         default=None,
         description="Only actions bearing on a product's approval, or only on legal status.",
+    )
+    jurisdiction_levels: list[JurisdictionLevel] | None = strawberry.field(
+        default=None,
+        description="Only actions applying at these levels: `[SUBDIVISION, CITY]` for what "
+        "states and cities did, `[COUNTRY, SUPRANATIONAL]` for national and EU decisions.",
     )
     rests_on_primary_source: bool | None = strawberry.field(
         default=None,
@@ -406,6 +412,7 @@ class Query(ChangesQuery):
             jurisdiction=resolve_optional(info, "jurisdiction", f.jurisdiction),
             include_subdivisions=f.include_subdivisions,
             tracks=() if f.track is None else (f.track.value,),
+            jurisdiction_levels=[level.value for level in f.jurisdiction_levels or ()],
             substance=resolve_optional(info, "substance", f.substance),
             condition=resolve_optional(info, "condition", f.condition),
             disclosure=f.disclosure.value if f.disclosure else None,

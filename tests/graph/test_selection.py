@@ -297,4 +297,6 @@ def test_actions_of_a_country_with_or_without_what_lies_within(city: KnowledgeGr
     ]
     assert actions(city, jurisdiction="jurisdiction:US-OR") == []
     assert actions(city, tracks=["legal"]) == ["action:x-city-decriminalised"]
+    assert actions(city, jurisdiction_levels=["city"]) == ["action:x-city-decriminalised"]
+    assert actions(city, jurisdiction_levels=["subdivision", "supranational"]) == []
     assert actions(city, substance="substance:x", tracks=["approval"]) == federal

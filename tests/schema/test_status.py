@@ -66,6 +66,9 @@ def test_a_country_and_its_states_together_or_apart(make_data: Make) -> None:
           apart: regulatoryActions(filter: {jurisdiction: "US", track: LEGAL}) {
             nodes { regkgId }
           }
+          states: regulatoryActions(filter: {jurisdictionLevels: [SUBDIVISION, CITY]}) {
+            totalCount
+          }
           together: regulatoryActions(
             filter: {jurisdiction: "US", includeSubdivisions: true, track: LEGAL}, order: DATE_DESC
           ) { nodes { regkgId } }
@@ -79,6 +82,7 @@ def test_a_country_and_its_states_together_or_apart(make_data: Make) -> None:
         }""",
     )
     assert data["apart"] == {"nodes": [{"regkgId": "action:x-federal-schedule"}]}
+    assert data["states"] == {"totalCount": 3}
     assert [n["regkgId"] for n in data["together"]["nodes"]] == [
         "action:x-state-licences",
         "action:x-state-programme",
