@@ -53,16 +53,16 @@ _PHASE_OF: Final[Mapping[str, Phase]] = {
 
 # Legal action kinds that place, move or remove a substance in a schedule.
 SCHEDULES: Final = frozenset({"scheduling", "rescheduling", "descheduling"})
-# Legal action kinds that open lawful access while in force.
+# Legal action kinds that open lawful access while in force. Laws and executive orders are
+# not among them: many fund research or set up a task force, and open no access themselves
+# (a law that opens a programme is recorded with the programme).
 ACCESS_ROUTES: Final = frozenset(
     {
         "decriminalisation",
         "ballot_measure_passed",
-        "legislation_enacted",
         "access_programme",
         "special_access",
         "compassionate_use",
-        "executive_order",
     }
 )
 

@@ -653,7 +653,8 @@ class LegalStatus:
 
     @strawberry.field(
         description="Access routes in force: regulated-access programmes, special access, "
-        "compassionate use, decriminalisation, ballot measures passed, laws, executive orders."
+        "compassionate use, decriminalisation, ballot measures passed. Laws and executive "
+        "orders are in `history`."
     )
     def access(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
         return nodes(info, list(root.access))

@@ -532,3 +532,27 @@ def test_a_reviewed_jurisdiction_with_nothing_recorded_is_covered(make_data: Mak
     australia = status_as_of(kg, "substance:x", date(2019, 9, 1), None, AU)
     assert (australia.approval.phase, australia.covered) == (Phase.NO_RECORD, True)
     assert australia.summary.endswith("in Australia on or before 2019-09-01.")
+
+
+def test_a_law_is_history_not_an_access_route(make_data: Make) -> None:
+    law = """
+        - id: action:x-state-task-force
+          action: legislation_enacted
+          summary: A law sets up a task force.
+          agency: organisation:agency
+          jurisdiction: jurisdiction:US-OR
+          substance: substance:x
+          date: 2021-07-01
+          disclosure: regulator
+          sources: [{source: source:agency-page}]
+        """
+    kg = load_graph(make_data({**TINY, "law.yaml": law}))
+    legal = status_as_of(kg, "substance:x", date(2022, 1, 1), None, OR).legal
+    assert (legal.standing, legal.access, legal.history) == (
+        LegalStanding.NOTHING_IN_FORCE,
+        (),
+        ("action:x-state-task-force",),
+    )
+    assert legal.summary == (
+        "Nothing in force in Oregon; on record: legislation enacted (2021-07-01, US-OR)."
+    )
