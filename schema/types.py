@@ -701,7 +701,7 @@ class RegulatoryStatus:
 
     @strawberry.field(
         description="What regkg covers in the jurisdiction: when it was reviewed, what is "
-        "missing, how many actions it holds there (none: outside the coverage)."
+        "missing, how many actions it holds there; `covered` false: outside the coverage."
     )
     def coverage(self, root: strawberry.Parent[Any], info: Info) -> TopicCoverage:
         return topic_coverage(info.context.kg, root.jurisdiction)  # type: ignore[return-value]
