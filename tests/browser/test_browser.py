@@ -174,7 +174,7 @@ def test_a_shared_link_opens_and_follows_edits(browser: Browser, base_url: str) 
     seen = scenario(browser, base_url, "link", query)
     assert seen["opened"] == query
     # The link answers on opening, with no click on Run.
-    assert seen["answered"]["data"]["regulatoryStatus"]["phase"] == "INVESTIGATIONAL"
+    assert seen["answered"]["data"]["regulatoryStatus"]["approval"]["phase"] == "INVESTIGATIONAL"
     assert seen["edited"] == "# checked for the story\n" + query
     assert seen["reopened"] == seen["edited"]
 

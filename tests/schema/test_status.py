@@ -93,7 +93,7 @@ def test_a_country_and_its_states_together_or_apart(make_data: Make) -> None:
         {"jurisdiction": {"code": "US"}, "legal": {"standing": "SCHEDULE_IN_FORCE"}},
         {"jurisdiction": {"code": "US-OR"}, "legal": {"standing": "ACCESS_IN_FORCE"}},
     ]
-    assert data["timeline"][0] == {"date": "1970-10-27", "what": "scheduling", "track": "LEGAL"}
+    assert data["timeline"][0] == {"date": "1970-10-27", "what": "SCHEDULING", "track": "LEGAL"}
     assert len(data["timeline"]) == 4
     assert data["jurisdiction"] == {
         "name": "Oregon",
@@ -111,12 +111,14 @@ def test_what_rests_on_a_source_and_what_a_record_rests_on(make_data: Make) -> N
         make_data,
         """{
           search(text: "Sponsor Inc.", kinds: [SOURCE]) {
+            nodes {
             field
             node {
               ... on Source {
                 restsOn { bestSourceKind primary }
                 supports { record { regkgId } citation { quote supports derived } }
               }
+            }
             }
           }
           entity(id: "claim:not-significant") {
@@ -125,7 +127,7 @@ def test_what_rests_on_a_source_and_what_a_record_rests_on(make_data: Make) -> N
           meta { coverage { jurisdictions { topic { regkgId } actionCount covered } } }
         }""",
     )
-    hit = data["search"][0]
+    hit = data["search"]["nodes"][0]
     assert hit["field"] == "publisher"
     assert hit["node"]["restsOn"] == {"bestSourceKind": "SPONSOR", "primary": True}
     assert hit["node"]["supports"][0] == {
