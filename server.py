@@ -94,7 +94,10 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
 
     async def front_page(request: Request) -> HTMLResponse:
         kg = _graph_of(request)
-        return HTMLResponse(pages.front_page_html(kg.version, kg.graph.number_of_nodes()))
+        page = pages.front_page_html(
+            kg.version, kg.graph.number_of_nodes(), pages.coverage_html(kg)
+        )
+        return HTMLResponse(page)
 
     async def health(request: Request) -> JSONResponse:
         kg = _graph_of(request)
@@ -135,7 +138,9 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     async def downloads(request: Request) -> HTMLResponse:
         kg = _graph_of(request)
         counts = [(kind, len(ids)) for kind, ids in sorted(kg.by_kind.items())]
-        return HTMLResponse(pages.downloads_html(kg.version, counts, str(request.base_url)))
+        return HTMLResponse(
+            pages.downloads_html(kg.version, counts, str(request.base_url), pages.coverage_html(kg))
+        )
 
     rendered: dict[tuple[str, str], bytes] = {}  # whole-graph files, by data version
 

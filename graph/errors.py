@@ -80,16 +80,5 @@ class WrongKind(RegkgError, ValueError):
         super().__init__(f"{cut(node_id)!r} is not a {expected}")
 
 
-class NeedsJurisdiction(RegkgError, ValueError):
-    """A status asked for without a jurisdiction, where regulators differ."""
-
-    def __init__(self, substance: str, jurisdictions: list[str]) -> None:
-        self.jurisdictions = jurisdictions
-        super().__init__(
-            f"{substance} has regulatory actions in {' and '.join(jurisdictions)}: "
-            "give a jurisdiction"
-        )
-
-
 class NoPath(RegkgError):
     """Two nodes are not connected."""

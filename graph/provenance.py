@@ -10,6 +10,7 @@ from graph.build import CITES, KnowledgeGraph
 from graph.dates import PartialDate
 from graph.lookup import node
 from graph.records import Citation
+from graph.vocab import PRIMARY_SOURCE_TYPES, SourceType, source_rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +25,37 @@ class CitedSource:
     published: PartialDate | None
 
 
-def cited_sources(kg: KnowledgeGraph, node_id: str, field: str | None = None) -> list[CitedSource]:
-    """The citations of `node_id` (only those supporting `field`, when given)."""
+def ranked_citations(kg: KnowledgeGraph, node_id: str) -> list[Citation]:
+    """The citations of `node_id`, those closest to the fact first (the regulator's own
+    page before the press, the press before a copy); in the order written within a kind."""
+    citations: tuple[Citation, ...] = node(kg, node_id).get("citations", ())  # type: ignore[assignment]
+    return sorted(citations, key=lambda c: source_rank(str(kg.node(c.source)["type"])))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The best kind of source a record rests on."""
+
+    best_source_kind: SourceType | None  # None: a record that cites nothing
+    primary: bool  # whether that kind speaks for the body that acted or the record itself
+
+
+def evidence(kg: KnowledgeGraph, node_id: str) -> Evidence:
+    """What `node_id` rests on: for a source, itself; for any other record, its citations."""
     attrs = node(kg, node_id)
-    citations: tuple[Citation, ...] = attrs.get("citations", ())  # type: ignore[assignment]
+    if attrs["kind"] == "source":
+        kinds = [SourceType(str(attrs["type"]))]
+    else:
+        kinds = [SourceType(str(kg.node(c.source)["type"])) for c in ranked_citations(kg, node_id)]
+    best = kinds[0] if kinds else None
+    return Evidence(best, best in PRIMARY_SOURCE_TYPES)
+
+
+def cited_sources(kg: KnowledgeGraph, node_id: str, field: str | None = None) -> list[CitedSource]:
+    """The citations of `node_id` (only those supporting `field`, when given), best-ranked
+    source first."""
     found = []
-    for citation in citations:
+    for citation in ranked_citations(kg, node_id):
         if field is not None and not citation.covers(field):
             continue
         source = kg.node(citation.source)
@@ -60,6 +86,17 @@ def cited_by(kg: KnowledgeGraph, source: str) -> list[str]:
     return sorted({r for r, _, key in kg.graph.in_edges(source, keys=True) if key == CITES})
 
 
+def citations_of(kg: KnowledgeGraph, source: str) -> list[tuple[str, Citation]]:
+    """Every citation of `source`, with the record that makes it, by record id: what
+    rests on the source, each with its quote and the fields it supports."""
+    return [
+        (record, citation)
+        for record in cited_by(kg, source)
+        for citation in kg.node(record)["citations"]
+        if citation.source == source
+    ]
+
+
 def conflicts(kg: KnowledgeGraph, status: str | None = None) -> list[str]:
     """Conflicts between claims, optionally only `open` or `resolved` ones."""
     nodes = kg.graph.nodes
@@ -85,7 +122,8 @@ def stale(
 def how_to_cite(kg: KnowledgeGraph, node_id: str) -> str:
     """A citation line for `node_id`: what it is, its sources, and the data version.
 
-    For a source, the source itself; for anything else, its label and its sources.
+    For a source, the source itself; for anything else, its label and its sources, those
+    closest to the fact first.
     """
     attrs = node(kg, node_id)
     if attrs["kind"] == "source":

@@ -30,6 +30,7 @@ NAME_FIELDS: Final = (
     "registry_id",
     "acronym",
     "code",
+    "publisher",  # a source is found by who published it as well as by its title
 )
 
 EXACT: Final = 100.0

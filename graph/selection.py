@@ -8,6 +8,7 @@ from datetime import date
 from graph.build import KnowledgeGraph
 from graph.lookup import require_kind
 from graph.records import action_date, date_order
+from graph.vocab import track_of
 
 
 def narrower_conditions(kg: KnowledgeGraph, condition: str) -> set[str]:
@@ -22,6 +23,35 @@ def narrower_conditions(kg: KnowledgeGraph, condition: str) -> set[str]:
                 found.add(child)
                 stack.append(child)
     return found
+
+
+def jurisdictions_within(kg: KnowledgeGraph, jurisdiction: str) -> list[str]:
+    """`jurisdiction` and every jurisdiction inside it at any depth (the United States,
+    then its states, then their cities), parents before their parts."""
+    require_kind(kg, jurisdiction, "jurisdiction")
+    found = [jurisdiction]
+    seen = {jurisdiction}
+    for current in found:  # grows while it is walked: breadth first
+        parts = sorted(p for p, _, k in kg.graph.in_edges(current, keys=True) if k == "part_of")
+        for part in parts:
+            if part not in seen:
+                seen.add(part)
+                found.append(part)
+    return found
+
+
+def enclosing_jurisdictions(kg: KnowledgeGraph, jurisdiction: str) -> list[str]:
+    """`jurisdiction`, then the one it lies within, and so on out (Oregon, United States).
+
+    A country's law and its regulator's decisions apply in its states as well.
+    """
+    require_kind(kg, jurisdiction, "jurisdiction")
+    chain = [jurisdiction]
+    parent = kg.graph.nodes[jurisdiction].get("parent")
+    while isinstance(parent, str) and parent not in chain:
+        chain.append(parent)
+        parent = kg.graph.nodes[parent].get("parent")
+    return chain
 
 
 def trials(
@@ -73,13 +103,23 @@ def actions(
     disclosure: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    include_subdivisions: bool = False,
+    tracks: Collection[str] = (),
+    jurisdiction_levels: Collection[str] = (),
 ) -> list[str]:
     """Regulatory actions matching every filter given, oldest first.
 
-    A condition filter includes narrower conditions. Date bounds are inclusive and apply
-    to the action's date; a month- or year-precision date matches when its range
-    overlaps the bounds.
+    A condition filter includes narrower conditions. `include_subdivisions` widens a
+    jurisdiction to the jurisdictions inside it (the United States and its states). Date
+    bounds are inclusive and apply to the action's date; a month- or year-precision date
+    matches when its range overlaps the bounds. `tracks` keeps actions on the approval or
+    the legal track, `jurisdiction_levels` those applying in a country, a state or a city.
     """
+    places: set[str] | None = None
+    if jurisdiction is not None:
+        require_kind(kg, jurisdiction, "jurisdiction")
+        within = jurisdictions_within(kg, jurisdiction) if include_subdivisions else [jurisdiction]
+        places = set(within)
     # Candidates come from the substance's or the conditions' own edges where one is given,
     # so the work follows the answer, not the number of actions.
     wanted = narrower_conditions(kg, condition) if condition is not None else None
@@ -89,6 +129,10 @@ def actions(
     elif wanted is not None:
         found = {
             a for c in wanted for a, _, k in kg.graph.in_edges(c, keys=True) if k == "for_condition"
+        }
+    elif places is not None:
+        found = {
+            a for p in places for a, _, k in kg.graph.in_edges(p, keys=True) if k == "applies_in"
         }
     else:
         found = None
@@ -105,7 +149,11 @@ def actions(
             continue
         if agency is not None and attrs.get("agency") != agency:
             continue
-        if jurisdiction is not None and attrs.get("jurisdiction") != jurisdiction:
+        if places is not None and attrs.get("jurisdiction") not in places:
+            continue
+        if tracks and track_of(str(attrs["action"])) not in tracks:
+            continue
+        if jurisdiction_levels and nodes[attrs["jurisdiction"]]["level"] not in jurisdiction_levels:
             continue
         if wanted is not None and attrs.get("condition") not in wanted:
             continue

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from graph.build import KnowledgeGraph
+from graph.coverage import coverage_lines
 from graph.model import KINDS
 from graph.quotes import QuoteCheck, Tally
 from graph.records import Record
@@ -18,6 +19,7 @@ class GraphStats:
     edges_by_relation: dict[str, int]
     # number of distinct sources cited -> how many records cite that many
     sources_per_record: dict[int, int]
+    coverage: tuple[str, ...] = ()  # what each substance and jurisdiction holds, when reviewed
 
     def lines(self) -> list[str]:
         out = ["nodes by kind:"]
@@ -30,6 +32,7 @@ class GraphStats:
             f"  {k:>3} source{'s' if k != 1 else ' '}{n:>8}"
             for k, n in self.sources_per_record.items()
         ]
+        out += self.coverage
         return out
 
 
@@ -44,6 +47,7 @@ def graph_stats(kg: KnowledgeGraph) -> GraphStats:
         nodes_by_kind={k: len(v) for k, v in sorted(kg.by_kind.items())},
         edges_by_relation=dict(sorted(relations.items())),
         sources_per_record=dict(sorted(per_record.items())),
+        coverage=tuple(coverage_lines(kg)),
     )
 
 

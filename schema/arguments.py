@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from graph.vocab import ActionKind, ClaimStatus, ConflictStatus
+from graph.vocab import ActionKind, ActionTrack, ClaimStatus, ConflictStatus
 
 Condition = Annotated[
     str | None,
@@ -27,6 +27,28 @@ JurisdictionArg = Annotated[
     strawberry.argument(
         description="A jurisdiction, by ISO code (`US`, `US-OR`, `EU`), name (`Oregon`) or id "
         "(`jurisdiction:US`)."
+    ),
+]
+Jurisdiction = Annotated[
+    str,
+    strawberry.argument(
+        description="The jurisdiction, by ISO code (`US`, `US-OR`, `EU`), name (`Oregon`) or id "
+        "(`jurisdiction:US`). A status is per jurisdiction: for all of them at once, ask for "
+        "the list of statuses."
+    ),
+]
+IncludeSubdivisions = Annotated[
+    bool,
+    strawberry.argument(
+        description="Also the jurisdictions inside the one given, at any depth (the United "
+        "States and its states and cities); false: that jurisdiction alone."
+    ),
+]
+Track = Annotated[
+    ActionTrack | None,
+    strawberry.argument(
+        description="Only what bears on a product's approval, or only on the substance's "
+        "legal status and lawful access."
     ),
 ]
 ActionKinds = Annotated[

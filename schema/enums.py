@@ -8,7 +8,7 @@ import strawberry
 
 from graph import vocab
 from graph.model import triples
-from graph.status import Phase
+from graph.status import LegalStanding, Phase
 
 
 def _expose(enum: type[StrEnum]) -> None:
@@ -33,6 +33,7 @@ for _vocabulary in (
     vocab.TrialStatus,
     vocab.UsSchedule,
     Phase,
+    LegalStanding,
 ):
     _expose(_vocabulary)
 

@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 
 from graph import paths, provenance
+from graph.coverage import coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.search import SearchHit as GraphSearchHit
@@ -17,10 +18,12 @@ from graph.selection import actions as select_actions
 from graph.selection import claims as select_claims
 from graph.selection import newest_first, sort_trials
 from graph.selection import trials as select_trials
-from graph.status import status_as_of, timeline
+from graph.status import status_as_of, statuses_as_of, timeline
 from graph.vocab import (
     ActionKind,
+    ActionTrack,
     Disclosure,
+    JurisdictionLevel,
     TrialPhase,
     TrialStatus,
 )
@@ -46,6 +49,7 @@ from schema.types import (
     Substance,
     Target,
     TimelineEntry,
+    TopicCoverage,
     Trial,
 )
 
@@ -93,6 +97,26 @@ class ActionFilter:
     agency: str | None = strawberry.field(default=None, description="Regulator, by id or name.")
     jurisdiction: str | None = strawberry.field(
         default=None, description="Jurisdiction, by ISO code (`US`, `US-OR`), name or id."
+    )
+    include_subdivisions: bool = strawberry.field(
+        default=False,
+        description="With `jurisdiction`: also the jurisdictions inside it, at any depth (the "
+        "United States and its states); false: that jurisdiction alone.",
+    )
+    track: ActionTrack | None = strawberry.field(
+        default=None,
+        description="Only actions bearing on a product's approval, or only on legal status.",
+    )
+    jurisdiction_levels: list[JurisdictionLevel] | None = strawberry.field(
+        default=None,
+        description="Only actions applying at these levels: `[SUBDIVISION, CITY]` for what "
+        "states and cities did, `[COUNTRY, SUPRANATIONAL]` for national and EU decisions.",
+    )
+    rests_on_primary_source: bool | None = strawberry.field(
+        default=None,
+        description="True: only actions resting on a primary source (the body that acted, a "
+        "registry, a journal, the sponsor); false: only those reported by the press or a copy "
+        "alone.",
     )
     substance: str | None = strawberry.field(default=None, description="Substance, id or name.")
     condition: str | None = strawberry.field(
@@ -186,6 +210,26 @@ class Meta:
     )
     built_at: datetime = strawberry.field(description="When this server loaded the data (UTC).")
     counts: list[KindCount] = strawberry.field(description="Entities per kind.")
+
+    @strawberry.field(
+        description="What regkg covers, per substance and per jurisdiction: when each was "
+        "last reviewed against its sources, what is known to be missing, how many actions it "
+        "holds and the newest."
+    )
+    def coverage(self, info: Info) -> Coverage:
+        kg = info.context.kg
+        return Coverage(
+            substances=coverage(kg, "substance"),  # type: ignore[arg-type]
+            jurisdictions=coverage(kg, "jurisdiction"),  # type: ignore[arg-type]
+        )
+
+
+@strawberry.type(description="What regkg covers, topic by topic.")
+class Coverage:
+    substances: list[TopicCoverage] = strawberry.field(description="Every substance, by name.")
+    jurisdictions: list[TopicCoverage] = strawberry.field(
+        description="Every jurisdiction, by name."
+    )
 
 
 def _list_of(kind: str) -> Any:
@@ -401,12 +445,18 @@ class Query(ChangesQuery):
             kinds=[k.value for k in f.kinds or ()],
             agency=resolve_optional(info, "organisation", f.agency),
             jurisdiction=resolve_optional(info, "jurisdiction", f.jurisdiction),
+            include_subdivisions=f.include_subdivisions,
+            tracks=() if f.track is None else (f.track.value,),
+            jurisdiction_levels=[level.value for level in f.jurisdiction_levels or ()],
             substance=resolve_optional(info, "substance", f.substance),
             condition=resolve_optional(info, "condition", f.condition),
             disclosure=f.disclosure.value if f.disclosure else None,
             since=f.since,
             until=last_day(f.until) if f.until else None,
         )
+        if f.rests_on_primary_source is not None:
+            wanted = f.rests_on_primary_source
+            ids = [i for i in ids if provenance.evidence(info.context.kg, i).primary is wanted]
         if order is ActionOrder.DATE_DESC:
             ids = newest_first(info.context.kg, ids)
         return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
@@ -453,15 +503,17 @@ class Query(ChangesQuery):
         return paginate(hits, first, after, last=last, before=before)
 
     @strawberry.field(
-        description="The regulatory status of a substance on a date (default today), "
-        "for a condition and jurisdiction, with the actions that produced it."
+        description="The status of a substance in one jurisdiction on a date (default today), "
+        "optionally for a condition: the approval of a product and the legal status of the "
+        "substance, apart, each with the actions that produced it. NO_RECORD where regkg holds "
+        "none. For every jurisdiction at once, ask `regulatoryStatuses`."
     )
     def regulatory_status(
         self,
         info: Info,
         substance: arg.Substance,
+        jurisdiction: arg.Jurisdiction,
         condition: arg.Condition = None,
-        jurisdiction: arg.JurisdictionArg = None,
         as_of: Annotated[
             date | None,
             strawberry.argument(
@@ -475,8 +527,39 @@ class Query(ChangesQuery):
             info.context.kg,
             graph_call(resolve, info.context.kg, "substance", substance),
             last_day(as_of) if as_of else date.today(),
-            condition=resolve_optional(info, "condition", condition),
-            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
+            resolve_optional(info, "condition", condition),
+            resolve_optional(info, "jurisdiction", jurisdiction),
+        )
+
+    @strawberry.field(
+        description="The status of a substance on a date (default today) in every "
+        "jurisdiction where regkg holds actions on it, one status each, a country before its "
+        "states. With `jurisdiction`, that one first (even with nothing recorded) and, with "
+        "`includeSubdivisions`, those inside it that hold actions."
+    )
+    def regulatory_statuses(
+        self,
+        info: Info,
+        substance: arg.Substance,
+        condition: arg.Condition = None,
+        jurisdiction: arg.JurisdictionArg = None,
+        include_subdivisions: arg.IncludeSubdivisions = False,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The day, YYYY-MM-DD; a month (YYYY-MM) means its last day; "
+                "today if not given."
+            ),
+        ] = None,
+    ) -> list[RegulatoryStatus]:
+        return graph_call(
+            statuses_as_of,
+            info.context.kg,
+            graph_call(resolve, info.context.kg, "substance", substance),
+            last_day(as_of) if as_of else date.today(),
+            resolve_optional(info, "condition", condition),
+            resolve_optional(info, "jurisdiction", jurisdiction),
+            include_subdivisions,
         )
 
     @strawberry.field(description="Everything dated about a substance, oldest first.")
@@ -489,6 +572,8 @@ class Query(ChangesQuery):
         include_trials: Annotated[
             bool, strawberry.argument(description="Include trial milestones.")
         ] = True,
+        include_subdivisions: arg.IncludeSubdivisions = False,
+        track: arg.Track = None,
     ) -> list[TimelineEntry]:
         return graph_call(
             timeline,
@@ -497,6 +582,8 @@ class Query(ChangesQuery):
             condition=resolve_optional(info, "condition", condition),
             jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
             include_trials=include_trials,
+            include_subdivisions=include_subdivisions,
+            track=track,
         )
 
     @strawberry.field(description="Shortest paths between two entities (regkg ids), any direction.")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import strawberry
 
 from graph import provenance
+from graph.coverage import topic_coverage
 from graph.dates import PartialDate
 from graph.lookup import name_on
 from graph.model import KINDS, SOURCES_FIELD
@@ -20,7 +21,7 @@ from graph.records import action_date
 from graph.selection import actions as select_actions
 from graph.selection import claims as select_claims
 from graph.selection import trials as select_trials
-from graph.status import Phase, status_as_of, timeline
+from graph.status import LegalStanding, Phase, status_as_of, statuses_as_of, timeline
 from graph.vocab import (
     ActionKind,
     ActionTrack,
@@ -99,14 +100,37 @@ class Citation:
         return [_snake_to_camel(name) for name in root.supports]
 
 
+@strawberry.type(
+    description="The best kind of source a record rests on, so that a reader can keep to "
+    "facts that rest on the body that acted or on the record itself."
+)
+class Evidence:
+    best_source_kind: SourceType | None = strawberry.field(
+        description="The kind of its best-ranked source (regulator first, secondary copy "
+        "last); for a source, its own kind; null for a record that cites nothing."
+    )
+    primary: bool = strawberry.field(
+        description="True when that kind is primary: a regulator, legislature, court, "
+        "registry, journal or the sponsor itself, not the press, a reference work or a copy."
+    )
+
+
 @strawberry.interface(
     description="An entity with its citations, a ready-made citation line, and the claims "
     "sources make about it."
 )
 class Sourced(Node):
-    @strawberry.field(description="Every citation backing this entity, with quotes.")
-    def sources(self, root: Parent) -> list[Citation]:
-        return list(root.get("citations", ()))
+    @strawberry.field(
+        description="Every citation backing this entity, with quotes, the sources closest to "
+        "the fact first (the regulator's own page before the press, the press before a copy)."
+    )
+    def sources(self, root: Parent, info: Info) -> list[Citation]:
+        return provenance.ranked_citations(info.context.kg, str(root["id"]))  # type: ignore[return-value]
+
+    # Named for what it says: `evidence` is an effect's own field (how strong the research is).
+    @strawberry.field(description="The best kind of source this entity rests on.")
+    def rests_on(self, root: Parent, info: Info) -> Evidence:
+        return provenance.evidence(info.context.kg, str(root["id"]))  # type: ignore[return-value]
 
     @strawberry.field(description="A ready-made citation line: what, which sources, data version.")
     def how_to_cite(self, root: Parent, info: Info) -> str:
@@ -139,6 +163,27 @@ class Source(Sourced):
     @strawberry.field(description="How many records cite this source.")
     def cited_by_count(self, root: Parent, info: Info) -> int:
         return len(provenance.cited_by(info.context.kg, str(root["id"])))
+
+    @strawberry.field(
+        description="What rests on this source: every citation of it, with the record or "
+        "claim that makes it (a claim's `status` says whether it holds), by record id."
+    )
+    def supports(self, root: Parent, info: Info) -> list[Support]:
+        return provenance.citations_of(info.context.kg, str(root["id"]))  # type: ignore[return-value]
+
+
+@strawberry.type(description="One citation of a source, and the record that makes it.")
+class Support:
+    @strawberry.field(description="The record or claim citing the source.")
+    def record(self, root: strawberry.Parent[Any], info: Info) -> Sourced:
+        return info.context.kg.node(root[0])  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The citation: its quote, the fields it supports, and how a value was "
+        "derived where the quote cannot carry it."
+    )
+    def citation(self, root: strawberry.Parent[Any]) -> Citation:
+        return root[1]
 
 
 @strawberry.type(description="A name an organisation used, and when.")
@@ -218,29 +263,59 @@ class Substance(Sourced):
         )
         return nodes(info, ids)
 
+    @strawberry.field(
+        description="What regkg covers on it: review date, gaps, actions and the newest one."
+    )
+    def coverage(self, root: Parent, info: Info) -> TopicCoverage:
+        return topic_coverage(info.context.kg, str(root["id"]))  # type: ignore[return-value]
+
     @strawberry.field(description="What it does to neurotransmitters, hormones and brain regions.")
     def effects(self, root: Parent, info: Info) -> list[Effect]:
         return incoming(info, root, "has_effect_of")
 
     @strawberry.field(
-        description="Its regulatory status on a date, optionally for one condition and "
-        "jurisdiction, with the actions that produced it."
+        description="Its status in one jurisdiction on a date, optionally for one condition: "
+        "the approval of a product and the legal status, apart, with the actions behind them."
     )
     def status(
         self,
         root: Parent,
         info: Info,
         as_of: arg.AsOf,
+        jurisdiction: arg.Jurisdiction,
         condition: arg.Condition = None,
-        jurisdiction: arg.JurisdictionArg = None,
     ) -> RegulatoryStatus:
         return graph_call(
             status_as_of,
             info.context.kg,
             root["id"],
             last_day(as_of),
-            condition=resolve_optional(info, "condition", condition),
-            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
+            resolve_optional(info, "condition", condition),
+            resolve_optional(info, "jurisdiction", jurisdiction),
+        )
+
+    @strawberry.field(
+        description="Its status on a date in every jurisdiction where regkg holds actions on "
+        "it, a country before its states; with `jurisdiction`, that one first and, with "
+        "`includeSubdivisions`, those inside it that hold actions."
+    )
+    def statuses(
+        self,
+        root: Parent,
+        info: Info,
+        as_of: arg.AsOf,
+        condition: arg.Condition = None,
+        jurisdiction: arg.JurisdictionArg = None,
+        include_subdivisions: arg.IncludeSubdivisions = False,
+    ) -> list[RegulatoryStatus]:
+        return graph_call(
+            statuses_as_of,
+            info.context.kg,
+            root["id"],
+            last_day(as_of),
+            resolve_optional(info, "condition", condition),
+            resolve_optional(info, "jurisdiction", jurisdiction),
+            include_subdivisions,
         )
 
     @strawberry.field(description="Everything dated about it, oldest first.")
@@ -250,6 +325,8 @@ class Substance(Sourced):
         info: Info,
         condition: arg.Condition = None,
         jurisdiction: arg.JurisdictionArg = None,
+        include_subdivisions: arg.IncludeSubdivisions = False,
+        track: arg.Track = None,
     ) -> list[TimelineEntry]:
         return graph_call(
             timeline,
@@ -257,6 +334,8 @@ class Substance(Sourced):
             root["id"],
             condition=resolve_optional(info, "condition", condition),
             jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
+            include_subdivisions=include_subdivisions,
+            track=track,
         )
 
 
@@ -524,34 +603,27 @@ class Conflict(Sourced):
 
 
 @strawberry.type(
-    description="The regulatory status of a substance on a date, and the actions behind it."
+    description="Where a product's marketing authorisation stood: approval-track actions in "
+    "the jurisdiction and in those it lies within (an FDA decision holds in Oregon)."
 )
-class RegulatoryStatus:
-    as_of: date = strawberry.field(description="The date asked about.")
-    phase: Phase = strawberry.field(description="Where the marketing application stood.")
-    summary: str = strawberry.field(description="The status in one sentence, with dates.")
-
-    @strawberry.field(description="The substance.")
-    def substance(self, root: strawberry.Parent[Any], info: Info) -> Substance:
-        return info.context.kg.node(root.substance)  # type: ignore[return-value]
-
-    @strawberry.field(description="The condition, if asked.")
-    def condition(self, root: strawberry.Parent[Any], info: Info) -> Condition | None:
-        return None if root.condition is None else info.context.kg.node(root.condition)  # type: ignore[return-value]
-
-    @strawberry.field(description="Where, if asked.")
-    def jurisdiction(self, root: strawberry.Parent[Any], info: Info) -> Jurisdiction | None:
-        return None if root.jurisdiction is None else info.context.kg.node(root.jurisdiction)  # type: ignore[return-value]
+class ApprovalStatus:
+    phase: Phase = strawberry.field(
+        description="Where the marketing application stood; NO_RECORD when regkg holds no "
+        "approval-track action there on or before the date (no phase is guessed)."
+    )
+    summary: str = strawberry.field(description="The approval status in one sentence, with dates.")
 
     @strawberry.field(description="The action that put the application where it stood.")
     def phase_set_by(self, root: strawberry.Parent[Any], info: Info) -> RegulatoryAction | None:
         return None if root.phase_set_by is None else info.context.kg.node(root.phase_set_by)  # type: ignore[return-value]
 
-    @strawberry.field(description="Designations, schedules and agreements in force on the date.")
+    @strawberry.field(
+        description="Designations, agreements, reviews and access in force on the date."
+    )
     def in_force(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
         return nodes(info, list(root.in_force))
 
-    @strawberry.field(description="Every action dated on or before the date, oldest first.")
+    @strawberry.field(description="Every approval-track action dated on or before the date.")
     def history(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
         return nodes(info, list(root.history))
 
@@ -562,6 +634,108 @@ class RegulatoryStatus:
         return nodes(info, list(root.uncertain))
 
 
+@strawberry.type(
+    description="A substance's control status and lawful access: legal-track actions in the "
+    "jurisdiction and in those it lies within, so a state's status shows its country's "
+    "schedule beside its own programmes."
+)
+class LegalStatus:
+    standing: LegalStanding = strawberry.field(
+        description="What is in force: an access route, a schedule only, nothing, or "
+        "NO_RECORD when regkg holds no legal action there on or before the date."
+    )
+    summary: str = strawberry.field(description="The legal status in one sentence, with dates.")
+
+    @strawberry.field(
+        description="Scheduling decisions in force, the jurisdiction's own first, then its "
+        "country's: a state's schedule, then the federal one."
+    )
+    def schedules(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(root.schedules))
+
+    @strawberry.field(
+        description="Access routes in force: regulated-access programmes, special access, "
+        "compassionate use, decriminalisation, ballot measures passed. Laws and executive "
+        "orders are in `history`."
+    )
+    def access(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(root.access))
+
+    @strawberry.field(description="Every legal-track action dated on or before the date.")
+    def history(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(root.history))
+
+    @strawberry.field(
+        description="Actions known only to a month or year that may or may not precede the date."
+    )
+    def uncertain(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(root.uncertain))
+
+
+@strawberry.type(
+    description="The status of a substance in one jurisdiction on a date: the approval of a "
+    "product and the legal status of the substance, kept apart, each with its actions."
+)
+class RegulatoryStatus:
+    as_of: date = strawberry.field(description="The date asked about.")
+    approval: ApprovalStatus = strawberry.field(
+        description="A product's development and marketing authorisation."
+    )
+    legal: LegalStatus = strawberry.field(
+        description="Control status (schedules) and lawful access (programmes, special access)."
+    )
+    summary: str = strawberry.field(
+        description="Both statuses in a few sentences, with dates, and a note when the "
+        "jurisdiction is outside regkg's coverage."
+    )
+
+    @strawberry.field(description="The substance.")
+    def substance(self, root: strawberry.Parent[Any], info: Info) -> Substance:
+        return info.context.kg.node(root.substance)  # type: ignore[return-value]
+
+    @strawberry.field(description="The condition, if asked.")
+    def condition(self, root: strawberry.Parent[Any], info: Info) -> Condition | None:
+        return None if root.condition is None else info.context.kg.node(root.condition)  # type: ignore[return-value]
+
+    @strawberry.field(description="The jurisdiction.")
+    def jurisdiction(self, root: strawberry.Parent[Any], info: Info) -> Jurisdiction:
+        return info.context.kg.node(root.jurisdiction)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="What regkg covers in the jurisdiction: when it was reviewed, what is "
+        "missing, how many actions it holds there; `covered` false: outside the coverage."
+    )
+    def coverage(self, root: strawberry.Parent[Any], info: Info) -> TopicCoverage:
+        return topic_coverage(info.context.kg, root.jurisdiction)  # type: ignore[return-value]
+
+
+@strawberry.type(
+    description="What regkg covers on one topic (a substance or a jurisdiction) and how fresh "
+    "it is."
+)
+class TopicCoverage:
+    reviewed: PartialDate | None = strawberry.field(
+        description="When curators last reviewed the topic against its sources; null if never."
+    )
+    gaps: list[str] = strawberry.field(description="What is known to be missing.")
+    covered: bool = strawberry.field(
+        description="True when the topic was reviewed or holds actions; false: regkg says "
+        "nothing on it, and an empty answer means nothing."
+    )
+
+    @strawberry.field(description="The substance or jurisdiction.")
+    def topic(self, root: strawberry.Parent[Any], info: Info) -> Sourced:
+        return info.context.kg.node(root.topic)  # type: ignore[return-value]
+
+    @strawberry.field(description="How many regulatory and legal actions it holds.")
+    def action_count(self, root: strawberry.Parent[Any]) -> int:
+        return int(root.actions)
+
+    @strawberry.field(description="Its newest dated action.")
+    def newest_action(self, root: strawberry.Parent[Any], info: Info) -> RegulatoryAction | None:
+        return None if root.newest_action is None else info.context.kg.node(root.newest_action)  # type: ignore[return-value]
+
+
 @strawberry.type(description="One dated entry in a substance's story.")
 class TimelineEntry:
     date: PartialDate = strawberry.field(description="When, at the precision known.")
@@ -569,6 +743,10 @@ class TimelineEntry:
         description="The action kind, event type, or trial milestone."
     )
     label: str = strawberry.field(description="One line for a reader.")
+    track: ActionTrack | None = strawberry.field(
+        description="Which status the entry bears on: a product's approval (trial milestones "
+        "too) or the legal status; null for company events."
+    )
 
     @strawberry.field(description="The action, event, trial or source behind the entry.")
     def node(self, root: strawberry.Parent[Any], info: Info) -> Node:
@@ -594,8 +772,26 @@ class Jurisdiction(Sourced):
         return incoming(info, root, "part_of")
 
     @strawberry.field(description="Regulatory and legal actions that apply in it, oldest first.")
-    def actions(self, root: Parent, info: Info) -> list[RegulatoryAction]:
-        return nodes(info, select_actions(info.context.kg, jurisdiction=str(root["id"])))
+    def actions(
+        self,
+        root: Parent,
+        info: Info,
+        include_subdivisions: arg.IncludeSubdivisions = False,
+        track: arg.Track = None,
+    ) -> list[RegulatoryAction]:
+        found = select_actions(
+            info.context.kg,
+            jurisdiction=str(root["id"]),
+            include_subdivisions=include_subdivisions,
+            tracks=() if track is None else (track,),
+        )
+        return nodes(info, found)
+
+    @strawberry.field(
+        description="What regkg covers here: review date, gaps, actions and the newest one."
+    )
+    def coverage(self, root: Parent, info: Info) -> TopicCoverage:
+        return topic_coverage(info.context.kg, str(root["id"]))  # type: ignore[return-value]
 
 
 # The GraphQL type of each kind of node.

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
+from graph.build import KnowledgeGraph
+from graph.coverage import TOPIC_KINDS, coverage
+from graph.records import action_date
 from web.downloads import GRAPH_FILES
 from web.export import MAX_ROWS
 
@@ -41,7 +44,12 @@ class ReadyQuestion:
         return "/graphql?" + urlencode(params)
 
 
-_SOURCES = "sources { quote source { publisher published url } }"
+# `restsOn` says the best kind of source behind the record; `derived` says how a value was
+# worked out where the quote cannot carry it.
+_SOURCES = (
+    "restsOn { bestSourceKind primary } "
+    "sources { quote derived source { type publisher published url } }"
+)
 
 READY_QUESTIONS: Final[tuple[ReadyQuestion, ...]] = (
     ReadyQuestion(
@@ -50,22 +58,29 @@ READY_QUESTIONS: Final[tuple[ReadyQuestion, ...]] = (
         explanation="Its regulatory status today: the decision that set it, what is still in "
         "force, and the sources for each.",
         query=f"""# What is the regulatory status of MDMA for PTSD in the United States today?
-# `summary` says it in one sentence; `phaseSetBy` is the action that decided it.
+# `approval` is the product's marketing authorisation, `legal` the substance's schedule
+# and lawful access: kept apart. `phaseSetBy` is the action that decided the approval.
 query CurrentStatus {{
   regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {{
     asOf
-    phase
     summary
-    phaseSetBy {{
-      date
-      summary
-      {_SOURCES}
+    approval {{
+      phase
+      phaseSetBy {{
+        date
+        summary
+        {_SOURCES}
+      }}
+      inForce {{
+        action
+        date
+        summary
+        {_SOURCES}
+      }}
     }}
-    inForce {{
-      action
-      date
-      summary
-      {_SOURCES}
+    legal {{
+      standing
+      schedules {{ action date jurisdiction {{ code }} {_SOURCES} }}
     }}
   }}
 }}
@@ -80,14 +95,16 @@ query CurrentStatus {{
 query StatusOnADate {{
   regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US", asOf: "2023-06-01") {{
     asOf
-    phase
     summary
-    inForce {{
-      action
-      date
-      announced
-      disclosure
-      {_SOURCES}
+    approval {{
+      phase
+      inForce {{
+        action
+        date
+        announced
+        disclosure
+        {_SOURCES}
+      }}
     }}
   }}
 }}
@@ -234,6 +251,118 @@ query ChangedSince {{
 """,
     ),
     ReadyQuestion(
+        id="scheduling",
+        title="The scheduling picture",
+        explanation="Every scheduling step on record, newest first: petitions, proposals, "
+        "placements, moves and removals, federal, state and national, with where each applies.",
+        query=f"""# The scheduling picture: every step in controlling a substance, newest first.
+# `jurisdiction.level` says whether it is national or a state's; add
+# `substance: "psilocybin"` to the filter for one substance.
+query SchedulingPicture {{
+  regulatoryActions(
+    filter: {{kinds: [SCHEDULING, RESCHEDULING, DESCHEDULING,
+                     SCHEDULING_PETITION, SCHEDULING_PROPOSAL]}}
+    order: DATE_DESC
+    first: 50
+  ) {{
+    totalCount
+    nodes {{
+      date
+      effective
+      action
+      summary
+      substance {{ name }}
+      jurisdiction {{ name code level }}
+      agency {{ name }}
+      {_SOURCES}
+    }}
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
+        id="us-states",
+        title="Psilocybin in the US and its states",
+        explanation="One status per jurisdiction: the federal one first, then every state or "
+        "city with a record. Each state's legal status shows the federal schedule beside its "
+        "own programmes.",
+        query=f"""# Psilocybin in the United States and its states, today: one status per
+# jurisdiction with a record. `legal.schedules` shows the federal schedule beside a state's own;
+# `legal.access` the programmes, measures and laws in force. Try another substance.
+query UsStates {{
+  regulatoryStatuses(substance: "psilocybin", jurisdiction: "US", includeSubdivisions: true) {{
+    jurisdiction {{ name code level reviewed }}
+    approval {{
+      phase
+      phaseSetBy {{ action date {_SOURCES} }}
+      inForce {{ action date {_SOURCES} }}
+    }}
+    legal {{
+      standing
+      summary
+      schedules {{ action date jurisdiction {{ code }} }}
+      access {{ action date summary }}
+      history {{ action date summary {_SOURCES} }}
+    }}
+    summary
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
+        id="access-abroad",
+        title="Access outside trials, beyond the US",
+        explanation="Special access, compassionate use, programmes and schedule changes that "
+        "open lawful access, newest first, with the country each applies in.",
+        query=f"""# Where can a doctor give a psychedelic outside a trial? Access routes and the
+# schedule changes behind them, newest first. `jurisdiction` says where each applies.
+query AccessRoutes {{
+  regulatoryActions(
+    filter: {{kinds: [SPECIAL_ACCESS, COMPASSIONATE_USE, ACCESS_PROGRAMME,
+                     RESCHEDULING, LEGISLATION_ENACTED]}}
+    order: DATE_DESC
+    first: 50
+  ) {{
+    totalCount
+    nodes {{
+      date
+      effective
+      action
+      summary
+      substance {{ name }}
+      condition {{ name }}
+      jurisdiction {{ name code level }}
+      {_SOURCES}
+    }}
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
+        id="newest",
+        title="The newest developments",
+        explanation="The 25 newest regulatory and legal actions anywhere, each with its track "
+        "(approval or legal), where it applies, and what kind of source it rests on.",
+        query=f"""# The newest developments: the latest actions anywhere, newest first.
+# `track` says whether it bears on a product's approval or on legal status;
+# `restsOn.primary` is false when only the press or a copy reports it.
+query Newest {{
+  regulatoryActions(order: DATE_DESC, first: 25) {{
+    nodes {{
+      date
+      announced
+      track
+      action
+      summary
+      substance {{ name }}
+      jurisdiction {{ name code }}
+      {_SOURCES}
+    }}
+  }}
+}}
+""",
+    ),
+    ReadyQuestion(
         id="story",
         title="The MDMA story, in order",
         explanation="Every dated action, event and trial milestone for MDMA in PTSD, oldest "
@@ -271,7 +400,8 @@ WELCOME_QUERY: Final = """# Welcome to regkg: regulatory facts,
 
 query StatusToday {
   regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {
-    phase
+    approval { phase }
+    legal { standing }
     summary
   }
 }
@@ -419,9 +549,44 @@ Click a mark to jump to its sources below.</figcaption></figure>
     )
 
 
-def downloads_html(version: str, counts: Sequence[tuple[str, int]], base_url: str) -> str:
+def coverage_html(kg: KnowledgeGraph) -> str:
+    """What the data covers, topic by topic: when each was last reviewed against its sources,
+    how many actions it holds and the newest, and what is known to be missing. A reader must
+    know what an empty answer means."""
+    sections = []
+    for kind in TOPIC_KINDS:
+        rows = []
+        for found in coverage(kg, kind):
+            attrs = kg.node(found.topic)
+            name = html.escape(str(attrs["label"]))
+            if kind == "jurisdiction":
+                name += f" ({html.escape(str(attrs['code']))})"
+            newest = action_date(kg.node(found.newest_action)) if found.newest_action else None
+            gaps = "; ".join(html.escape(g) for g in found.gaps)
+            rows.append(
+                f"<tr><td>{name}</td><td>{found.reviewed or 'not reviewed'}</td>"
+                f"<td>{found.actions}</td><td>{newest or ''}</td>"
+                f"<td>{gaps if found.covered else 'not covered: nothing recorded'}</td></tr>"
+            )
+        sections.append(
+            f'<table class="regkg-coverage"><caption>By {kind}</caption>'
+            "<tr><th>topic</th><th>reviewed</th><th>actions</th><th>newest action</th>"
+            f"<th>known gaps</th></tr>{''.join(rows)}</table>"
+        )
+    return f"""<h2 id="coverage">What regkg covers</h2>
+<p>Each topic with the date it was last reviewed against its sources, how many regulatory and
+legal actions it holds, the newest, and what is known to be missing. Where a topic holds
+nothing, an empty answer means regkg does not know, not that nothing happened. The same is in
+the API: <code>meta {{ coverage {{ substances {{ reviewed gaps actionCount }} }} }}</code>.</p>
+{"".join(sections)}"""
+
+
+def downloads_html(
+    version: str, counts: Sequence[tuple[str, int]], base_url: str, coverage_section: str = ""
+) -> str:
     """The whole-graph downloads and how to export one answer; `base_url` is this server's
-    own address, for the example to work as pasted."""
+    own address, for the example to work as pasted; `coverage_section` says what the data
+    covers."""
     rows = "".join(
         f'<li><a href="/downloads/{html.escape(name)}" download>{html.escape(name)}</a>: '
         f"{html.escape(spec.what)}</li>"
@@ -449,11 +614,12 @@ columns such as <code>sponsor.name</code>; a nested list's values are joined wit
 <code>sourceUrls</code>, best kind first, and each related entity's under its path
 (<code>sponsor.sourceUrls</code>); then <code>dataVersion</code>. A file that leaves
 something out says so in its last line, which starts with <code>#</code>.</p>
+{coverage_section}
 </main>"""
     return _page("regkg: downloads", "/downloads", body)
 
 
-def front_page_html(version: str, count: int) -> str:
+def front_page_html(version: str, count: int, coverage_section: str = "") -> str:
     """What regkg is, with links to everything a person can open."""
     questions = "".join(
         f'<li><a href="{html.escape(q.link())}">{html.escape(q.title)}</a></li>'
@@ -476,5 +642,6 @@ neighbours and sources.</li>
 <h2>Ready questions</h2>
 <ol>{questions}</ol>
 <p>Data version <code>{html.escape(version)}</code>, {count} entities.</p>
+{coverage_section}
 </main>"""
     return _page("regkg", "/", body)

@@ -128,7 +128,7 @@ def test_a_ready_question_runs_in_a_new_tab_and_lands_in_the_url(
     browser: Browser, base_url: str
 ) -> None:
     seen = scenario(browser, base_url, "question")
-    status = seen["result"]["data"]["regulatoryStatus"]
+    status = seen["result"]["data"]["regulatoryStatus"]["approval"]
     assert status["phase"] == "NOT_APPROVED"
     assert status["phaseSetBy"]["date"] == "2024-08-09"
     assert status["phaseSetBy"]["sources"][0]["source"]["url"].startswith("https://")
@@ -174,7 +174,7 @@ def test_a_shared_link_opens_and_follows_edits(browser: Browser, base_url: str) 
     seen = scenario(browser, base_url, "link", query)
     assert seen["opened"] == query
     # The link answers on opening, with no click on Run.
-    assert seen["answered"]["data"]["regulatoryStatus"]["phase"] == "INVESTIGATIONAL"
+    assert seen["answered"]["data"]["regulatoryStatus"]["approval"]["phase"] == "INVESTIGATIONAL"
     assert seen["edited"] == "# checked for the story\n" + query
     assert seen["reopened"] == seen["edited"]
 
@@ -225,7 +225,7 @@ def test_timeline_shows_the_mdma_story_in_order(browser: Browser, base_url: str)
     assert {"Breakthrough", "Application", "Rejected (CRL)"} <= set(seen["milestones"])
     assert seen["target"]["inView"]
     assert "complete response letter" in seen["target"]["text"]
-    assert seen["lede"].startswith("Status today: Not approved")
+    assert seen["lede"].startswith("Status today: Approval: Not approved")
 
 
 # --- at a phone's width -------------------------------------------------------------------
@@ -249,7 +249,7 @@ def test_phone_graphiql_shows_the_answer_and_the_download_buttons(
     browser: Browser, base_url: str
 ) -> None:
     seen = scenario(browser, base_url, "phone-graphiql", QUESTIONS["status-now"].query, PHONE)
-    assert seen["result"]["data"]["regulatoryStatus"]["phase"] == "NOT_APPROVED"
+    assert seen["result"]["data"]["regulatoryStatus"]["approval"]["phase"] == "NOT_APPROVED"
     layout = seen["layout"]
     assert layout["viewport"]["width"] == 390
     _below_the_bar(layout, "main")

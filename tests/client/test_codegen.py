@@ -95,10 +95,10 @@ def test_a_generated_client_asks_for_a_status_on_a_date(
     )
     status = answer.regulatory_status
     assert status.as_of == date(2023, 6, 1)  # a typed date, not a string
-    assert status.phase.value == "INVESTIGATIONAL"  # a typed enum
-    assert type(status.phase).__name__ == "Phase"
+    assert status.approval.phase.value == "INVESTIGATIONAL"  # a typed enum
+    assert type(status.approval.phase).__name__ == "Phase"
     now = _call(generated, base_url, "status", substance="MDMA", condition="PTSD", as_of=None)
-    crl = now.regulatory_status.phase_set_by
+    crl = now.regulatory_status.approval.phase_set_by
     assert (crl.action.value, crl.date) == ("COMPLETE_RESPONSE_LETTER", "2024-08-09")
     assert crl.sources[0].source.url.startswith("http")
 

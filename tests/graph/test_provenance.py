@@ -14,13 +14,18 @@ from graph.errors import NodeNotFound
 from graph.load import load_graph
 from graph.provenance import (
     CitedSource,
+    Evidence,
+    citations_of,
     cited_sources,
     conflicts,
+    evidence,
     how_to_cite,
     newest_source_date,
+    ranked_citations,
     stale,
 )
 from graph.records import Citation
+from graph.vocab import SourceType
 from tests.conftest import ABOUT, BTD_QUOTE, TINY
 
 Make = Callable[[dict[str, str]], Path]
@@ -89,11 +94,12 @@ def test_cited_sources(tiny: KnowledgeGraph) -> None:
 
 def test_cited_sources_of_a_field(split: KnowledgeGraph) -> None:
     everything = cited_sources(split, "action:x-btd")
+    # The regulator's own page comes before the sponsor's release, whatever the order written.
     assert [(c.source, c.citation.quote, c.published) for c in everything] == [
-        ("source:sponsor-release", BTD_QUOTE, PartialDate(2018, 5)),
         ("source:agency-page", "made public on 10 May 2018", PartialDate(2020, 3, 1)),
+        ("source:sponsor-release", BTD_QUOTE, PartialDate(2018, 5)),
     ]
-    assert everything[1].citation.note == "the agency's page repeats it"
+    assert everything[0].citation.note == "the agency's page repeats it"
     assert [c.source for c in cited_sources(split, "action:x-btd", field="date")] == [
         "source:sponsor-release"
     ]
@@ -189,8 +195,8 @@ def test_how_to_cite_several_sources_once_each(make_data: Make) -> None:
     kg = load_graph(make_data({**TINY, "entities.yaml": entities}))
     assert how_to_cite(kg, "substance:x") == (
         f"Drugxamine [regkg substance:x, data version {kg.version}]. Sources: "
-        'Sponsor Inc. (2018-05). "Sponsor announces designation". https://sponsor.example/news; '
-        'The Agency (2020-03-01). "Decision on drug X". https://agency.example/decision'
+        'The Agency (2020-03-01). "Decision on drug X". https://agency.example/decision; '
+        'Sponsor Inc. (2018-05). "Sponsor announces designation". https://sponsor.example/news'
     )
 
 
@@ -217,6 +223,64 @@ def test_cited_by_counts_each_citing_record_once(tiny: KnowledgeGraph) -> None:
     assert cited_by(tiny, "source:agency-page") == [
         "action:x-crl",
         "claim:not-significant",
+        "condition:broad",
+        "condition:narrow",
+        "organisation:agency",
+    ]
+
+
+PRESS_ONLY = """
+    - id: source:newspaper
+      url: https://news.example/story
+      title: Drugxamine story
+      publisher: The Daily
+      published: 2020-03-02
+      type: press
+    - id: source:mirror
+      url: https://mirror.example/story
+      title: Drugxamine story, reposted
+      publisher: Mirror Site
+      type: secondary_copy
+      original: The Daily's story, https://news.example/story
+    """
+
+
+@pytest.fixture
+def pressed(make_data: Make) -> KnowledgeGraph:
+    claims = TINY["claims.yaml"].replace(
+        f'sources: [{{source: source:agency-page, quote: "p = .056", derived: "{ABOUT}"}}]',
+        f'sources: [{{source: source:mirror, quote: p = .056, derived: "{ABOUT}"}}, '
+        f'{{source: source:newspaper, quote: p = .056, derived: "{ABOUT}"}}]',
+    )
+    assert claims != TINY["claims.yaml"]
+    return load_graph(make_data({**TINY, "claims.yaml": claims, "press.yaml": PRESS_ONLY}))
+
+
+def test_sources_ranked_closest_to_the_fact_first(pressed: KnowledgeGraph) -> None:
+    ranked = ranked_citations(pressed, "claim:not-significant")
+    assert [c.source for c in ranked] == ["source:newspaper", "source:mirror"]
+
+
+@pytest.mark.parametrize(
+    ("node_id", "expected"),
+    [
+        ("claim:not-significant", Evidence(SourceType.PRESS, primary=False)),
+        ("action:x-crl", Evidence(SourceType.REGULATOR, primary=True)),
+        ("substance:x", Evidence(SourceType.SPONSOR, primary=True)),
+        ("source:mirror", Evidence(SourceType.SECONDARY_COPY, primary=False)),
+        ("jurisdiction:US", Evidence(None, primary=False)),  # reference data: cites nothing
+    ],
+)
+def test_what_a_record_rests_on(pressed: KnowledgeGraph, node_id: str, expected: Evidence) -> None:
+    assert evidence(pressed, node_id) == expected
+
+
+def test_what_rests_on_a_source(pressed: KnowledgeGraph) -> None:
+    assert citations_of(pressed, "source:mirror") == [
+        ("claim:not-significant", Citation("source:mirror", quote="p = .056", derived=ABOUT))
+    ]
+    assert [record for record, _ in citations_of(pressed, "source:agency-page")] == [
+        "action:x-crl",
         "condition:broad",
         "condition:narrow",
         "organisation:agency",

@@ -86,11 +86,22 @@ def test_exact_beats_prefix_beats_words_beats_fuzzy(make_data: Make) -> None:
 
 def test_shorter_prefix_match_ranks_higher(tiny: KnowledgeGraph) -> None:
     hits = tiny.names.search("sponsor")
-    assert [(h.id, h.matched, h.score) for h in hits] == [
-        ("organisation:sponsor", "Sponsor Inc.", 91.91),  # 90 + 3 * 7/11
-        ("source:sponsor-release", "Sponsor announces designation", 90.72),  # 90 + 3 * 7/29
+    # The source's publisher (90 + 3 * 7/11) beats its title (90 + 3 * 7/29); on equal
+    # scores the organisation outranks a document it published.
+    assert [(h.id, h.matched, h.field, h.score) for h in hits] == [
+        ("organisation:sponsor", "Sponsor Inc.", "name", 91.91),
+        ("source:sponsor-release", "Sponsor Inc.", "publisher", 91.91),
     ]
-    assert PREFIX < hits[1].score < hits[0].score < EXACT
+    assert PREFIX < hits[1].score <= hits[0].score < EXACT
+
+
+def test_sources_are_found_by_publisher_and_by_title(tiny: KnowledgeGraph) -> None:
+    by_publisher = tiny.names.search("The Agency", kinds=("source",))
+    assert [(h.id, h.field, h.score) for h in by_publisher] == [
+        ("source:agency-page", "publisher", EXACT)
+    ]
+    by_title = tiny.names.search("decision on drug x", kinds=("source",))
+    assert [(h.id, h.field, h.score) for h in by_title] == [("source:agency-page", "label", EXACT)]
 
 
 def test_misspelling_finds_the_right_node(tiny: KnowledgeGraph) -> None:

@@ -13,8 +13,16 @@ from graph.dates import PartialDate
 from graph.errors import WrongKind
 from graph.load import load_graph
 from graph.records import action_date
-from graph.selection import actions, narrower_conditions, trials
+from graph.selection import (
+    actions,
+    enclosing_jurisdictions,
+    jurisdictions_within,
+    narrower_conditions,
+    trials,
+)
 from tests.conftest import TINY
+
+Make = Callable[[dict[str, str]], Path]
 
 MORE = """
     - id: organisation:other-agency
@@ -236,3 +244,59 @@ def test_claims_by_status_and_subject(tiny: KnowledgeGraph) -> None:
     assert claims(tiny, status="contradicted") == ["claim:significant"]
     assert claims(tiny, about="trial:NCT00000001") == ["claim:not-significant", "claim:significant"]
     assert claims(tiny, about="substance:x") == []
+
+
+CITY = """
+    - id: jurisdiction:US-OR-portland
+      name: Portland
+      code: US-OR-portland
+      level: city
+      parent: jurisdiction:US-OR
+    - id: action:x-city-decriminalised
+      action: decriminalisation
+      summary: The city stops prosecuting possession.
+      agency: organisation:agency
+      jurisdiction: jurisdiction:US-OR-portland
+      substance: substance:x
+      date: 2021-02-01
+      disclosure: press
+      sources: [{source: source:agency-page, derived: test}]
+    """
+
+
+@pytest.fixture
+def city(make_data: Make) -> KnowledgeGraph:
+    return load_graph(make_data({**TINY, "city.yaml": CITY}))
+
+
+def test_jurisdictions_within_and_around(city: KnowledgeGraph) -> None:
+    assert jurisdictions_within(city, "jurisdiction:US") == [
+        "jurisdiction:US",
+        "jurisdiction:US-OR",
+        "jurisdiction:US-OR-portland",
+    ]
+    assert jurisdictions_within(city, "jurisdiction:AU") == ["jurisdiction:AU"]
+    assert enclosing_jurisdictions(city, "jurisdiction:US-OR-portland") == [
+        "jurisdiction:US-OR-portland",
+        "jurisdiction:US-OR",
+        "jurisdiction:US",
+    ]
+    with pytest.raises(WrongKind):
+        jurisdictions_within(city, "substance:x")
+
+
+def test_actions_of_a_country_with_or_without_what_lies_within(city: KnowledgeGraph) -> None:
+    federal = ["action:x-btd", "action:x-submitted", "action:x-priority", "action:x-crl"]
+    assert actions(city, jurisdiction="jurisdiction:US") == federal
+    assert actions(city, jurisdiction="jurisdiction:US", include_subdivisions=True) == [
+        *federal,
+        "action:x-city-decriminalised",
+    ]
+    assert actions(city, jurisdiction="jurisdiction:US-OR", include_subdivisions=True) == [
+        "action:x-city-decriminalised"
+    ]
+    assert actions(city, jurisdiction="jurisdiction:US-OR") == []
+    assert actions(city, tracks=["legal"]) == ["action:x-city-decriminalised"]
+    assert actions(city, jurisdiction_levels=["city"]) == ["action:x-city-decriminalised"]
+    assert actions(city, jurisdiction_levels=["subdivision", "supranational"]) == []
+    assert actions(city, substance="substance:x", tracks=["approval"]) == federal

@@ -11,6 +11,15 @@ from graph.quotes import Tally
 from graph.stats import EvidenceStats, GraphStats, evidence_stats, graph_stats
 from tests.conftest import TINY
 
+COVERAGE_LINES = [
+    "coverage by substance (reviewed, actions, newest dated action):",
+    "  Drugxamine                      not reviewed      4  2020-03-01 action:x-crl",
+    "coverage by jurisdiction (reviewed, actions, newest dated action):",
+    "  Australia (AU)                  not reviewed      0  -",
+    "  European Union (EU)             not reviewed      0  -",
+    "  Oregon (US-OR)                  not reviewed      0  -",
+    "  United States (US)              not reviewed      4  2020-03-01 action:x-crl",
+]
 TINY_LINES = [
     "nodes by kind:",
     "  action               4",
@@ -43,6 +52,7 @@ TINY_LINES = [
     "  tests                        1",
     "records by number of distinct sources cited:",
     "    1 source       12",
+    *COVERAGE_LINES,
 ]
 
 TINY_EVIDENCE_LINES = [
@@ -93,6 +103,7 @@ def test_graph_stats(tiny: KnowledgeGraph) -> None:
             "tests": 1,
         },
         sources_per_record={1: 12},
+        coverage=tuple(COVERAGE_LINES),
     )
 
 
@@ -112,7 +123,9 @@ def test_sources_per_record_counts_distinct_sources(
     stats = graph_stats(load_graph(make_data({**TINY, "entities.yaml": entities})))
     assert stats.sources_per_record == {1: 11, 2: 1}
     assert stats.edges_by_relation["cites"] == 13
-    assert stats.lines()[-2:] == ["    1 source       11", "    2 sources       1"]
+    lines = stats.lines()
+    heading = lines.index("records by number of distinct sources cited:")
+    assert lines[heading + 1 : heading + 3] == ["    1 source       11", "    2 sources       1"]
 
 
 def test_evidence_stats(tiny_dir: Path) -> None:

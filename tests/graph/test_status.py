@@ -12,19 +12,35 @@ from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
 from graph.errors import WrongKind
 from graph.load import load_graph
-from graph.status import Phase, RegulatoryStatus, TimelineEntry, status_as_of, timeline
+from graph.status import (
+    ApprovalStatus,
+    LegalStanding,
+    LegalStatus,
+    Phase,
+    RegulatoryStatus,
+    TimelineEntry,
+    status_as_of,
+    statuses_as_of,
+    timeline,
+)
+from graph.vocab import ActionTrack
 from tests.conftest import TINY
 
 Make = Callable[[dict[str, str]], Path]
+US, OR, AU = "jurisdiction:US", "jurisdiction:US-OR", "jurisdiction:AU"
 
 BTD = "breakthrough therapy designation (2018-05-02)"
 INVESTIGATIONAL = "Investigational: no marketing application decided or pending"
 
 
+NO_APPROVAL_RECORD = "No record of a marketing application, designation or other approval step"
+
+
 @pytest.mark.parametrize(
     ("as_of", "phase", "phase_set_by", "in_force", "history", "uncertain", "summary"),
     [
-        (date(2018, 5, 1), Phase.INVESTIGATIONAL, None, (), (), (), f"{INVESTIGATIONAL}."),
+        (date(2018, 5, 1), Phase.NO_RECORD, None, (), (), (),
+         f"{NO_APPROVAL_RECORD} in United States on or before 2018-05-01."),
         (date(2018, 5, 2), Phase.INVESTIGATIONAL, None, ("action:x-btd",), ("action:x-btd",), (),
          f"{INVESTIGATIONAL}. In force: {BTD}."),
         (date(2019, 6, 1), Phase.INVESTIGATIONAL, None, ("action:x-btd",), ("action:x-btd",),
@@ -46,11 +62,11 @@ INVESTIGATIONAL = "Investigational: no marketing application decided or pending"
          ("action:x-btd", "action:x-submitted", "action:x-priority", "action:x-crl"), (),
          f"Not approved: complete response letter (2020-03-01). In force: {BTD}."),
     ],
-    ids=["before-anything", "designation-in-force", "submission-uncertain-inside-its-month",
-         "last-day-of-submission-month", "under-review-with-priority-review",
-         "day-before-decision", "not-approved-after-crl"],
+    ids=["no-record-before-anything", "designation-in-force",
+         "submission-uncertain-inside-its-month", "last-day-of-submission-month",
+         "under-review-with-priority-review", "day-before-decision", "not-approved-after-crl"],
 )  # fmt: skip
-def test_status_across_the_story(
+def test_approval_status_across_the_story(
     tiny: KnowledgeGraph,
     as_of: date,
     phase: Phase,
@@ -60,11 +76,8 @@ def test_status_across_the_story(
     uncertain: tuple[str, ...],
     summary: str,
 ) -> None:
-    assert status_as_of(tiny, "substance:x", as_of) == RegulatoryStatus(
-        substance="substance:x",
-        condition=None,
-        jurisdiction=None,
-        as_of=as_of,
+    status = status_as_of(tiny, "substance:x", as_of, None, US)
+    assert status.approval == ApprovalStatus(
         phase=phase,
         phase_set_by=phase_set_by,
         in_force=in_force,
@@ -74,28 +87,56 @@ def test_status_across_the_story(
     )
 
 
+def test_a_status_has_an_approval_and_a_legal_part(tiny: KnowledgeGraph) -> None:
+    day = date(2020, 3, 1)
+    no_legal = "No record of its legal status in United States on or before 2020-03-01."
+    crl = f"Not approved: complete response letter (2020-03-01). In force: {BTD}."
+    assert status_as_of(tiny, "substance:x", day, None, US) == RegulatoryStatus(
+        substance="substance:x",
+        condition=None,
+        jurisdiction=US,
+        as_of=day,
+        approval=status_as_of(tiny, "substance:x", day, None, US).approval,
+        legal=LegalStatus(LegalStanding.NO_RECORD, (), (), (), (), no_legal),
+        covered=True,
+        summary=f"Approval: {crl} Legal status: {no_legal}",
+    )
+
+
 def test_status_for_a_condition_and_jurisdiction(tiny: KnowledgeGraph) -> None:
     day = date(2019, 9, 1)
-    broad = status_as_of(
-        tiny, "substance:x", day, condition="condition:broad", jurisdiction="jurisdiction:US"
-    )
-    assert (broad.condition, broad.jurisdiction, broad.phase) == (
+    broad = status_as_of(tiny, "substance:x", day, "condition:broad", US)
+    assert (broad.condition, broad.jurisdiction, broad.approval.phase) == (
         "condition:broad",
-        "jurisdiction:US",
+        US,
         Phase.UNDER_REVIEW,
     )
-    assert broad.in_force == ("action:x-btd", "action:x-priority")
-    elsewhere = status_as_of(tiny, "substance:x", day, jurisdiction="jurisdiction:AU")
-    assert (elsewhere.phase, elsewhere.history, elsewhere.summary) == (
-        Phase.INVESTIGATIONAL,
-        (),
-        f"{INVESTIGATIONAL}.",
+    assert broad.approval.in_force == ("action:x-btd", "action:x-priority")
+
+
+def test_no_record_where_regkg_holds_nothing(tiny: KnowledgeGraph) -> None:
+    elsewhere = status_as_of(tiny, "substance:x", date(2019, 9, 1), None, AU)
+    assert (elsewhere.approval.phase, elsewhere.legal.standing, elsewhere.covered) == (
+        Phase.NO_RECORD,
+        LegalStanding.NO_RECORD,
+        False,
+    )
+    assert elsewhere.approval.history == elsewhere.legal.history == ()
+    assert elsewhere.summary == (
+        f"Approval: {NO_APPROVAL_RECORD} in Australia on or before 2019-09-01. Legal status: "
+        "No record of its legal status in Australia on or before 2019-09-01. Australia is "
+        "outside regkg's coverage: it was never reviewed and holds no action."
     )
 
 
 def test_status_of_a_non_substance(tiny: KnowledgeGraph) -> None:
     with pytest.raises(WrongKind, match="'condition:narrow' is not a substance"):
-        status_as_of(tiny, "condition:narrow", date(2020, 1, 1))
+        status_as_of(tiny, "condition:narrow", date(2020, 1, 1), None, US)
+
+
+def test_status_in_a_non_jurisdiction(tiny: KnowledgeGraph) -> None:
+    with pytest.raises(WrongKind, match="'substance:x' is not a jurisdiction"):
+        status_as_of(tiny, "substance:x", date(2020, 1, 1), None, "substance:x")
 
 
 STORY = """
@@ -150,46 +191,62 @@ def story(make_data: Make) -> KnowledgeGraph:
     return load_graph(make_data({**TINY, "story.yaml": STORY}))
 
 
-def test_effective_date_starts_a_standing_action(story: KnowledgeGraph) -> None:
-    before = status_as_of(story, "substance:x", date(2016, 2, 14))
-    assert (before.history, before.in_force) == (("action:x-scheduled",), ())
-    after = status_as_of(story, "substance:x", date(2016, 2, 15))
-    assert after.in_force == ("action:x-scheduled",)
-    assert after.summary == f"{INVESTIGATIONAL}. In force: scheduling (2016-02-15)."
+def test_effective_date_starts_a_schedule(story: KnowledgeGraph) -> None:
+    before = status_as_of(story, "substance:x", date(2016, 2, 14), None, US).legal
+    assert (before.standing, before.history, before.schedules) == (
+        LegalStanding.NOTHING_IN_FORCE,
+        ("action:x-scheduled",),
+        (),
+    )
+    assert (
+        before.summary
+        == "Nothing in force in United States; on record: scheduling (2016-02-15, US)."
+    )
+    after = status_as_of(story, "substance:x", date(2016, 2, 15), None, US)
+    assert (after.legal.standing, after.legal.schedules) == (
+        LegalStanding.SCHEDULE_IN_FORCE,
+        ("action:x-scheduled",),
+    )
+    assert after.legal.summary == "Schedule in force: scheduling (2016-02-15, US)."
+    assert after.approval.in_force == ()  # a schedule is not an approval step
 
 
 def test_ended_action_is_no_longer_in_force(story: KnowledgeGraph) -> None:
-    during = status_as_of(story, "substance:x", date(2016, 9, 29))
-    assert during.in_force == ("action:x-scheduled", "action:x-hold")
-    ended = status_as_of(story, "substance:x", date(2016, 9, 30))
-    assert ended.in_force == ("action:x-scheduled",)
+    during = status_as_of(story, "substance:x", date(2016, 9, 29), None, US)
+    assert during.approval.in_force == ("action:x-hold",)
+    ended = status_as_of(story, "substance:x", date(2016, 9, 30), None, US)
+    assert ended.approval.in_force == ()
+    assert ended.legal.schedules == ("action:x-scheduled",)
 
 
 def test_a_new_schedule_replaces_the_old_one(story: KnowledgeGraph) -> None:
-    inside = status_as_of(story, "substance:x", date(2021, 6, 15))
-    assert inside.uncertain == ("action:x-rescheduled",)
-    assert "action:x-scheduled" in inside.in_force
-    after = status_as_of(story, "substance:x", date(2021, 7, 1))
-    assert after.in_force == ("action:x-btd", "action:x-rescheduled")
+    inside = status_as_of(story, "substance:x", date(2021, 6, 15), None, US)
+    assert inside.legal.uncertain == ("action:x-rescheduled",)
+    assert inside.legal.schedules == ("action:x-scheduled",)
+    after = status_as_of(story, "substance:x", date(2021, 7, 1), None, US)
+    assert after.legal.schedules == ("action:x-rescheduled",)
+    assert after.approval.in_force == ("action:x-btd",)
 
 
-def test_actions_without_a_condition_count_for_every_condition(story: KnowledgeGraph) -> None:
+def test_legal_actions_without_a_condition_count_for_every_condition(
+    story: KnowledgeGraph,
+) -> None:
     day = date(2021, 2, 1)
-    narrow = status_as_of(story, "substance:x", day, condition="condition:narrow")
-    assert narrow.history == (
-        "action:x-scheduled",
+    narrow = status_as_of(story, "substance:x", day, "condition:narrow", US)
+    assert narrow.approval.history == (
         "action:x-btd",
         "action:x-submitted",
         "action:x-priority",
         "action:x-crl",
     )
-    assert narrow.summary == (
-        "Not approved: complete response letter (2020-03-01). In force: scheduling "
-        f"(2016-02-15); {BTD}."
+    assert narrow.legal.history == ("action:x-scheduled",)
+    assert narrow.approval.summary == (
+        f"Not approved: complete response letter (2020-03-01). In force: {BTD}."
     )
-    other = status_as_of(story, "substance:x", day, condition="condition:other")
-    assert other.history == ("action:x-scheduled", "action:x-hold", "action:x-other-approval")
-    assert other.summary == ("Approved: approval (2021-01-05). In force: scheduling (2016-02-15).")
+    other = status_as_of(story, "substance:x", day, "condition:other", US)
+    assert other.approval.history == ("action:x-hold", "action:x-other-approval")
+    assert other.approval.summary == "Approved: approval (2021-01-05)."
+    assert other.legal.schedules == ("action:x-scheduled",)
 
 
 def test_decision_on_one_indication_does_not_end_review_of_another(make_data: Make) -> None:
@@ -209,26 +266,27 @@ def test_decision_on_one_indication_does_not_end_review_of_another(make_data: Ma
           sources: [{source: source:sponsor-release, derived: test}]
         """
     kg = load_graph(make_data({**TINY, "other.yaml": other}))
-    per_condition = status_as_of(kg, "substance:x", date(2020, 6, 1), condition="condition:other")
-    assert per_condition.in_force == ("action:x-other-priority",)
-    overall = status_as_of(kg, "substance:x", date(2020, 6, 1))
-    assert overall.in_force == ("action:x-btd", "action:x-other-priority")
+    per_condition = status_as_of(kg, "substance:x", date(2020, 6, 1), "condition:other", US)
+    assert per_condition.approval.in_force == ("action:x-other-priority",)
+    overall = status_as_of(kg, "substance:x", date(2020, 6, 1), None, US)
+    assert overall.approval.in_force == ("action:x-btd", "action:x-other-priority")
 
 
 def test_timeline(tiny: KnowledgeGraph) -> None:
+    approval = ActionTrack.APPROVAL
     assert timeline(tiny, "substance:x") == [
         TimelineEntry(PartialDate(2017, 1), "trial:NCT00000001", "trial_start",
-                      "NCT00000001 start: A trial of drugxamine"),
+                      "NCT00000001 start: A trial of drugxamine", approval),
         TimelineEntry(PartialDate(2018, 2, 3), "trial:NCT00000001", "trial_primary_completion",
-                      "NCT00000001 primary completion: A trial of drugxamine"),
+                      "NCT00000001 primary completion: A trial of drugxamine", approval),
         TimelineEntry(PartialDate(2018, 5, 2), "action:x-btd", "breakthrough_therapy_designation",
-                      "Designation granted."),
+                      "Designation granted.", approval),
         TimelineEntry(PartialDate(2019, 6), "action:x-submitted", "application_submitted",
-                      "Application submitted."),
+                      "Application submitted.", approval),
         TimelineEntry(PartialDate(2019, 8, 1), "action:x-priority", "priority_review",
-                      "Priority review."),
+                      "Priority review.", approval),
         TimelineEntry(PartialDate(2020, 3, 1), "action:x-crl", "complete_response_letter",
-                      "Not approved."),
+                      "Not approved.", approval),
     ]  # fmt: skip
 
 
@@ -316,22 +374,184 @@ ACTIONS_WITH_UNSCOPED = (
 )
 
 
-def test_an_action_naming_no_condition_is_uncertain_unless_it_is_a_schedule(
+def test_an_approval_naming_no_condition_is_uncertain_a_schedule_is_not(
     make_data: Make,
 ) -> None:
     kg = load_graph(make_data({**TINY, "actions.yaml": ACTIONS_WITH_UNSCOPED}))
-    day = date(2019, 3, 1)
-    status = status_as_of(kg, "substance:x", day, "condition:narrow", "jurisdiction:US")
-    assert status.phase is Phase.INVESTIGATIONAL  # the unscoped approval moves nothing
-    assert status.uncertain == ("action:x-approval-unscoped",)
-    assert status.in_force == ("action:x-scheduled", "action:x-btd")
+    status = status_as_of(kg, "substance:x", date(2019, 3, 1), "condition:narrow", US)
+    assert status.approval.phase is Phase.INVESTIGATIONAL  # the unscoped approval moves nothing
+    assert status.approval.uncertain == ("action:x-approval-unscoped",)
+    assert status.approval.in_force == ("action:x-btd",)
+    assert status.legal.schedules == ("action:x-scheduled",)
 
 
-def test_without_a_jurisdiction_regulators_that_differ_are_an_error(make_data: Make) -> None:
-    from graph.errors import NeedsJurisdiction
-
+def test_without_a_jurisdiction_one_status_per_jurisdiction_with_records(
+    make_data: Make,
+) -> None:
     kg = load_graph(make_data({**TINY, "actions.yaml": ACTIONS_WITH_UNSCOPED}))
-    with pytest.raises(
-        NeedsJurisdiction, match=r"^substance:x has regulatory actions in AU and US"
-    ):
-        status_as_of(kg, "substance:x", date(2019, 3, 1))
+    found = statuses_as_of(kg, "substance:x", date(2019, 3, 1))
+    assert [(s.jurisdiction, s.approval.phase, s.legal.standing) for s in found] == [
+        (AU, Phase.NO_RECORD, LegalStanding.SCHEDULE_IN_FORCE),
+        (US, Phase.APPROVED, LegalStanding.SCHEDULE_IN_FORCE),  # no condition asked
+    ]
+    assert found[0].legal.schedules == ("action:x-au",)
+    # One jurisdiction asked for comes first, recorded or not.
+    assert [s.jurisdiction for s in statuses_as_of(kg, "substance:x", date(2019, 3, 1),
+                                                   within=OR)] == [OR]  # fmt: skip
+
+
+# A state inside the US: a federal schedule, the state's own measure and programme.
+STATE = """
+    - id: organisation:state-health
+      name: State Health Authority
+      type: government
+      country: jurisdiction:US
+      sources: [{source: source:agency-page, derived: test}]
+    - id: action:x-federal-schedule
+      action: scheduling
+      summary: Placed in Schedule I.
+      agency: organisation:agency
+      jurisdiction: jurisdiction:US
+      substance: substance:x
+      date: 1970-10-27
+      disclosure: regulator
+      sources: [{source: source:agency-page, derived: test}]
+    - id: action:x-state-measure
+      action: ballot_measure_passed
+      summary: Voters pass a measure.
+      agency: organisation:state-health
+      jurisdiction: jurisdiction:US-OR
+      substance: substance:x
+      date: 2020-11-03
+      disclosure: regulator
+      sources: [{source: source:agency-page, derived: test}]
+    - id: action:x-state-programme
+      action: access_programme
+      summary: The state's service centres open.
+      agency: organisation:state-health
+      jurisdiction: jurisdiction:US-OR
+      substance: substance:x
+      date: 2023-01-02
+      disclosure: regulator
+      sources: [{source: source:agency-page, derived: test}]
+    - id: action:x-state-licences
+      action: licensing_milestone
+      summary: First licences issued.
+      agency: organisation:state-health
+      jurisdiction: jurisdiction:US-OR
+      substance: substance:x
+      date: 2023-05-15
+      disclosure: regulator
+      sources: [{source: source:agency-page, derived: test}]
+    """
+
+
+@pytest.fixture
+def state(make_data: Make) -> KnowledgeGraph:
+    return load_graph(make_data({**TINY, "state.yaml": STATE}))
+
+
+def test_a_state_shows_its_access_beside_the_federal_schedule_and_approval(
+    state: KnowledgeGraph,
+) -> None:
+    oregon = status_as_of(state, "substance:x", date(2024, 1, 1), None, OR)
+    assert oregon.legal == LegalStatus(
+        standing=LegalStanding.ACCESS_IN_FORCE,
+        schedules=("action:x-federal-schedule",),
+        access=("action:x-state-measure", "action:x-state-programme"),
+        history=(
+            "action:x-federal-schedule",
+            "action:x-state-measure",
+            "action:x-state-programme",
+            "action:x-state-licences",
+        ),
+        uncertain=(),
+        summary="Schedule in force: scheduling (1970-10-27, US). Access in force: ballot "
+        "measure passed (2020-11-03, US-OR); access programme (2023-01-02, US-OR).",
+    )
+    # The FDA-like decision holds in the state too, as the approval part.
+    assert (oregon.approval.phase, oregon.approval.phase_set_by) == (
+        Phase.NOT_APPROVED,
+        "action:x-crl",
+    )
+    assert oregon.covered
+
+
+def test_the_country_alone_shows_its_schedule_not_its_states_programmes(
+    state: KnowledgeGraph,
+) -> None:
+    federal = status_as_of(state, "substance:x", date(2024, 1, 1), None, US).legal
+    assert (federal.standing, federal.schedules, federal.access) == (
+        LegalStanding.SCHEDULE_IN_FORCE,
+        ("action:x-federal-schedule",),
+        (),
+    )
+    before = status_as_of(state, "substance:x", date(2020, 11, 2), None, OR).legal
+    assert (before.standing, before.access) == (LegalStanding.SCHEDULE_IN_FORCE, ())
+
+
+def test_statuses_of_a_country_and_its_states(state: KnowledgeGraph) -> None:
+    day = date(2024, 1, 1)
+    every = statuses_as_of(state, "substance:x", day)
+    assert [s.jurisdiction for s in every] == [US, OR]
+    apart = statuses_as_of(state, "substance:x", day, within=US)
+    assert [s.jurisdiction for s in apart] == [US]
+    together = statuses_as_of(state, "substance:x", day, within=US, include_subdivisions=True)
+    assert [(s.jurisdiction, s.legal.standing) for s in together] == [
+        (US, LegalStanding.SCHEDULE_IN_FORCE),
+        (OR, LegalStanding.ACCESS_IN_FORCE),
+    ]
+
+
+def test_timeline_of_a_country_with_or_without_its_states(state: KnowledgeGraph) -> None:
+    def entries(**kwargs: object) -> list[tuple[str, ActionTrack | None]]:
+        found = timeline(state, "substance:x", include_trials=False, **kwargs)  # type: ignore[arg-type]
+        return [(e.node, e.track) for e in found]
+
+    legal, approval = ActionTrack.LEGAL, ActionTrack.APPROVAL
+    assert entries(jurisdiction=US, track=legal) == [("action:x-federal-schedule", legal)]
+    assert entries(jurisdiction=US, include_subdivisions=True, track=legal) == [
+        ("action:x-federal-schedule", legal),
+        ("action:x-state-measure", legal),
+        ("action:x-state-programme", legal),
+        ("action:x-state-licences", legal),
+    ]
+    assert entries(jurisdiction=OR) == [
+        ("action:x-state-measure", legal),
+        ("action:x-state-programme", legal),
+        ("action:x-state-licences", legal),
+    ]
+    assert entries(jurisdiction=US, track=approval)[0] == ("action:x-btd", approval)
+
+
+def test_a_reviewed_jurisdiction_with_nothing_recorded_is_covered(make_data: Make) -> None:
+    from tests.graph.test_coverage import REVIEWED
+
+    kg = load_graph(make_data({**TINY, "jurisdictions.yaml": REVIEWED}))
+    australia = status_as_of(kg, "substance:x", date(2019, 9, 1), None, AU)
+    assert (australia.approval.phase, australia.covered) == (Phase.NO_RECORD, True)
+    assert australia.summary.endswith("in Australia on or before 2019-09-01.")
+
+
+def test_a_law_is_history_not_an_access_route(make_data: Make) -> None:
+    law = """
+        - id: action:x-state-task-force
+          action: legislation_enacted
+          summary: A law sets up a task force.
+          agency: organisation:agency
+          jurisdiction: jurisdiction:US-OR
+          substance: substance:x
+          date: 2021-07-01
+          disclosure: regulator
+          sources: [{source: source:agency-page, derived: test}]
+        """
+    kg = load_graph(make_data({**TINY, "law.yaml": law}))
+    legal = status_as_of(kg, "substance:x", date(2022, 1, 1), None, OR).legal
+    assert (legal.standing, legal.access, legal.history) == (
+        LegalStanding.NOTHING_IN_FORCE,
+        (),
+        ("action:x-state-task-force",),
+    )
+    assert legal.summary == (
+        "Nothing in force in Oregon; on record: legislation enacted (2021-07-01, US-OR)."
+    )

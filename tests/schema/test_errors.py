@@ -21,7 +21,8 @@ from schema.limits import Limits
         pytest.param("{ meta {", "GRAPHQL_PARSE_FAILED", id="syntax"),
         pytest.param("{ trials(first: 500) { totalCount } }", "LIMIT_EXCEEDED", id="page-size"),
         pytest.param(
-            '{ regulatoryStatus(substance: "Ex", asOf: "2023-6-1") { phase } }',
+            '{ regulatoryStatus(substance: "Ex", jurisdiction: "US", asOf: "2023-6-1") '
+            "{ summary } }",
             "BAD_USER_INPUT",
             id="bad-date",
         ),
@@ -48,15 +49,18 @@ def test_a_query_over_a_limit_is_limit_exceeded(tiny: KnowledgeGraph) -> None:
 
 
 def test_a_malformed_date_says_which_form_and_where(tiny: KnowledgeGraph) -> None:
-    query = '{ regulatoryStatus(substance: "Ex", asOf: "2023-6-1") { phase } }'
+    query = (
+        '{ regulatoryStatus(substance: "Ex", jurisdiction: "US", asOf: "2023-6-1") { summary } }'
+    )
     result = build_schema().execute_sync(query, context_value=Context(tiny))
     assert result.errors is not None
     (error,) = (e.formatted for e in result.errors)
     assert "use YYYY-MM-DD, e.g. 2023-06-01" in error["message"]
-    assert error["locations"] == [{"line": 1, "column": 43}]
+    assert error["locations"] == [{"line": 1, "column": 63}]
     assert error["extensions"] == {"code": "BAD_USER_INPUT"}
     variable = build_schema().execute_sync(
-        'query($d: Date) { regulatoryStatus(substance: "Ex", asOf: $d) { phase } }',
+        'query($d: Date) { regulatoryStatus(substance: "Ex", jurisdiction: "US", asOf: $d) '
+        "{ summary } }",
         variable_values={"d": "June 2023"},
         context_value=Context(tiny),
     )
@@ -79,8 +83,8 @@ def test_as_of_a_month_means_its_last_day(
 ) -> None:
     query = (
         f'{{ regulatoryStatus(substance: "Ex", condition: "PTSD", jurisdiction: "US", '
-        f'asOf: "{as_of}") {{ asOf phase }} }}'
+        f'asOf: "{as_of}") {{ asOf approval {{ phase }} }} }}'
     )
     result = build_schema().execute_sync(query, context_value=Context(tiny))
     assert result.errors is None, result.errors
-    assert result.data == {"regulatoryStatus": {"asOf": asked, "phase": phase}}
+    assert result.data == {"regulatoryStatus": {"asOf": asked, "approval": {"phase": phase}}}

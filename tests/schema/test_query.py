@@ -25,6 +25,7 @@ from strawberry.types import ExecutionResult
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
 from graph.model import KINDS
+from graph.vocab import SourceType
 from schema.app import build_schema
 from schema.context import Context
 from schema.limits import Limits
@@ -54,11 +55,14 @@ query Status($asOf: Date!) {
     jurisdiction { code }
     substance { regkgId }
     condition { regkgId }
-    phase
-    summary
-    inForce { regkgId }
-    phaseSetBy { regkgId date disclosure }
-    uncertain { regkgId }
+    approval {
+      phase
+      summary
+      inForce { regkgId }
+      phaseSetBy { regkgId date disclosure }
+      uncertain { regkgId }
+    }
+    coverage { covered }
   }
 }
 """
@@ -107,11 +111,14 @@ def test_status_of_mdma_for_ptsd_in_the_us(
             "jurisdiction": {"code": "US"},
             "substance": {"regkgId": "substance:mdma"},
             "condition": {"regkgId": "condition:ptsd"},
-            "phase": phase,
-            "summary": summary,
-            "inForce": IN_FORCE_SINCE_2019,
-            "phaseSetBy": phase_set_by,
-            "uncertain": [],
+            "approval": {
+                "phase": phase,
+                "summary": summary,
+                "inForce": IN_FORCE_SINCE_2019,
+                "phaseSetBy": phase_set_by,
+                "uncertain": [],
+            },
+            "coverage": {"covered": True},
         }
     }
 
@@ -120,11 +127,13 @@ def test_status_history_and_the_sources_of_the_decision(real: KnowledgeGraph) ->
     query = """{
       regulatoryStatus(substance: "substance:mdma", condition: "condition:ptsd",
                        jurisdiction: "US", asOf: "2024-09-01") {
-        history { regkgId }
-        phaseSetBy { sources { quote source { publisher url } } }
+        approval {
+          history { regkgId }
+          phaseSetBy { sources { quote derived source { publisher url type } } }
+        }
       }
     }"""
-    status = data_of(execute(real, query))["regulatoryStatus"]
+    status = data_of(execute(real, query))["regulatoryStatus"]["approval"]
     assert [a["regkgId"] for a in status["history"]] == [
         "action:mdma-ptsd-fda-meeting-2016",
         "action:mdma-ptsd-btd-requested",
@@ -133,21 +142,18 @@ def test_status_history_and_the_sources_of_the_decision(real: KnowledgeGraph) ->
         "action:mdma-ptsd-ea-requested",
         "action:mdma-ptsd-expanded-access",
         "action:mdma-ptsd-nda-submitted",
-        "action:mdma-us-ndaa-fy2024",
-        "action:mdma-us-va-research-call-2024",
         "action:mdma-ptsd-priority-review",
         "action:mdma-ptsd-adcom-scheduled",
         "action:mdma-ptsd-adcom-vote",
         "action:mdma-ptsd-crl",
     ]
-    assert status["phaseSetBy"]["sources"][0] == {
-        "quote": "On August 9, 2024, Lykos Therapeutics announced that the FDA had issued a "
-        "complete response letter (CRL) rejecting Lykos' NDA",
-        "source": {
-            "publisher": "Phillips Lytle LLP",
-            "url": "https://phillipslytle.com/fda-denies-approval-of-new-drug-application-for-"
-            "mdma-and-requests-additional-study/",
-        },
+    sources = status["phaseSetBy"]["sources"]
+    # Closest to the fact first: whatever the data cites, no copy precedes a primary source.
+    ranks = [list(SourceType).index(SourceType(c["source"]["type"].lower())) for c in sources]
+    assert ranks == sorted(ranks)
+    assert {c["source"]["url"] for c in sources} >= {
+        "https://phillipslytle.com/fda-denies-approval-of-new-drug-application-for-"
+        "mdma-and-requests-additional-study/"
     }
 
 
@@ -155,18 +161,25 @@ def test_status_on_the_substance_type_while_under_review(real: KnowledgeGraph) -
     query = """{
       substance(name: "MDMA") {
         status(asOf: "2024-05-01", condition: "PTSD", jurisdiction: "US") {
-          phase
-          phaseSetBy { regkgId }
-          inForce { regkgId }
+          approval {
+            phase
+            phaseSetBy { regkgId }
+            inForce { regkgId }
+          }
         }
       }
     }"""
     assert data_of(execute(real, query)) == {
         "substance": {
             "status": {
-                "phase": "UNDER_REVIEW",
-                "phaseSetBy": {"regkgId": "action:mdma-ptsd-nda-submitted"},
-                "inForce": [*IN_FORCE_SINCE_2019, {"regkgId": "action:mdma-ptsd-priority-review"}],
+                "approval": {
+                    "phase": "UNDER_REVIEW",
+                    "phaseSetBy": {"regkgId": "action:mdma-ptsd-nda-submitted"},
+                    "inForce": [
+                        *IN_FORCE_SINCE_2019,
+                        {"regkgId": "action:mdma-ptsd-priority-review"},
+                    ],
+                }
             }
         }
     }
@@ -469,7 +482,11 @@ def test_the_conflicting_claims_about_the_2020_pilot(real: KnowledgeGraph) -> No
                     "anxiety compared to the placebo group.",
                     "status": "CONTRADICTED",
                     "subject": {"regkgId": "trial:NCT02427568"},
+                    # The journal, closest to the fact, before the press article.
                     "sources": [
+                        {"quote": not_significant, "source": WOLFSON},
+                        # The trial is the one the paper reports: derived, not quoted.
+                        {"quote": None, "source": WOLFSON},
                         {
                             "quote": "According to the study, MDMA therapy significantly "
                             "lowered anxiety compared to the placebo group.",
@@ -479,9 +496,6 @@ def test_the_conflicting_claims_about_the_2020_pilot(real: KnowledgeGraph) -> No
                                 "published": "2022-09-29",
                             },
                         },
-                        {"quote": not_significant, "source": WOLFSON},
-                        # The trial is the one the paper reports: derived, not quoted.
-                        {"quote": None, "source": WOLFSON},
                     ],
                 },
                 {
@@ -791,11 +805,11 @@ def test_how_to_cite(real: KnowledgeGraph) -> None:
     )
     assert data_of(execute(real, query)) == {
         "substance": {
+            # The journal before the press: sources closest to the fact come first.
             "howToCite": f"Ecstasy [regkg substance:ecstasy, data version {version}]. "
-            f"Sources: {mnt}; "
-            'Neuropsychopharmacology (Nature Publishing Group) (2014). "Kirkpatrick et al., '
-            'Neuropsychopharmacology 39:1654-1663". '
-            "https://www.nature.com/npp/journal/v39/n7/full/npp201412a; "
+            'Sources: Neuropsychopharmacology (Nature Publishing Group) (2014). "Kirkpatrick '
+            'et al., Neuropsychopharmacology 39:1654-1663". '
+            f"https://www.nature.com/npp/journal/v39/n7/full/npp201412a; {mnt}; "
             'National Institute on Drug Abuse (NIDA). "NIDA Research Report text on MDMA '
             '(ecstasy), reproduced on storymd.com". https://storymd.com/amp/j68bxl2fzm'
         },
@@ -806,11 +820,10 @@ def test_how_to_cite(real: KnowledgeGraph) -> None:
 # --- every field of every node type resolves, for every node of that kind -------------
 
 KIND_TYPES = {kind: type_.__name__ for kind, type_ in TYPE_OF_KIND.items()}
-# Values for required arguments, by type (Substance.status(asOf:), Organisation.nameOn(on:)),
-# and for arguments without which a field refuses to answer for some nodes: a status is
-# per jurisdiction, and MDMA and psilocybin have actions in two.
-ARGUMENTS = {"Date": '"2024-01-01"'}
-ALWAYS = {("status", "jurisdiction"): '"US"'}
+# Values for required arguments, by type (Substance.status(asOf:, jurisdiction:),
+# Organisation.nameOn(on:)), and for arguments without which a field refuses to answer.
+ARGUMENTS = {"Date": '"2024-01-01"', "String": '"US"'}
+ALWAYS: dict[tuple[str, str], str] = {}
 # Selecting every field two levels deep costs more than a client should be allowed.
 ROOMY = Limits(max_depth=20, max_aliases=100, max_tokens=100_000, max_cost=10**9)
 
@@ -839,14 +852,41 @@ def _select_all(type_: GraphQLObjectType | GraphQLInterfaceType, depth: int) -> 
     return " ".join(parts)
 
 
-def test_status_without_a_jurisdiction_where_regulators_differ_is_an_error(
-    real: KnowledgeGraph,
-) -> None:
-    result = execute(real, '{ regulatoryStatus(substance: "MDMA", asOf: "2024-09-01") { phase } }')
-    assert result.errors is not None
-    assert [e.message for e in result.errors] == [
-        "substance:mdma has regulatory actions in AU and US: give a jurisdiction"
-    ]
+def test_without_a_jurisdiction_one_status_per_jurisdiction(real: KnowledgeGraph) -> None:
+    query = """{
+      regulatoryStatuses(substance: "MDMA", condition: "PTSD", asOf: "2024-09-01") {
+        jurisdiction { code }
+        approval { phase }
+        legal { standing schedules { regkgId } }
+      }
+    }"""
+    statuses = data_of(execute(real, query))["regulatoryStatuses"]
+    by_code = {s["jurisdiction"]["code"]: s for s in statuses}
+    assert by_code["US"]["approval"]["phase"] == "NOT_APPROVED"
+    # Australia's schedule change is in force whatever access the data adds beside it.
+    assert {"regkgId": "action:mdma-ptsd-tga-rescheduling"} in by_code["AU"]["legal"]["schedules"]
+    assert by_code["AU"]["legal"]["standing"] in {"SCHEDULE_IN_FORCE", "ACCESS_IN_FORCE"}
+    assert len(by_code) == len(statuses)  # one status per jurisdiction
+
+
+def test_a_status_where_regkg_holds_nothing_says_so(real: KnowledgeGraph) -> None:
+    query = """{
+      regulatoryStatus(substance: "MDMA", jurisdiction: "European Union", asOf: "2024-09-01") {
+        approval { phase }
+        legal { standing }
+        summary
+        coverage { covered }
+      }
+    }"""
+    status = data_of(execute(real, query))["regulatoryStatus"]
+    assert (status["approval"], status["legal"]) == (
+        {"phase": "NO_RECORD"},
+        {"standing": "NO_RECORD"},
+    )
+    outside = (
+        "European Union is outside regkg's coverage: it was never reviewed and holds no action."
+    )
+    assert status["summary"].endswith(outside) is not status["coverage"]["covered"]
 
 
 def test_kind_types_cover_every_kind() -> None:
@@ -932,7 +972,8 @@ def test_both_an_id_and_a_name_is_an_error(real: KnowledgeGraph, query: str) -> 
             id="id-of-another-kind",
         ),
         pytest.param(
-            '{ regulatoryStatus(substance: "qqzzxxqq", asOf: "2024-01-01") { phase } }',
+            '{ regulatoryStatus(substance: "qqzzxxqq", jurisdiction: "US", asOf: "2024-01-01") '
+            "{ summary } }",
             "no substance matches 'qqzzxxqq'",
             ["regulatoryStatus"],
             id="status-of-unknown-substance",
@@ -974,8 +1015,8 @@ def test_both_an_id_and_a_name_is_an_error(real: KnowledgeGraph, query: str) -> 
             id="too-many-paths",
         ),
         pytest.param(
-            '{ substance(id: "substance:mdma") { status(asOf: "2024-01-01", condition: "zzqqxx") '
-            "{ phase } } }",
+            '{ substance(id: "substance:mdma") { status(asOf: "2024-01-01", jurisdiction: "US", '
+            'condition: "zzqqxx") { summary } } }',
             "no condition matches 'zzqqxx'",
             ["substance", "status"],
             id="nested-unknown-condition",

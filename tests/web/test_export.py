@@ -489,10 +489,12 @@ def test_file_names_carry_the_version(stem: str, expected: str) -> None:
 # --- what a journalist cites ----------------------------------------------------------
 
 STATUS = """{ regulatoryStatus(substance: "Ex", condition: "PTSD", jurisdiction: "US") {
-  phase
-  phaseSetBy { action date sources { quote source { url } } }
-  inForce { action date }
-  history { action }
+  approval {
+    phase
+    phaseSetBy { action date sources { quote source { url } } }
+    inForce { action date }
+    history { action }
+  }
 } }"""
 
 
@@ -504,18 +506,18 @@ def test_objects_outside_the_rows_come_with_their_sources_and_left_out_lists_are
     assert response.status_code == 200, response.text
     lines = response.text.splitlines()
     assert lines[-1] == (
-        "# left out of this file (lists beside its rows): regulatoryStatus.history; "
+        "# left out of this file (lists beside its rows): regulatoryStatus.approval.history; "
         "export one with list=<path>"
     )
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[:-1]))))
     assert [r["action"] for r in rows] == ["BREAKTHROUGH_THERAPY_DESIGNATION"]
     (row,) = rows
     # The decision that set the phase, with its quote and its own source, on every row.
-    assert row["regulatoryStatus.phase"] == "NOT_APPROVED"
-    assert row["regulatoryStatus.phaseSetBy.action"] == "COMPLETE_RESPONSE_LETTER"
-    assert row["regulatoryStatus.phaseSetBy.date"] == "2020-03-01"
-    assert row["regulatoryStatus.phaseSetBy.sources.source.url"] == AGENCY_URL
-    assert row["regulatoryStatus.phaseSetBy.sourceUrls"] == AGENCY_URL
+    assert row["regulatoryStatus.approval.phase"] == "NOT_APPROVED"
+    assert row["regulatoryStatus.approval.phaseSetBy.action"] == "COMPLETE_RESPONSE_LETTER"
+    assert row["regulatoryStatus.approval.phaseSetBy.date"] == "2020-03-01"
+    assert row["regulatoryStatus.approval.phaseSetBy.sources.source.url"] == AGENCY_URL
+    assert row["regulatoryStatus.approval.phaseSetBy.sourceUrls"] == AGENCY_URL
     # The row's own sources are the designation's alone.
     assert row["sourceUrls"] == SPONSOR_URL
     assert response.headers["x-regkg-notes"].startswith("left out of this file")

@@ -96,14 +96,16 @@ def test_get(client: TestClient, version: str) -> None:
 def test_the_readme_question(client: TestClient) -> None:
     query = """{
       regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US",
-                       asOf: "2024-09-01") { phase phaseSetBy { date disclosure } }
+                       asOf: "2024-09-01") { approval { phase phaseSetBy { date disclosure } } }
     }"""
     response = post(client, {"query": query}, accept=GRAPHQL_RESPONSE)
     assert response.status_code == 200
     assert body(response)["data"] == {
         "regulatoryStatus": {
-            "phase": "NOT_APPROVED",
-            "phaseSetBy": {"date": "2024-08-09", "disclosure": "SPONSOR"},
+            "approval": {
+                "phase": "NOT_APPROVED",
+                "phaseSetBy": {"date": "2024-08-09", "disclosure": "SPONSOR"},
+            }
         }
     }
 

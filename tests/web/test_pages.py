@@ -22,10 +22,14 @@ import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
 from graph.build import KnowledgeGraph
+from graph.coverage import topic_coverage
+from graph.load import load_graph
+from graph.records import action_date
 from schema.app import build_schema
 from schema.context import Context
 from server import create_app
-from web.pages import READY_QUESTIONS, STATIC_DIR, ReadyQuestion
+from tests.conftest import JURISDICTIONS, TINY
+from web.pages import READY_QUESTIONS, STATIC_DIR, ReadyQuestion, coverage_html
 
 with warnings.catch_warnings():
     # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
@@ -139,6 +143,39 @@ def test_downloads_page_lists_the_files_and_the_version(client: TestClient, vers
     assert version in page
 
 
+@pytest.mark.parametrize("path", ["/", "/downloads"])
+def test_front_and_downloads_pages_say_what_is_covered(
+    client: TestClient, real: KnowledgeGraph, path: str
+) -> None:
+    page = client.get(path).text
+    assert '<h2 id="coverage">What regkg covers</h2>' in page
+    mdma = topic_coverage(real, "substance:mdma")
+    newest = action_date(real.node(str(mdma.newest_action)))
+    assert f"<tr><td>MDMA</td><td>{mdma.reviewed or 'not reviewed'}</td>" in page
+    assert f"<td>{mdma.actions}</td><td>{newest}</td>" in page
+
+
+def test_coverage_html_shows_review_dates_gaps_and_what_is_not_covered(
+    make_data: Callable[[dict[str, str]], Path],
+) -> None:
+    reviewed = JURISDICTIONS.replace(
+        "- {id: jurisdiction:AU, name: Australia, code: AU, level: country}",
+        "- {id: jurisdiction:AU, name: Australia, code: AU, level: country, "
+        "reviewed: 2026-11-30, gaps: ['<b>State</b> rules']}",
+    )
+    kg = load_graph(make_data({**TINY, "jurisdictions.yaml": reviewed}))
+    section = coverage_html(kg)
+    assert (
+        "<tr><td>Australia (AU)</td><td>2026-11-30</td><td>0</td><td></td>"
+        "<td>&lt;b&gt;State&lt;/b&gt; rules</td></tr>"
+    ) in section
+    assert (
+        "<tr><td>Oregon (US-OR)</td><td>not reviewed</td><td>0</td><td></td>"
+        "<td>not covered: nothing recorded</td></tr>"
+    ) in section
+    assert "<tr><td>Drugxamine</td><td>not reviewed</td><td>4</td><td>2020-03-01</td>" in section
+
+
 # --- vendored libraries -----------------------------------------------------------------
 
 
@@ -185,16 +222,46 @@ def test_vendor_script_recreates_the_files_byte_for_byte() -> None:
 
 
 def _check_status_now(data: Any) -> None:
-    status = data["regulatoryStatus"]
+    status = data["regulatoryStatus"]["approval"]
     assert status["phase"] == "NOT_APPROVED"
     assert status["phaseSetBy"]["date"] == "2024-08-09"
     assert status["phaseSetBy"]["sources"]
+    assert status["phaseSetBy"]["restsOn"]["bestSourceKind"]
 
 
 def _check_status_then(data: Any) -> None:
     status = data["regulatoryStatus"]
-    assert (status["asOf"], status["phase"]) == ("2023-06-01", "INVESTIGATIONAL")
-    assert "BREAKTHROUGH_THERAPY_DESIGNATION" in {a["action"] for a in status["inForce"]}
+    assert (status["asOf"], status["approval"]["phase"]) == ("2023-06-01", "INVESTIGATIONAL")
+    in_force = status["approval"]["inForce"]
+    assert "BREAKTHROUGH_THERAPY_DESIGNATION" in {a["action"] for a in in_force}
+
+
+def _check_scheduling(data: Any) -> None:
+    nodes = data["regulatoryActions"]["nodes"]
+    assert ("2023-02-03", "RESCHEDULING") in {(n["date"], n["action"]) for n in nodes}
+    assert all(n["jurisdiction"]["level"] for n in nodes)
+    dates = [n["date"] for n in nodes if n["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def _check_us_states(data: Any) -> None:
+    statuses = data["regulatoryStatuses"]
+    assert statuses[0]["jurisdiction"]["code"] == "US"
+    assert statuses[0]["approval"]["phase"] != "NO_RECORD"  # FDA designations on record
+    assert all(s["jurisdiction"]["code"].startswith("US") for s in statuses)
+
+
+def _check_access_abroad(data: Any) -> None:
+    nodes = data["regulatoryActions"]["nodes"]
+    assert "AU" in {n["jurisdiction"]["code"] for n in nodes}
+    assert all(n["sources"] for n in nodes)
+
+
+def _check_newest(data: Any) -> None:
+    nodes = data["regulatoryActions"]["nodes"]
+    assert len(nodes) == 25
+    assert {n["track"] for n in nodes} <= {"APPROVAL", "LEGAL"}
+    assert all(n["restsOn"]["bestSourceKind"] for n in nodes)
 
 
 def _check_breakthroughs(data: Any) -> None:
@@ -255,6 +322,10 @@ CHECKS: dict[str, Callable[[Any], None]] = {
     "conflicts": _check_conflicts,
     "connection": _check_connection,
     "changes": _check_changes,
+    "scheduling": _check_scheduling,
+    "us-states": _check_us_states,
+    "access-abroad": _check_access_abroad,
+    "newest": _check_newest,
     "story": _check_story,
 }
 
@@ -294,7 +365,8 @@ def test_ready_question_exports_as_csv_with_sources(
     for row in rows:
         cited = [v for k, v in row.items() if k.endswith("sourceUrls") and v]
         assert cited, row
-        assert all("https://" in urls for urls in cited)
+        # Some sources are published only over plain http (a state legislature's bill page).
+        assert all("https://" in urls or "http://" in urls for urls in cited)
 
 
 # --- exports over HTTP ------------------------------------------------------------------

@@ -14,8 +14,8 @@
   const STORY = `query Story($substance: String!, $condition: String, $jurisdiction: String,
     $trials: Boolean!, $withStatus: Boolean!) {
   substance(name: $substance) { name regkgId }
-  regulatoryStatus(substance: $substance, condition: $condition, jurisdiction: $jurisdiction)
-    @include(if: $withStatus) { asOf phase summary }
+  regulatoryStatuses(substance: $substance, condition: $condition, jurisdiction: $jurisdiction)
+    @include(if: $withStatus) { asOf summary }
   timeline(substance: $substance, condition: $condition, jurisdiction: $jurisdiction,
     includeTrials: $trials) {
     date
@@ -247,8 +247,10 @@ ${LABEL_FRAGMENT}`;
       });
       const summary = document.getElementById('timeline-summary');
       const range = entries.length ? `${entries.length} dated entries, ${entries[0].date.slice(0, 4)} to ${entries[entries.length - 1].date.slice(0, 4)}.` : 'Nothing dated.';
-      summary.textContent = data.regulatoryStatus
-        ? `Status today: ${data.regulatoryStatus.summary} ${range}`
+      // With a jurisdiction given, its own status comes first in the list.
+      const today = data.regulatoryStatuses ? data.regulatoryStatuses[0] : null;
+      summary.textContent = today
+        ? `Status today: ${today.summary} ${range}`
         : `${range} Choose a jurisdiction to see the status today.`;
       draw();
       renderList();
