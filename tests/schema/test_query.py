@@ -841,7 +841,8 @@ def test_status_without_a_jurisdiction_where_regulators_differ_is_an_error(
     result = execute(real, '{ regulatoryStatus(substance: "MDMA", asOf: "2024-09-01") { phase } }')
     assert result.errors is not None
     assert [e.message for e in result.errors] == [
-        "substance:mdma has regulatory actions in AU and US: give a jurisdiction"
+        "substance:mdma has regulatory actions in AU and US and US-AK and US-CT:"
+        " give a jurisdiction"
     ]
 
 
