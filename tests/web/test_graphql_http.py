@@ -54,6 +54,11 @@ def version(client: TestClient) -> str:
     return version
 
 
+def request_error(message: str) -> dict[str, Any]:
+    """The body of a request regkg could not take."""
+    return {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+
+
 def body(response: Any) -> Any:
     return json.loads(response.content)
 
@@ -175,7 +180,7 @@ def test_accept_negotiation(client: TestClient, accept: str | None, media_type: 
 def test_unacceptable_accept_is_406(client: TestClient, accept: str) -> None:
     response = post(client, {"query": "{ __typename }"}, accept=accept)
     assert response.status_code == 406
-    assert body(response) == {"errors": [{"message": f"send Accept: {GRAPHQL_RESPONSE} or {JSON}"}]}
+    assert body(response) == request_error(f"send Accept: {GRAPHQL_RESPONSE} or {JSON}")
 
 
 # --- request errors and field errors ---------------------------------------------------
@@ -185,6 +190,7 @@ PARSE_ERROR = {
         {
             "message": "Syntax Error: Expected Name, found <EOF>.",
             "locations": [{"line": 1, "column": 24}],
+            "extensions": {"code": "GRAPHQL_PARSE_FAILED"},
         }
     ]
 }
@@ -193,6 +199,7 @@ VALIDATION_ERROR = {
         {
             "message": "Cannot query field 'nope' on type 'Query'. Did you mean 'node' or 'nodes'?",
             "locations": [{"line": 1, "column": 3}],
+            "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
         }
     ],
     "extensions": {"cost": 1},
@@ -203,6 +210,7 @@ VARIABLE_ERROR = {
             "message": "Variable '$name' has invalid value: String cannot represent a non "
             "string value: 5",
             "locations": [{"line": 1, "column": 12}],
+            "extensions": {"code": "BAD_USER_INPUT"},
         }
     ],
     "extensions": {"cost": 2},
@@ -251,6 +259,7 @@ def test_field_errors_are_200_with_data(client: TestClient, accept: str) -> None
                 "message": "no substance matches 'zzqqxx'",
                 "locations": [{"line": 1, "column": 3}],
                 "path": ["substance"],
+                "extensions": {"code": "NOT_FOUND"},
             }
         ],
         "extensions": {"cost": 2},
@@ -291,7 +300,7 @@ def test_bad_post_body_is_400(
     )
     assert response.status_code == 400
     assert response.headers["content-type"] == content_type(accept)
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
 
 
 @pytest.mark.parametrize(
@@ -308,7 +317,7 @@ def test_bad_post_body_is_400(
 def test_bad_get_is_400(client: TestClient, params: dict[str, str], message: str) -> None:
     response = client.get("/graphql", params=params, headers={"accept": JSON})
     assert response.status_code == 400
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
 
 
 @pytest.mark.parametrize(
@@ -331,17 +340,17 @@ def test_post_without_json_content_type_is_415(
         headers["content-type"] = content_type_header
     response = client.post("/graphql", content=b'{"query": "{ __typename }"}', headers=headers)
     assert response.status_code == 415
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
 
 
 def test_post_with_utf8_charset_is_accepted(client: TestClient) -> None:
     response = client.post(
         "/graphql",
-        content=b'{"query": "{ search(text: \\"psilocybine\\", first: 1) { label } }"}',
+        content=b'{"query": "{ search(text: \\"psilocybine\\", first: 1) { nodes { label } } }"}',
         headers={"content-type": "application/json; charset=UTF-8", "accept": JSON},
     )
     assert response.status_code == 200
-    assert body(response)["data"] == {"search": [{"label": "Psilocybin"}]}
+    assert body(response)["data"] == {"search": {"nodes": [{"label": "Psilocybin"}]}}
 
 
 def test_other_methods_are_405(client: TestClient) -> None:
@@ -364,6 +373,7 @@ def test_internal_errors_are_masked_over_http(monkeypatch: pytest.MonkeyPatch) -
                     "message": "Internal error.",
                     "locations": [{"line": 1, "column": 29}],
                     "path": ["substance", "howToCite"],
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR"},
                 }
             ],
             "extensions": {"cost": 2},
@@ -691,7 +701,12 @@ def test_a_query_longer_than_the_limit_is_refused(client: TestClient) -> None:
     assert response.status_code == 400
     length = len(f'{{ search(text: "{long_text[:-20]}") {{ label }} }}')
     assert body(response) == {
-        "errors": [{"message": f"`query` is {length} characters, over the limit of 20000"}]
+        "errors": [
+            {
+                "message": f"`query` is {length} characters, over the limit of 20000",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
     }
 
 
@@ -751,7 +766,7 @@ def test_a_document_without_an_operation_to_run_is_a_request_error(
     response = post(client, payload, accept=accept)
     assert response.status_code == REQUEST_ERROR_STATUS[accept]
     assert response.headers["content-type"] == content_type(accept)
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
     assert response.headers.get("connection") != "close"
 
 
@@ -762,7 +777,12 @@ def test_an_export_with_a_wrong_operation_name_is_400(client: TestClient) -> Non
     )
     assert response.status_code == 400
     assert body(response) == {
-        "errors": [{"message": "no operation named 'B' in the document; it has: A"}]
+        "errors": [
+            {
+                "message": "no operation named 'B' in the document; it has: A",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
     }
 
 
@@ -777,7 +797,8 @@ def test_a_huge_int_literal_is_refused_by_cost(client: TestClient, literal: str)
         "errors": [
             {
                 "message": "query cost 2147483648 exceeds the limit of 50000: ask for smaller "
-                "pages (`first`) or fewer nested lists"
+                "pages (`first`) or fewer nested lists",
+                "extensions": {"code": "LIMIT_EXCEEDED"},
             }
         ],
         "extensions": {"cost": 2147483648},
@@ -792,7 +813,7 @@ def test_deeply_nested_variables_are_refused(client: TestClient, depth: int) -> 
         "/graphql", content=text % nested, headers={"content-type": JSON, "accept": JSON}
     )
     assert response.status_code == 400
-    assert body(response) == {"errors": [{"message": "`variables` nests deeper than 32 levels"}]}
+    assert body(response) == request_error("`variables` nests deeper than 32 levels")
 
 
 def test_get_answers_holding_only_errors_are_not_publicly_cached(client: TestClient) -> None:
