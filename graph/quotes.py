@@ -103,6 +103,7 @@ _NUMBER_WORDS: Final = [
     "twenty",
 ]
 _NOT_ALNUM: Final = re.compile(r"[^0-9a-z]+")
+_POSSESSIVE: Final = re.compile(r"(?<=\w)['\u2019]s\b")
 _INNER_STOP: Final = re.compile(r"(?<=\b[A-Za-z])\.(?=[A-Za-z]\b)|(?<=\b[A-Za-z]\.[A-Za-z])\.")
 _LETTERS_OR_DIGITS: Final = re.compile(r"[a-z]+|[0-9]+")
 
@@ -226,6 +227,8 @@ def names_in_text(text: str, names: tuple[str, ...]) -> bool:
     (True, False)
     >>> names_in_text("MindMed\u2019s drug", ("MindMed",))
     True
+    >>> names_in_text("Oakland's City Council voted", ("Oakland City Council",))
+    True
     >>> names_in_text("Psilocybine", ("psilocybin",)), names_in_text("MM-120", ("MM120",))
     (False, True)
     """
@@ -234,8 +237,9 @@ def names_in_text(text: str, names: tuple[str, ...]) -> bool:
 
 
 def _normalise(text: str) -> str:
-    # U.S. and US are one name: a full stop inside a word joins its letters.
-    plain = _INNER_STOP.sub("", unicodedata.normalize("NFKD", text))
+    # U.S. and US are one name: a full stop inside a word joins its letters. A possessive
+    # names its owner: "Oakland's City Council" is the Oakland City Council.
+    plain = _POSSESSIVE.sub("", _INNER_STOP.sub("", unicodedata.normalize("NFKD", text)))
     # Typographic punctuation (a curly apostrophe) separates words like its ASCII forms; accents,
     # split off by the normalisation, are dropped.
     plain = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in plain)
