@@ -19,7 +19,7 @@ from graph.vocab import (
     EffectDirection,
     EnrollmentType,
     EventType,
-    Jurisdiction,
+    JurisdictionLevel,
     OrganisationType,
     SourceType,
     StudyType,
@@ -52,6 +52,9 @@ class Field:
     targets: tuple[str, ...] = ()
     relation: str = ""
     parts: tuple[Field, ...] = ()
+    # Editorial fields say how the curators stand to the record (when it was last reviewed,
+    # what is known to be missing); they are not facts about the world and need no citation.
+    editorial: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,27 @@ SOURCES_FIELD: Final = Field(
             many=True,
         ),
         _text("note", "How the source bears on the record, where that needs saying."),
+        _text(
+            "derived",
+            "How a value this citation supports was worked out, where the quote cannot carry "
+            "it (a date taken from the release's own publication date; a status inferred "
+            "from two sources). Empty when the quote says it.",
+        ),
     ),
+)
+
+REVIEWED_FIELD: Final = Field(
+    "reviewed",
+    FieldType.DATE,
+    "When this topic was last reviewed against its sources.",
+    editorial=True,
+)
+GAPS_FIELD: Final = Field(
+    "gaps",
+    FieldType.TEXT,
+    "What is known to be missing from regkg on this topic.",
+    many=True,
+    editorial=True,
 )
 
 KINDS: Final[dict[str, Kind]] = {
@@ -136,9 +159,45 @@ KINDS: Final[dict[str, Kind]] = {
                     "True when the authors are affiliated with the sponsor of what they report.",
                 ),
                 _text("caveat", "What a reader should know before relying on it."),
+                Field(
+                    "machine_written",
+                    FieldType.BOOL,
+                    "True when the page says a text generator wrote it; such a page is not a "
+                    "source, and the validator refuses it.",
+                ),
             ),
             needs_sources=False,
             label_field="title",
+        ),
+        Kind(
+            "jurisdiction",
+            "Where a law or regulator applies: a union of countries (the EU), a country "
+            "(ISO 3166-1), a state or province (ISO 3166-2), or a city.",
+            (
+                _text("name", "The jurisdiction's name.", required=True),
+                _text(
+                    "code",
+                    "ISO 3166 code (US, US-OR, GB, EU); for a city, its state's code and name.",
+                    required=True,
+                ),
+                _enum(
+                    "level",
+                    "Supranational, country, subdivision or city.",
+                    JurisdictionLevel,
+                    required=True,
+                ),
+                _ref(
+                    "parent",
+                    "The jurisdiction it lies within.",
+                    "part_of",
+                    ("jurisdiction",),
+                ),
+                _text("synonyms", "Other names and abbreviations (U.S., Ore.).", many=True),
+                REVIEWED_FIELD,
+                GAPS_FIELD,
+            ),
+            # Names and ISO codes are reference data, the same in every source.
+            needs_sources=False,
         ),
         Kind(
             "substance",
@@ -173,6 +232,8 @@ KINDS: Final[dict[str, Kind]] = {
                     ("organisation",),
                     many=True,
                 ),
+                REVIEWED_FIELD,
+                GAPS_FIELD,
             ),
         ),
         Kind(
@@ -215,7 +276,7 @@ KINDS: Final[dict[str, Kind]] = {
                     OrganisationType,
                     required=True,
                 ),
-                _enum("country", "Where it is based.", Jurisdiction),
+                _ref("country", "Where it is based.", "based_in", ("jurisdiction",)),
                 _date("founded", "When it was founded."),
                 _ref(
                     "parent",
@@ -280,12 +341,25 @@ KINDS: Final[dict[str, Kind]] = {
         ),
         Kind(
             "action",
-            "A regulatory action: a designation, application, vote, decision or scheduling.",
+            "A regulatory or legal action: a designation, application, vote, decision, "
+            "scheduling step, law, ballot measure or access programme.",
             (
                 _enum("action", "What kind of action it is.", ActionKind, required=True),
                 _text("summary", "One sentence for a reader.", required=True),
-                _ref("agency", "The regulator.", "by_agency", ("organisation",), required=True),
-                _enum("jurisdiction", "Where it applies.", Jurisdiction, required=True),
+                _ref(
+                    "agency",
+                    "The body that acted: a regulator, legislature, government or electorate.",
+                    "by_agency",
+                    ("organisation",),
+                    required=True,
+                ),
+                _ref(
+                    "jurisdiction",
+                    "Where it applies.",
+                    "applies_in",
+                    ("jurisdiction",),
+                    required=True,
+                ),
                 _ref(
                     "substance",
                     "The substance concerned.",

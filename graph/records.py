@@ -22,6 +22,7 @@ class Citation:
     quote: str | None = None
     supports: tuple[str, ...] = ()  # empty: the whole record
     note: str | None = None
+    derived: str | None = None  # how a value was worked out, where the quote cannot say it
 
     def covers(self, field_name: str) -> bool:
         return not self.supports or field_name in self.supports

@@ -29,6 +29,7 @@ NAME_FIELDS: Final = (
     "abbreviations",
     "registry_id",
     "acronym",
+    "code",
 )
 
 EXACT: Final = 100.0

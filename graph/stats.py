@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from graph.build import KnowledgeGraph
+from graph.model import KINDS
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def graph_stats(kg: KnowledgeGraph) -> GraphStats:
     per_record = Counter(
         len({c.source for c in attrs["citations"]})
         for _, attrs in kg.graph.nodes(data=True)
-        if attrs["kind"] not in ("source", "conflict")
+        if KINDS[attrs["kind"]].needs_sources
     )
     return GraphStats(
         nodes_by_kind={k: len(v) for k, v in sorted(kg.by_kind.items())},

@@ -111,7 +111,7 @@ def status_as_of(
     concerns = _condition_test(kg, condition)
     found = actions(kg, substance=substance, jurisdiction=jurisdiction)
     if jurisdiction is None:
-        jurisdictions = sorted({str(nodes[a]["jurisdiction"]) for a in found})
+        jurisdictions = sorted({str(nodes[nodes[a]["jurisdiction"]]["code"]) for a in found})
         if len(jurisdictions) > 1:
             raise NeedsJurisdiction(substance, jurisdictions)
     happened: list[str] = []

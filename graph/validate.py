@@ -138,6 +138,8 @@ def _check_record(raw: RawRecord, checker: _Checker) -> Record | None:
         claims = values.get("claims", ())
         if isinstance(claims, tuple) and len(claims) < 2:
             checker.report(raw, "claims", "a conflict needs at least two claims")
+    if kind.name == "source":
+        _check_source(raw, values, checker)
     return Record(node_id, kind.name, values, citations, raw.file, raw.line, note)
 
 
@@ -280,13 +282,14 @@ def _check_citations(raw: RawRecord, value: Value, checker: _Checker) -> tuple[C
                     "it out to cite the whole record",
                 )
                 continue
-        quote, note = entry.get("quote"), entry.get("note")
+        quote, note, derived = entry.get("quote"), entry.get("note"), entry.get("derived")
         citations.append(
             Citation(
                 source=source,
                 quote=quote if isinstance(quote, str) else None,
                 supports=tuple(map(str, supports)) if isinstance(supports, tuple) else (),
                 note=note if isinstance(note, str) else None,
+                derived=derived if isinstance(derived, str) else None,
             )
         )
     return tuple(citations)
@@ -319,10 +322,24 @@ def _check_provenance(
         checker.report(raw, "id", f"{raw.data.get('id')}: unsourced: the record has no sources")
         return
     for name in raw.data:
-        if name in _EDITORIAL or name not in kind.by_name:
+        if name in _EDITORIAL or name not in kind.by_name or kind.by_name[name].editorial:
             continue
         if not any(c.covers(name) for c in citations):
             checker.report(raw, name, f"unsourced fact: no citation supports {name!r}")
+
+
+def _check_source(raw: RawRecord, values: Mapping[str, FieldValue], checker: _Checker) -> None:
+    if values.get("machine_written") is True:
+        checker.report(
+            raw,
+            "machine_written",
+            "a page written by a text generator is not a source: cite the document it "
+            "summarises (the filing, the release) instead",
+        )
+    if values.get("type") == "secondary_copy" and "original" not in values:
+        checker.report(
+            raw, "type", "a secondary copy needs `original`: what it copies, and where that is"
+        )
 
 
 def _check_dates(

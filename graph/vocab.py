@@ -8,14 +8,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Jurisdiction(StrEnum):
-    """Where a regulatory action applies."""
+class JurisdictionLevel(StrEnum):
+    """Where a jurisdiction sits: a union of countries, a country, a state or province, a city."""
 
-    US = "US"
-    AU = "AU"
-    EU = "EU"
-    UK = "UK"
-    CA = "CA"
+    SUPRANATIONAL = "supranational"
+    COUNTRY = "country"
+    SUBDIVISION = "subdivision"
+    CITY = "city"
 
 
 class UsSchedule(StrEnum):
@@ -77,16 +76,40 @@ class ConflictStatus(StrEnum):
 
 
 class SourceType(StrEnum):
-    """What kind of document a source is."""
+    """What kind of document a source is, declared in order of how close it stands to the
+    fact: the body that acted first, copies of someone else's text last."""
 
     REGULATOR = "regulator"
+    LEGISLATURE = "legislature"
+    COURT = "court"
     REGISTRY = "registry"
     JOURNAL = "journal"
-    PRESS_RELEASE = "press_release"
-    NEWS = "news"
-    SECONDARY_COPY = "secondary_copy"
-    FILING = "filing"
-    REFERENCE = "reference"
+    SPONSOR = "sponsor"  # a sponsor's or company's own release, filing or page
+    PRESS = "press"
+    REFERENCE = "reference"  # an encyclopaedia or database page
+    SECONDARY_COPY = "secondary_copy"  # a mirror, repost or summary of another's text
+
+
+# Kinds that speak for the body that acted or the record itself; the rest report on it.
+PRIMARY_SOURCE_TYPES = frozenset(
+    {
+        SourceType.REGULATOR,
+        SourceType.LEGISLATURE,
+        SourceType.COURT,
+        SourceType.REGISTRY,
+        SourceType.JOURNAL,
+        SourceType.SPONSOR,
+    }
+)
+
+
+def source_rank(source_type: str) -> int:
+    """How close a kind of source stands to the fact: 0 is closest.
+
+    >>> source_rank("regulator") < source_rank("press") < source_rank("secondary_copy")
+    True
+    """
+    return list(SourceType).index(SourceType(source_type))
 
 
 class OrganisationType(StrEnum):
@@ -97,6 +120,8 @@ class OrganisationType(StrEnum):
     COMPANY = "company"
     ACADEMIC = "academic"
     GOVERNMENT = "government"
+    LEGISLATURE = "legislature"
+    COURT = "court"
 
 
 class TrialPhase(StrEnum):
@@ -132,14 +157,17 @@ class TrialStatus(StrEnum):
 
 
 class ActionKind(StrEnum):
-    """What kind of regulatory action it is."""
+    """What kind of regulatory or legal action it is."""
 
-    SCHEDULING = "scheduling"
-    RESCHEDULING = "rescheduling"
+    # A product's development and marketing authorisation.
     REGULATOR_MEETING = "regulator_meeting"
     DESIGNATION_REQUESTED = "designation_requested"
     SPECIAL_PROTOCOL_ASSESSMENT = "special_protocol_assessment"
     BREAKTHROUGH_THERAPY_DESIGNATION = "breakthrough_therapy_designation"
+    FAST_TRACK_DESIGNATION = "fast_track_designation"
+    ORPHAN_DESIGNATION = "orphan_designation"
+    PRIORITY_VOUCHER = "priority_voucher"
+    ROLLING_REVIEW = "rolling_review"
     EXPANDED_ACCESS = "expanded_access"
     CLINICAL_HOLD = "clinical_hold"
     APPLICATION_SUBMITTED = "application_submitted"
@@ -149,6 +177,66 @@ class ActionKind(StrEnum):
     APPROVAL = "approval"
     COMPLETE_RESPONSE_LETTER = "complete_response_letter"
     COMPLETE_RESPONSE_LETTER_PUBLISHED = "complete_response_letter_published"
+    REFUSAL = "refusal"
+    APPLICATION_WITHDRAWN = "application_withdrawn"
+    REMS = "rems"
+    # Control status and lawful access.
+    SCHEDULING = "scheduling"
+    RESCHEDULING = "rescheduling"
+    SCHEDULING_PETITION = "scheduling_petition"
+    SCHEDULING_PROPOSAL = "scheduling_proposal"
+    DESCHEDULING = "descheduling"
+    DECRIMINALISATION = "decriminalisation"
+    BALLOT_MEASURE_PASSED = "ballot_measure_passed"
+    BALLOT_MEASURE_FAILED = "ballot_measure_failed"
+    LEGISLATION_ENACTED = "legislation_enacted"
+    LEGISLATION_FAILED = "legislation_failed"
+    ACCESS_PROGRAMME = "access_programme"
+    LICENSING_MILESTONE = "licensing_milestone"
+    SPECIAL_ACCESS = "special_access"
+    COMPASSIONATE_USE = "compassionate_use"
+    EXECUTIVE_ORDER = "executive_order"
+    RESEARCH_FUNDING = "research_funding"
+
+
+class ActionTrack(StrEnum):
+    """Which of a substance's two statuses an action bears on. A substance can be in
+    Schedule I and lawfully given in a state programme on the same day: the status of a
+    product's application and the legal status of the substance are kept apart."""
+
+    APPROVAL = "approval"
+    LEGAL = "legal"
+
+
+_LEGAL_KINDS = frozenset(
+    {
+        ActionKind.SCHEDULING,
+        ActionKind.RESCHEDULING,
+        ActionKind.SCHEDULING_PETITION,
+        ActionKind.SCHEDULING_PROPOSAL,
+        ActionKind.DESCHEDULING,
+        ActionKind.DECRIMINALISATION,
+        ActionKind.BALLOT_MEASURE_PASSED,
+        ActionKind.BALLOT_MEASURE_FAILED,
+        ActionKind.LEGISLATION_ENACTED,
+        ActionKind.LEGISLATION_FAILED,
+        ActionKind.ACCESS_PROGRAMME,
+        ActionKind.LICENSING_MILESTONE,
+        ActionKind.SPECIAL_ACCESS,
+        ActionKind.COMPASSIONATE_USE,
+        ActionKind.EXECUTIVE_ORDER,
+        ActionKind.RESEARCH_FUNDING,
+    }
+)
+
+
+def track_of(kind: str) -> ActionTrack:
+    """The status an action kind bears on.
+
+    >>> track_of("ballot_measure_passed"), track_of("approval")
+    (<ActionTrack.LEGAL: 'legal'>, <ActionTrack.APPROVAL: 'approval'>)
+    """
+    return ActionTrack.LEGAL if kind in _LEGAL_KINDS else ActionTrack.APPROVAL
 
 
 class Disclosure(StrEnum):

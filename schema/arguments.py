@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from graph.vocab import ActionKind, ClaimStatus, ConflictStatus, Jurisdiction
+from graph.vocab import ActionKind, ClaimStatus, ConflictStatus
 
 Condition = Annotated[
     str | None,
@@ -23,7 +23,11 @@ Substance = Annotated[
     ),
 ]
 JurisdictionArg = Annotated[
-    Jurisdiction | None, strawberry.argument(description="Only this jurisdiction (US, AU...).")
+    str | None,
+    strawberry.argument(
+        description="A jurisdiction, by ISO code (`US`, `US-OR`, `EU`), name (`Oregon`) or id "
+        "(`jurisdiction:US`)."
+    ),
 ]
 ActionKinds = Annotated[
     list[ActionKind] | None, strawberry.argument(description="Only these kinds of action.")

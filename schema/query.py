@@ -21,7 +21,6 @@ from graph.status import status_as_of, timeline
 from graph.vocab import (
     ActionKind,
     Disclosure,
-    Jurisdiction,
     TrialPhase,
     TrialStatus,
 )
@@ -35,6 +34,7 @@ from schema.types import (
     Conflict,
     Effect,
     Event,
+    Jurisdiction,
     Organisation,
     RegulatoryAction,
     RegulatoryStatus,
@@ -59,6 +59,7 @@ class Kind(Enum):
     EFFECT = "effect"
     CLAIM = "claim"
     CONFLICT = "conflict"
+    JURISDICTION = "jurisdiction"
 
 
 @strawberry.enum(description="Orders for lists browsed by name or title.")
@@ -86,7 +87,9 @@ class TrialOrder(Enum):
 class ActionFilter:
     kinds: list[ActionKind] | None = strawberry.field(default=None, description="Action kinds.")
     agency: str | None = strawberry.field(default=None, description="Regulator, by id or name.")
-    jurisdiction: Jurisdiction | None = strawberry.field(default=None, description="Jurisdiction.")
+    jurisdiction: str | None = strawberry.field(
+        default=None, description="Jurisdiction, by ISO code (`US`, `US-OR`), name or id."
+    )
     substance: str | None = strawberry.field(default=None, description="Substance, id or name.")
     condition: str | None = strawberry.field(
         default=None, description="Condition, id or name; narrower conditions are included."
@@ -271,6 +274,14 @@ class Query:
             return None if found is None else _one(info, "trial", found)
         return _one(info, "trial", id, what="`id` or `registryId`")
 
+    @strawberry.field(
+        description="A jurisdiction by id (`jurisdiction:US-OR`), ISO code (`US-OR`) or name."
+    )
+    def jurisdiction(
+        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+    ) -> Jurisdiction | None:
+        return _one(info, "jurisdiction", id, name)
+
     @strawberry.field(description="A regulatory action by id.")
     def regulatory_action(self, info: Info, id: arg.EntityId) -> RegulatoryAction | None:
         return _one(info, "action", id)
@@ -296,6 +307,9 @@ class Query:
     )
     targets: Connection[Target] = strawberry.field(
         resolver=_list_of("target"), description="Neurotransmitters, hormones, brain regions."
+    )
+    jurisdictions: Connection[Jurisdiction] = strawberry.field(
+        resolver=_list_of("jurisdiction"), description="All jurisdictions, by name."
     )
     effects: Connection[Effect] = strawberry.field(
         resolver=_list_of("effect"), description="Effects of substances on targets."
@@ -350,7 +364,7 @@ class Query:
             info.context.kg,
             kinds=[k.value for k in f.kinds or ()],
             agency=resolve_optional(info, "organisation", f.agency),
-            jurisdiction=f.jurisdiction.value if f.jurisdiction else None,
+            jurisdiction=resolve_optional(info, "jurisdiction", f.jurisdiction),
             substance=resolve_optional(info, "substance", f.substance),
             condition=resolve_optional(info, "condition", f.condition),
             disclosure=f.disclosure.value if f.disclosure else None,
@@ -410,7 +424,7 @@ class Query:
             graph_call(resolve, info.context.kg, "substance", substance),
             as_of or date.today(),
             condition=resolve_optional(info, "condition", condition),
-            jurisdiction=jurisdiction.value if jurisdiction else None,
+            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
         )
 
     @strawberry.field(description="Everything dated about a substance, oldest first.")
@@ -429,7 +443,7 @@ class Query:
             info.context.kg,
             graph_call(resolve, info.context.kg, "substance", substance),
             condition=resolve_optional(info, "condition", condition),
-            jurisdiction=jurisdiction.value if jurisdiction else None,
+            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
             include_trials=include_trials,
         )
 

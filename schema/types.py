@@ -23,13 +23,14 @@ from graph.selection import trials as select_trials
 from graph.status import Phase, status_as_of, timeline
 from graph.vocab import (
     ActionKind,
+    ActionTrack,
     ClaimStatus,
     ConflictStatus,
     Disclosure,
     EffectDirection,
     EnrollmentType,
     EventType,
-    Jurisdiction,
+    JurisdictionLevel,
     OrganisationType,
     SourceType,
     StudyType,
@@ -37,6 +38,7 @@ from graph.vocab import (
     TrialPhase,
     TrialStatus,
     UsSchedule,
+    track_of,
 )
 from schema import arguments as arg
 from schema import enums as _enums  # noqa: F401  (registers the vocabularies as enums)
@@ -82,6 +84,7 @@ def _is(kind: str) -> Any:
 class Citation:
     quote: str | None = strawberry.field(description=part_doc("source", "sources", "quote"))
     note: str | None = strawberry.field(description=part_doc("source", "sources", "note"))
+    derived: str | None = strawberry.field(description=part_doc("source", "sources", "derived"))
 
     @strawberry.field(description="The cited source.")
     def source(self, root: strawberry.Parent[Any], info: Info) -> Source:
@@ -129,6 +132,7 @@ class Source(Sourced):
     original: str | None = doc("source", "original")
     sponsor_affiliated: bool | None = doc("source", "sponsor_affiliated")
     caveat: str | None = doc("source", "caveat")
+    machine_written: bool | None = doc("source", "machine_written")
 
     @strawberry.field(description="How many records cite this source.")
     def cited_by_count(self, root: Parent, info: Info) -> int:
@@ -168,6 +172,8 @@ class Substance(Sourced):
     drug_class: str | None = doc("substance", "drug_class")
     us_schedule: UsSchedule | None = doc("substance", "us_schedule")
     description: str | None = doc("substance", "description")
+    reviewed: PartialDate | None = doc("substance", "reviewed")
+    gaps: list[str] = doc("substance", "gaps")
 
     @strawberry.field(description=KINDS["substance"].by_name["street_form_of"].doc)
     def street_form_of(self, root: Parent, info: Info) -> Substance | None:
@@ -204,7 +210,7 @@ class Substance(Sourced):
             select_actions,
             info.context.kg,
             kinds=kinds or (),
-            jurisdiction=jurisdiction,
+            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
             substance=root["id"],
             condition=resolve_optional(info, "condition", condition),
         )
@@ -232,7 +238,7 @@ class Substance(Sourced):
             root["id"],
             as_of,
             condition=resolve_optional(info, "condition", condition),
-            jurisdiction=jurisdiction,
+            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
         )
 
     @strawberry.field(description="Everything dated about it, oldest first.")
@@ -248,7 +254,7 @@ class Substance(Sourced):
             info.context.kg,
             root["id"],
             condition=resolve_optional(info, "condition", condition),
-            jurisdiction=jurisdiction,
+            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
         )
 
 
@@ -284,13 +290,16 @@ class Organisation(Sourced):
     names: list[NameInUse] = doc("organisation", "names")
     abbreviations: list[str] = doc("organisation", "abbreviations")
     type: OrganisationType = doc("organisation", "type")
-    country: Jurisdiction | None = doc("organisation", "country")
     founded: PartialDate | None = doc("organisation", "founded")
     description: str | None = doc("organisation", "description")
 
     @strawberry.field(description=KINDS["organisation"].by_name["parent"].doc)
     def parent(self, root: Parent, info: Info) -> Organisation | None:
         return follow(info, root, "parent")
+
+    @strawberry.field(description=KINDS["organisation"].by_name["country"].doc)
+    def country(self, root: Parent, info: Info) -> Jurisdiction | None:
+        return follow(info, root, "country")
 
     @strawberry.field(description="The name it went by on a date (its current name if unknown).")
     def name_on(
@@ -372,7 +381,6 @@ class RegulatoryAction(Sourced):
     is_type_of = _is("action")
     action: ActionKind = doc("action", "action")
     summary: str = doc("action", "summary")
-    jurisdiction: Jurisdiction = doc("action", "jurisdiction")
     date: PartialDate | None = doc("action", "date")
     announced: PartialDate | None = doc("action", "announced")
     effective: PartialDate | None = doc("action", "effective")
@@ -385,9 +393,20 @@ class RegulatoryAction(Sourced):
     votes: list[Vote] = doc("action", "votes")
     status: ClaimStatus | None = doc("action", "status")
 
+    @strawberry.field(
+        description="Which status the action bears on: a product's approval, or the "
+        "substance's legal status and lawful access."
+    )
+    def track(self, root: Parent) -> ActionTrack:
+        return track_of(str(root["action"]))
+
     @strawberry.field(description=KINDS["action"].by_name["agency"].doc)
     def agency(self, root: Parent, info: Info) -> Organisation:
         return follow(info, root, "agency")
+
+    @strawberry.field(description=KINDS["action"].by_name["jurisdiction"].doc)
+    def jurisdiction(self, root: Parent, info: Info) -> Jurisdiction:
+        return follow(info, root, "jurisdiction")
 
     @strawberry.field(description=KINDS["action"].by_name["substance"].doc)
     def substance(self, root: Parent, info: Info) -> Substance:
@@ -507,7 +526,6 @@ class Conflict(Sourced):
 )
 class RegulatoryStatus:
     as_of: date = strawberry.field(description="The date asked about.")
-    jurisdiction: Jurisdiction | None = strawberry.field(description="Where, if asked.")
     phase: Phase = strawberry.field(description="Where the marketing application stood.")
     summary: str = strawberry.field(description="The status in one sentence, with dates.")
 
@@ -518,6 +536,10 @@ class RegulatoryStatus:
     @strawberry.field(description="The condition, if asked.")
     def condition(self, root: strawberry.Parent[Any], info: Info) -> Condition | None:
         return None if root.condition is None else info.context.kg.node(root.condition)  # type: ignore[return-value]
+
+    @strawberry.field(description="Where, if asked.")
+    def jurisdiction(self, root: strawberry.Parent[Any], info: Info) -> Jurisdiction | None:
+        return None if root.jurisdiction is None else info.context.kg.node(root.jurisdiction)  # type: ignore[return-value]
 
     @strawberry.field(description="The action that put the application where it stood.")
     def phase_set_by(self, root: strawberry.Parent[Any], info: Info) -> RegulatoryAction | None:
@@ -552,6 +574,29 @@ class TimelineEntry:
         return info.context.kg.node(root.node)  # type: ignore[return-value]
 
 
+@strawberry.type(description=KINDS["jurisdiction"].doc)
+class Jurisdiction(Sourced):
+    is_type_of = _is("jurisdiction")
+    name: str = doc("jurisdiction", "name")
+    code: str = doc("jurisdiction", "code")
+    level: JurisdictionLevel = doc("jurisdiction", "level")
+    synonyms: list[str] = doc("jurisdiction", "synonyms")
+    reviewed: PartialDate | None = doc("jurisdiction", "reviewed")
+    gaps: list[str] = doc("jurisdiction", "gaps")
+
+    @strawberry.field(description=KINDS["jurisdiction"].by_name["parent"].doc)
+    def parent(self, root: Parent, info: Info) -> Jurisdiction | None:
+        return follow(info, root, "parent")
+
+    @strawberry.field(description="The jurisdictions that lie directly within it.")
+    def parts(self, root: Parent, info: Info) -> list[Jurisdiction]:
+        return incoming(info, root, "part_of")
+
+    @strawberry.field(description="Regulatory and legal actions that apply in it, oldest first.")
+    def actions(self, root: Parent, info: Info) -> list[RegulatoryAction]:
+        return nodes(info, select_actions(info.context.kg, jurisdiction=str(root["id"])))
+
+
 # The GraphQL type of each kind of node.
 TYPE_OF_KIND: dict[str, type] = {
     "source": Source,
@@ -565,5 +610,6 @@ TYPE_OF_KIND: dict[str, type] = {
     "effect": Effect,
     "claim": Claim,
     "conflict": Conflict,
+    "jurisdiction": Jurisdiction,
 }
 NODE_TYPES: tuple[type, ...] = tuple(TYPE_OF_KIND.values())

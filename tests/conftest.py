@@ -11,6 +11,18 @@ import pytest
 from graph.build import KnowledgeGraph
 from graph.load import DEFAULT_DATA_DIR, load_graph
 
+# Jurisdictions are reference records that actions and organisations point to.
+JURISDICTIONS = """
+    - {id: jurisdiction:US, name: United States, code: US, level: country, synonyms: [U.S.]}
+    - {id: jurisdiction:AU, name: Australia, code: AU, level: country}
+    - {id: jurisdiction:EU, name: European Union, code: EU, level: supranational}
+    - id: jurisdiction:US-OR
+      name: Oregon
+      code: US-OR
+      level: subdivision
+      parent: jurisdiction:US
+    """
+
 TINY = {
     "sources.yaml": """
         - id: source:agency-page
@@ -24,8 +36,9 @@ TINY = {
           title: Sponsor announces designation
           publisher: Sponsor Inc.
           published: 2018-05
-          type: press_release
+          type: sponsor
         """,
+    "jurisdictions.yaml": JURISDICTIONS,
     "entities.yaml": """
         - id: substance:x
           name: Drugxamine
@@ -43,7 +56,7 @@ TINY = {
         - id: organisation:agency
           name: The Agency
           type: regulator
-          country: US
+          country: jurisdiction:US
           sources: [{source: source:agency-page}]
         - id: organisation:sponsor
           name: Sponsor Inc.
@@ -58,7 +71,7 @@ TINY = {
           action: breakthrough_therapy_designation
           summary: Designation granted.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           condition: condition:narrow
           sponsor: organisation:sponsor
@@ -72,7 +85,7 @@ TINY = {
           action: application_submitted
           summary: Application submitted.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           condition: condition:narrow
           date: 2019-06
@@ -82,7 +95,7 @@ TINY = {
           action: priority_review
           summary: Priority review.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           condition: condition:narrow
           date: 2019-08-01
@@ -92,7 +105,7 @@ TINY = {
           action: complete_response_letter
           summary: Not approved.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           condition: condition:narrow
           date: 2020-03-01

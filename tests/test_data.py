@@ -24,6 +24,8 @@ needs_shared = pytest.mark.skipif(
     reason=f"the shared seed and facts.md are not beside the project ({SHARED})",
 )
 
+US, AU = "jurisdiction:US", "jurisdiction:AU"
+
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
@@ -161,7 +163,7 @@ def test_maps_pbc_renamed_lykos_on_2024_01_05(real: KnowledgeGraph) -> None:
 
 
 def test_mdma_ptsd_us_status_before_the_application(real: KnowledgeGraph) -> None:
-    status = status_as_of(real, "substance:mdma", date(2023, 6, 1), "condition:ptsd", "US")
+    status = status_as_of(real, "substance:mdma", date(2023, 6, 1), "condition:ptsd", US)
     assert status.phase is Phase.INVESTIGATIONAL
     assert status.in_force == (
         "action:mdma-ptsd-spa",
@@ -176,7 +178,7 @@ def test_mdma_ptsd_us_status_before_the_application(real: KnowledgeGraph) -> Non
 
 
 def test_mdma_ptsd_us_status_after_the_complete_response_letter(real: KnowledgeGraph) -> None:
-    status = status_as_of(real, "substance:mdma", date(2024, 9, 1), "condition:ptsd", "US")
+    status = status_as_of(real, "substance:mdma", date(2024, 9, 1), "condition:ptsd", US)
     assert status.phase is Phase.NOT_APPROVED
     assert status.phase_set_by == "action:mdma-ptsd-crl"
     assert "action:mdma-ptsd-priority-review" not in status.in_force
@@ -187,21 +189,21 @@ def test_mdma_ptsd_us_status_after_the_complete_response_letter(real: KnowledgeG
 
 
 def test_mdma_ptsd_under_review_in_spring_2024(real: KnowledgeGraph) -> None:
-    status = status_as_of(real, "substance:mdma", date(2024, 5, 1), "condition:ptsd", "US")
+    status = status_as_of(real, "substance:mdma", date(2024, 5, 1), "condition:ptsd", US)
     assert status.phase is Phase.UNDER_REVIEW
     assert "action:mdma-ptsd-priority-review" in status.in_force
 
 
 def test_tga_rescheduling_takes_effect_on_2023_07_01(real: KnowledgeGraph) -> None:
-    before = status_as_of(real, "substance:mdma", date(2023, 3, 1), "condition:ptsd", "AU")
-    after = status_as_of(real, "substance:mdma", date(2023, 7, 1), "condition:ptsd", "AU")
+    before = status_as_of(real, "substance:mdma", date(2023, 3, 1), "condition:ptsd", AU)
+    after = status_as_of(real, "substance:mdma", date(2023, 7, 1), "condition:ptsd", AU)
     assert "action:mdma-ptsd-tga-rescheduling" in before.history
     assert before.in_force == ()
     assert after.in_force == ("action:mdma-ptsd-tga-rescheduling",)
 
 
 def test_mdma_timeline_runs_in_order(real: KnowledgeGraph) -> None:
-    entries = timeline(real, "substance:mdma", "condition:ptsd", "US", include_trials=False)
+    entries = timeline(real, "substance:mdma", "condition:ptsd", US, include_trials=False)
     order = [e.node for e in entries]
     for earlier, later in [
         ("action:mdma-ptsd-btd", "action:mdma-ptsd-expanded-access"),

@@ -49,7 +49,7 @@ READY_QUESTIONS: Final[tuple[ReadyQuestion, ...]] = (
         query=f"""# What is the regulatory status of MDMA for PTSD in the United States today?
 # `summary` says it in one sentence; `phaseSetBy` is the action that decided it.
 query CurrentStatus {{
-  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: US) {{
+  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {{
     asOf
     phase
     summary
@@ -75,7 +75,7 @@ query CurrentStatus {{
         query=f"""# What was the status of MDMA for PTSD in the US on 1 June 2023?
 # Change `asOf` to any day (YYYY-MM-DD).
 query StatusOnADate {{
-  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: US, asOf: "2023-06-01") {{
+  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US", asOf: "2023-06-01") {{
     asOf
     phase
     summary
@@ -252,7 +252,7 @@ WELCOME_QUERY: Final = """# Welcome to regkg: regulatory facts,
 # to the question on screen: share it.
 
 query StatusToday {
-  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: US) {
+  regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US") {
     phase
     summary
   }

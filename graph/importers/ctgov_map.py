@@ -410,7 +410,7 @@ def _expanded_access_actions(
             "action": str(ActionKind.EXPANDED_ACCESS),
             "summary": _expanded_access_summary(study, batch, substance, trial),
             "agency": agency,
-            "jurisdiction": "US",
+            "jurisdiction": "jurisdiction:US",
             "substance": substance,
         }
         conditions = trial.get("conditions")

@@ -257,7 +257,7 @@ def _action(
         "action": str(ActionKind.APPROVAL),
         "summary": summary,
         "agency": agency,
-        "jurisdiction": "US",
+        "jurisdiction": "jurisdiction:US",
         "substance": substance,
     }
     if sponsor:

@@ -17,7 +17,7 @@ def test_validate_valid_data(tiny_dir: Path, capsys: pytest.CaptureFixture[str])
     version = load_graph(tiny_dir).version
     assert main(["validate", str(tiny_dir)]) == 0
     out, err = capsys.readouterr()
-    assert out == f"{tiny_dir}: valid, 15 records, data version {version}\n"
+    assert out == f"{tiny_dir}: valid, 19 records, data version {version}\n"
     assert err == ""
 
 

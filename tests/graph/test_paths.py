@@ -18,7 +18,7 @@ ISOLATED = """
       url: https://orphan.example/
       title: Cited by nobody
       publisher: Nobody
-      type: news
+      type: press
     - id: target:serotonin
       name: Serotonin
       type: neurotransmitter
@@ -159,13 +159,14 @@ def test_neighbourhood_depth_2(tiny: KnowledgeGraph) -> None:
     assert nodes[7:] == [
         "claim:not-significant",
         "claim:significant",
+        "jurisdiction:US",
         "organisation:agency",
         "organisation:sponsor",
         "substance:x",
     ]
-    assert len(nodes) == 12
+    assert len(nodes) == 13
     assert "source:agency-page" not in nodes
-    assert len(edges) == 19
+    assert len(edges) == 24
     assert ("trial:NCT00000001", "organisation:sponsor", "sponsored_by") in edges
     assert all(relation != "cites" for _, _, relation in edges)
 

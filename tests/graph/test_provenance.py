@@ -49,7 +49,7 @@ UNDATED = """
       url: https://undated.example/
       title: An undated page
       publisher: Someone
-      type: news
+      type: press
     - id: claim:undated
       statement: X is safe.
       subject: substance:x

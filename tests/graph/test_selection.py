@@ -20,7 +20,7 @@ MORE = """
     - id: organisation:other-agency
       name: Other Agency
       type: regulator
-      country: AU
+      country: jurisdiction:AU
       sources: [{source: source:agency-page}]
     - id: substance:y
       name: Whyzine
@@ -49,7 +49,7 @@ MORE = """
       action: approval
       summary: Whyzine approved in AU.
       agency: organisation:other-agency
-      jurisdiction: AU
+      jurisdiction: jurisdiction:AU
       substance: substance:y
       condition: condition:broad
       date: 2021
@@ -59,7 +59,7 @@ MORE = """
       action: scheduling
       summary: Drugxamine scheduled in AU.
       agency: organisation:other-agency
-      jurisdiction: AU
+      jurisdiction: jurisdiction:AU
       substance: substance:x
       announced: 2019-06-20
       disclosure: press
@@ -68,7 +68,7 @@ MORE = """
       action: regulator_meeting
       summary: A meeting at some point.
       agency: organisation:agency
-      jurisdiction: US
+      jurisdiction: jurisdiction:US
       substance: substance:x
       disclosure: sponsor
       sources: [{source: source:sponsor-release}]
@@ -154,10 +154,10 @@ def test_all_actions_oldest_first_undated_last(kg: KnowledgeGraph) -> None:
         ({"kinds": ["approval"]}, ["action:y-au-approval"]),
         ({"agency": "organisation:other-agency"},
          ["action:x-au-scheduling", "action:y-au-approval"]),
-        ({"jurisdiction": "US"},
+        ({"jurisdiction": "jurisdiction:US"},
          ["action:x-btd", "action:x-submitted", "action:x-priority", "action:x-crl",
           "action:x-meeting"]),
-        ({"jurisdiction": "EU"}, []),
+        ({"jurisdiction": "jurisdiction:EU"}, []),
         ({"substance": "substance:y"}, ["action:y-au-approval"]),
         ({"condition": "condition:broad"},
          ["action:x-btd", "action:x-submitted", "action:x-priority", "action:x-crl",

@@ -76,14 +76,16 @@ def test_status_across_the_story(
 
 def test_status_for_a_condition_and_jurisdiction(tiny: KnowledgeGraph) -> None:
     day = date(2019, 9, 1)
-    broad = status_as_of(tiny, "substance:x", day, condition="condition:broad", jurisdiction="US")
+    broad = status_as_of(
+        tiny, "substance:x", day, condition="condition:broad", jurisdiction="jurisdiction:US"
+    )
     assert (broad.condition, broad.jurisdiction, broad.phase) == (
         "condition:broad",
-        "US",
+        "jurisdiction:US",
         Phase.UNDER_REVIEW,
     )
     assert broad.in_force == ("action:x-btd", "action:x-priority")
-    elsewhere = status_as_of(tiny, "substance:x", day, jurisdiction="AU")
+    elsewhere = status_as_of(tiny, "substance:x", day, jurisdiction="jurisdiction:AU")
     assert (elsewhere.phase, elsewhere.history, elsewhere.summary) == (
         Phase.INVESTIGATIONAL,
         (),
@@ -104,7 +106,7 @@ STORY = """
       action: scheduling
       summary: Scheduled.
       agency: organisation:agency
-      jurisdiction: US
+      jurisdiction: jurisdiction:US
       substance: substance:x
       date: 2016-01-10
       effective: 2016-02-15
@@ -114,7 +116,7 @@ STORY = """
       action: rescheduling
       summary: Rescheduled.
       agency: organisation:agency
-      jurisdiction: US
+      jurisdiction: jurisdiction:US
       substance: substance:x
       date: 2021-06
       disclosure: regulator
@@ -123,7 +125,7 @@ STORY = """
       action: approval
       summary: Approved for the other disorder.
       agency: organisation:agency
-      jurisdiction: US
+      jurisdiction: jurisdiction:US
       substance: substance:x
       condition: condition:other
       date: 2021-01-05
@@ -133,7 +135,7 @@ STORY = """
       action: clinical_hold
       summary: Hold.
       agency: organisation:agency
-      jurisdiction: US
+      jurisdiction: jurisdiction:US
       substance: substance:x
       condition: condition:other
       date: 2016-03-01
@@ -199,7 +201,7 @@ def test_decision_on_one_indication_does_not_end_review_of_another(make_data: Ma
           action: priority_review
           summary: Priority review for the other disorder.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           condition: condition:other
           date: 2019-09-01
@@ -237,7 +239,7 @@ def test_timeline_without_trials_and_elsewhere(tiny: KnowledgeGraph) -> None:
         "action:x-priority",
         "action:x-crl",
     ]
-    assert timeline(tiny, "substance:x", jurisdiction="AU", include_trials=False) == []
+    assert timeline(tiny, "substance:x", jurisdiction="jurisdiction:AU", include_trials=False) == []
 
 
 def test_timeline_with_events_and_publications(make_data: Make) -> None:
@@ -288,7 +290,7 @@ ACTIONS_WITH_UNSCOPED = (
           action: approval
           summary: An approval recorded without its indication.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           date: 2019-01-10
           disclosure: regulator
@@ -297,7 +299,7 @@ ACTIONS_WITH_UNSCOPED = (
           action: scheduling
           summary: Placed in a schedule.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           date: 2015
           disclosure: regulator
@@ -306,7 +308,7 @@ ACTIONS_WITH_UNSCOPED = (
           action: rescheduling
           summary: Rescheduled elsewhere.
           agency: organisation:agency
-          jurisdiction: AU
+          jurisdiction: jurisdiction:AU
           substance: substance:x
           date: 2019-02-01
           disclosure: regulator
@@ -319,7 +321,8 @@ def test_an_action_naming_no_condition_is_uncertain_unless_it_is_a_schedule(
     make_data: Make,
 ) -> None:
     kg = load_graph(make_data({**TINY, "actions.yaml": ACTIONS_WITH_UNSCOPED}))
-    status = status_as_of(kg, "substance:x", date(2019, 3, 1), "condition:narrow", "US")
+    day = date(2019, 3, 1)
+    status = status_as_of(kg, "substance:x", day, "condition:narrow", "jurisdiction:US")
     assert status.phase is Phase.INVESTIGATIONAL  # the unscoped approval moves nothing
     assert status.uncertain == ("action:x-approval-unscoped",)
     assert status.in_force == ("action:x-scheduled", "action:x-btd")

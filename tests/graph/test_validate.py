@@ -45,6 +45,10 @@ def test_tiny_data_is_valid(tiny_dir: Path) -> None:
         "condition:broad",
         "condition:narrow",
         "conflict:result",
+        "jurisdiction:AU",
+        "jurisdiction:EU",
+        "jurisdiction:US",
+        "jurisdiction:US-OR",
         "organisation:agency",
         "organisation:sponsor",
         "source:agency-page",
@@ -140,7 +144,7 @@ def test_missing_required_url_of_a_source(make_data: Make) -> None:
             - id: source:no-url
               title: Untitled
               publisher: Nobody
-              type: news
+              type: press
             """,
         ),
     )
@@ -378,7 +382,7 @@ def test_action_ended_before_its_date(make_data: Make) -> None:
           action: breakthrough_therapy_designation
           summary: Designation granted.
           agency: organisation:agency
-          jurisdiction: US
+          jurisdiction: jurisdiction:US
           substance: substance:x
           date: 2018-05-02
           ended: 2018-04
@@ -597,7 +601,7 @@ def test_unknown_kind_prefix(make_data: Make) -> None:
     assert problems == [
         Problem("data/zz-more.yaml", 1, f"'drug:x' names an unknown kind 'drug'; kinds are {kinds}")
     ]
-    assert kinds.startswith("action, claim, condition, conflict, effect, event, organisation")
+    assert kinds.startswith("action, claim, condition, conflict, effect, event, jurisdiction")
 
 
 def test_many_problems_in_several_files_are_all_reported_sorted(make_data: Make) -> None:
@@ -640,7 +644,7 @@ def test_many_problems_in_several_files_are_all_reported_sorted(make_data: Make)
     ]
     assert [p.message.split(":")[0] for p in problems] == [
         "the file must be a list of records (- id",
-        "jurisdiction",
+        "dangling reference",
         "unknown field 'colour' for an action; allowed",
         "not valid YAML",
         "enrollment",
@@ -649,7 +653,7 @@ def test_many_problems_in_several_files_are_all_reported_sorted(make_data: Make)
     assert str(info.value).splitlines()[:3] == [
         "6 problems in the data:",
         "data/a-first.yaml:1: the file must be a list of records (- id: ...)",
-        "data/actions.yaml:5: jurisdiction: 'Mars' is not one of US, AU, EU, UK, CA",
+        "data/actions.yaml:5: dangling reference: no record has the id 'Mars'",
     ]
 
 
@@ -683,8 +687,8 @@ NOT_A_MAPPING = "a record must be a mapping of fields"
                 (2, "unsourced fact: no citation supports 'registry_id'"),
                 (3, "'title' must be a single value, not a list or mapping"),
                 (3, "unsourced fact: no citation supports 'title'"),
-                (4, "'sources.0' must be a mapping of source, quote, supports, note"),
-                (4, "'sources.1' must be a mapping of source, quote, supports, note"),
+                (4, "'sources.0' must be a mapping of source, quote, supports, note, derived"),
+                (4, "'sources.1' must be a mapping of source, quote, supports, note, derived"),
             ],
             id="wrong-shapes",
         ),
@@ -736,7 +740,7 @@ NOT_A_MAPPING = "a record must be a mapping of fields"
         ),
         pytest.param(
             "- id: source:s\n  url: https://s.example\n  title: T\n  publisher: P\n"
-            "  type: news\n  sponsor_affiliated: maybe\n",
+            "  type: press\n  sponsor_affiliated: maybe\n",
             [(6, "sponsor_affiliated: 'maybe' is not true or false")],
             id="bad-bool",
         ),

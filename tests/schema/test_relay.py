@@ -51,6 +51,7 @@ EXAMPLES = [
     "claim:wolfson-2020-pilot-not-significant",
     "conflict:mdma-anxiety-pilot-significance",
     "source:seed-mnt",
+    "jurisdiction:US",
 ]
 
 

@@ -89,7 +89,7 @@ def test_get(client: TestClient, version: str) -> None:
 
 def test_the_readme_question(client: TestClient) -> None:
     query = """{
-      regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: US,
+      regulatoryStatus(substance: "MDMA", condition: "PTSD", jurisdiction: "US",
                        asOf: "2024-09-01") { phase phaseSetBy { date disclosure } }
     }"""
     response = post(client, {"query": query}, accept=GRAPHQL_RESPONSE)

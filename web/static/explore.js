@@ -19,7 +19,7 @@ ${LABEL_FRAGMENT}`;
     ... on Source { howToCite sourceType: type citedByCount }
     ... on Substance { synonyms codeNames brandNames drugClass usSchedule description }
     ... on Condition { synonyms description }
-    ... on Organisation { organisationType: type country }
+    ... on Organisation { organisationType: type country { name } }
     ... on Trial { phase trialStatus: status enrollment enrollmentType start primaryCompletion registryUrl }
     ... on RegulatoryAction { disclosure dateNote effective agency { name } sponsorNameThen condition { name } }
     ... on Event { eventType: type dateNote }
@@ -196,7 +196,7 @@ ${LABEL_FRAGMENT}`;
       ...field('announced', entity.announced),
       ...field('effective', entity.effective),
       ...field('date note', entity.dateNote),
-      ...field('jurisdiction', entity.jurisdiction),
+      ...field('jurisdiction', entity.jurisdiction && entity.jurisdiction.name),
       ...field('agency', entity.agency),
       ...field('condition', entity.condition),
       ...field('sponsor then', entity.sponsorNameThen),
@@ -214,7 +214,7 @@ ${LABEL_FRAGMENT}`;
       ...field('class', entity.drugClass),
       ...field('US schedule', entity.usSchedule),
       ...field('type', humanise(entity.sourceType || entity.organisationType || entity.eventType)),
-      ...field('country', entity.country),
+      ...field('country', entity.country && entity.country.name),
       ...field('direction', entity.direction && humanise(entity.direction)),
       ...field('population', entity.population),
       ...field('evidence', entity.evidence),

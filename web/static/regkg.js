@@ -44,7 +44,7 @@ fragment Label on Node {
   ... on Organisation { name }
   ... on Target { name }
   ... on Trial { registryId acronym title }
-  ... on RegulatoryAction { action summary actionDate: date announced jurisdiction }
+  ... on RegulatoryAction { action summary actionDate: date announced jurisdiction { code name } }
   ... on Event { summary eventDate: date }
   ... on Effect { summary }
   ... on Claim { statement }

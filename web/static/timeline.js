@@ -8,10 +8,10 @@
   const CHOICES = `query Choices {
   substances(first: 100) { nodes { name regkgId } }
   conditions(first: 100) { nodes { name abbreviations regkgId } }
-  jurisdictions: __type(name: "Jurisdiction") { enumValues { name } }
+  jurisdictions(first: 100) { nodes { code name } }
 }`;
 
-  const STORY = `query Story($substance: String!, $condition: String, $jurisdiction: Jurisdiction,
+  const STORY = `query Story($substance: String!, $condition: String, $jurisdiction: String,
     $trials: Boolean!, $withStatus: Boolean!) {
   substance(name: $substance) { name regkgId }
   regulatoryStatus(substance: $substance, condition: $condition, jurisdiction: $jurisdiction)
@@ -23,7 +23,7 @@
     label
     node {
       ...Label
-      ... on RegulatoryAction { condition { name abbreviations } agency { name } }
+      ... on RegulatoryAction { condition { name abbreviations } agency { name } jurisdiction { code } }
       ... on Sourced { sources { quote source { title publisher published url } } }
     }
   }
@@ -71,7 +71,7 @@ ${LABEL_FRAGMENT}`;
       const condition = node.condition
         ? (node.condition.abbreviations && node.condition.abbreviations[0]) || node.condition.name
         : 'all conditions';
-      return { key: `a:${node.jurisdiction}:${condition}`, label: `${node.jurisdiction} · ${condition}`, order: 0 };
+      return { key: `a:${node.jurisdiction.code}:${condition}`, label: `${node.jurisdiction.code} · ${condition}`, order: 0 };
     }
     if (entry.what.startsWith('trial_')) return { key: 't', label: 'Trials and results', order: 1 };
     return { key: 'e', label: 'Companies and press', order: 2 };
@@ -275,7 +275,7 @@ ${LABEL_FRAGMENT}`;
         return option(short, c.name, chosen);
       }));
       fields.jurisdiction.replaceChildren(option('', 'All', !want.jurisdiction),
-        ...data.jurisdictions.enumValues.map((j) => option(j.name, j.name, j.name === want.jurisdiction)));
+        ...data.jurisdictions.nodes.map((j) => option(j.code, j.name, j.code === want.jurisdiction)));
     } catch (error) {
       say(error.message, true);
     }

@@ -204,6 +204,7 @@ def test_graph_links_trials_to_substances_sponsors_conditions_and_expanded_acces
     assert {(u, v, k) for u, v, k in edges if u == action} == {
         (action, "substance:ruxolitinib", "concerns"),
         (action, "organisation:fda", "by_agency"),
+        (action, "jurisdiction:US", "applies_in"),
         (action, "organisation:incyte-corporation", "applicant"),
         (action, "condition:graft-versus-host-disease", "for_condition"),
         (action, "trial:NCT03147742", "covers"),
@@ -217,7 +218,7 @@ def test_graph_links_trials_to_substances_sponsors_conditions_and_expanded_acces
         "population) to Ruxolitinib on ClinicalTrials.gov (NCT03147742); its status there is "
         "available.",
         "agency": "organisation:fda",
-        "jurisdiction": "US",
+        "jurisdiction": "jurisdiction:US",
         "substance": "substance:ruxolitinib",
         "condition": "condition:graft-versus-host-disease",
         "sponsor": "organisation:incyte-corporation",
@@ -472,7 +473,7 @@ def test_open_expanded_access_programme_is_a_standing_action(
         "protocol) to Onasemnogene abeparvovec on ClinicalTrials.gov (NCT03955679); its "
         f"status there is {label}.",
         "agency": "organisation:fda",
-        "jurisdiction": "US",
+        "jurisdiction": "jurisdiction:US",
         "substance": "substance:onasemnogene-abeparvovec",
         "condition": "condition:spinal-muscular-atrophy",
         "sponsor": "organisation:united-biosource-llc",
@@ -574,7 +575,7 @@ def test_curated_expanded_access_is_not_duplicated(external: Path, data_copy: Pa
   action: expanded_access
   summary: A curated managed access programme.
   agency: organisation:fda
-  jurisdiction: US
+  jurisdiction: jurisdiction:US
   substance: substance:onasemnogene-abeparvovec
   trials: [trial:NCT03955679]
   date: 2019-05

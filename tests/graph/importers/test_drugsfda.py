@@ -135,7 +135,7 @@ def test_import_tables_as_approval_actions(external: Path, data_with_substances:
         "action": "approval",
         "summary": "The FDA approved SYNDROS (DRONABINOL) under NDA 205525.",
         "agency": "organisation:fda",
-        "jurisdiction": "US",
+        "jurisdiction": "jurisdiction:US",
         "substance": "substance:dronabinol",
         "sponsor": "organisation:insys-dev-co-inc",
         "date": "2016-07-01",
@@ -193,7 +193,7 @@ def test_import_tables_as_approval_actions(external: Path, data_with_substances:
         "action": "approval",
         "summary": "The FDA approved supplement 6 to NDA 018651 (MARINOL): Efficacy.",
         "agency": "organisation:fda",
-        "jurisdiction": "US",
+        "jurisdiction": "jurisdiction:US",
         "substance": "substance:dronabinol",
         "sponsor": "organisation:abbvie",
         "date": "1992-12-22",
@@ -327,7 +327,7 @@ def test_curated_approval_of_the_same_application_is_not_duplicated(
   action: approval
   summary: The FDA approved Marinol for anorexia in AIDS.
   agency: organisation:fda
-  jurisdiction: US
+  jurisdiction: jurisdiction:US
   substance: substance:dronabinol
   application_number: NDA 018651
   date: 1992-12-22

@@ -232,7 +232,7 @@ def test_curated_index_answers_what_mapping_asks(data_copy: Path) -> None:
   action: expanded_access
   summary: Curated expanded access.
   agency: organisation:fda
-  jurisdiction: US
+  jurisdiction: jurisdiction:US
   substance: substance:mdma
   trials: [trial:booster-study]
   date: 2019-01-01
@@ -242,7 +242,7 @@ def test_curated_index_answers_what_mapping_asks(data_copy: Path) -> None:
   action: approval
   summary: Curated approval of a supplement.
   agency: organisation:fda
-  jurisdiction: US
+  jurisdiction: jurisdiction:US
   substance: substance:mdma
   application_number: NDA 018651
   date: 1992-12-22
