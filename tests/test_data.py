@@ -79,11 +79,12 @@ def test_every_source_url_is_one_facts_md_gives_or_was_read_directly(
             read_directly.append(source)
         else:
             assert str(attrs["url"]) in facts, f"{source}: {attrs['url']} is not in facts.md"
-    assert read_directly == [
+    # Researchers add sources they read themselves, each with the day it was read.
+    assert {
         "source:beckley-psytech-audited-accounts-2024",
         "source:compass-8k-2022-08",
         "source:usona-faq",
-    ]
+    } <= set(read_directly)
 
 
 @pytest.mark.parametrize(
