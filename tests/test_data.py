@@ -79,7 +79,7 @@ def test_every_source_url_is_one_facts_md_gives_or_was_read_directly(
             read_directly.append(source)
         else:
             assert str(attrs["url"]) in facts, f"{source}: {attrs['url']} is not in facts.md"
-    # Researchers add sources they read themselves, each with the day it was read.
+    # Curators keep adding sources they read themselves; these three must stay among them.
     assert {
         "source:beckley-psytech-audited-accounts-2024",
         "source:compass-8k-2022-08",
