@@ -36,7 +36,7 @@ from graph.errors import DataValidationError
 from graph.load import DEFAULT_DATA_DIR, load_graph
 from schema.app import build_schema
 from schema.limits import Limits
-from web import export, pages
+from web import export, feed, pages
 from web.graphql_http import GraphQLEndpoint
 
 
@@ -171,6 +171,7 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
             Route("/timeline", timeline),
             Route("/downloads", downloads),
             Route("/downloads/{file}", download),
+            Route("/changes.atom", feed.changes_feed),
             Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
         ],
         middleware=middleware,

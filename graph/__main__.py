@@ -1,5 +1,7 @@
-"""Command line: ``python -m graph validate [DIR]``, ``python -m graph stats [DIR]`` and
-``python -m graph import {ctgov,drugsfda} PATH... [--data DIR]``."""
+"""Command line: ``python -m graph validate [DIR]``, ``python -m graph stats [DIR]``,
+``python -m graph import {ctgov,drugsfda} PATH... [--data DIR]``,
+``python -m graph sync {ctgov,drugsfda} [--substance NAME]`` and
+``python -m graph diff OLD NEW`` (data folders or git revisions)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from graph import diff_cli
 from graph.errors import DataValidationError
 from graph.importers import cli as importers
+from graph.importers import sync_cli
+from graph.importers.recorded import recorded
 from graph.load import DEFAULT_DATA_DIR, load_graph
 from graph.stats import graph_stats
 
@@ -28,10 +33,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "directory", nargs="?", type=Path, default=DEFAULT_DATA_DIR, help="data directory"
         )
     importers.add_parser(commands)
+    sync_cli.add_parser(commands)
+    diff_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "import":
-        return importers.main(args)
+        command = f"python -m graph import {args.importer}"
+        return recorded(args.data, command, lambda: importers.main(args), sys.stderr)
+    if args.command == "sync":
+        return sync_cli.main(args)
+    if args.command == "diff":
+        return diff_cli.main(args)
     try:
         kg = load_graph(args.directory)
     except DataValidationError as exc:

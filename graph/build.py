@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.history import DataVersion
 from graph.model import KINDS, FieldType
 from graph.records import Record, date_order
 from graph.search import NameIndex
@@ -33,6 +34,7 @@ class KnowledgeGraph:
     names: NameIndex
     version: str
     built_at: datetime
+    history: tuple[DataVersion, ...] = ()  # the data's recorded versions, oldest first
 
     def node(self, node_id: str) -> Mapping[str, Any]:
         return self.graph.nodes[node_id]  # type: ignore[no-any-return]

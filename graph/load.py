@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.build import KnowledgeGraph, build_graph
 from graph.errors import DataValidationError, Problem
+from graph.history import read_history
 from graph.reader import read_dir
 from graph.validate import validate
 
@@ -25,8 +27,10 @@ def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     gc.disable()
     try:
         data = read_dir(root)
-        records = validate(data.records, data.problems)
-        return build_graph(records, version=data.version, built_at=datetime.now(UTC))
+        history, history_problems = read_history(root)
+        records = validate(data.records, data.problems + history_problems)
+        kg = build_graph(records, version=data.version, built_at=datetime.now(UTC))
+        return replace(kg, history=history)
     finally:
         if collecting:
             gc.enable()

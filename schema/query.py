@@ -25,6 +25,7 @@ from graph.vocab import (
     TrialStatus,
 )
 from schema import arguments as arg
+from schema.changes import ChangesQuery
 from schema.context import Info
 from schema.relay import MAX_PAGE, Connection, Node, from_global_id, paginate
 from schema.resolve import graph_call, nodes, resolve_optional
@@ -216,7 +217,7 @@ def _one(
 
 
 @strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
-class Query:
+class Query(ChangesQuery):
     @strawberry.field(description="Any entity by its global id.")
     def node(
         self,

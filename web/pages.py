@@ -195,10 +195,13 @@ fragment Name on Node {
     ReadyQuestion(
         id="changes",
         title="What changed since 1 June 2024?",
-        explanation="Every regulatory action dated on or after a day, newest first: set "
-        "`since` to the date of your last story.",
-        query=f"""# What changed since a date? Regulatory actions on or after it, newest first.
-# Set `since` to the date of your last story.
+        explanation="Regulatory actions dated on or after a day, newest first, and what "
+        "regkg's records gained or lost since then: set `since` to the date of your last "
+        "story.",
+        query=f"""# What changed since a date? Set both `since` to the date of your last story.
+# regulatoryActions: decisions dated on or after it, newest first.
+# changes: what regkg's own records gained, lost or corrected since then (as its registry
+# syncs and imports recorded it), field by field, with the citations added.
 query ChangedSince {{
   regulatoryActions(filter: {{since: "2024-06-01"}}, order: DATE_DESC, first: 50) {{
     totalCount
@@ -211,6 +214,17 @@ query ChangedSince {{
       condition {{ name }}
       agency {{ name }}
       {_SOURCES}
+    }}
+  }}
+  changes(since: "2024-06-01", first: 50) {{
+    totalCount
+    nodes {{
+      recorded
+      change
+      kind
+      label
+      fields {{ field old new }}
+      citationsAdded {{ quote source {{ publisher url }} }}
     }}
   }}
 }}

@@ -12,5 +12,9 @@ Drugs@FDA tables. The stages, one module each:
   overwriting curated facts), `yamlout` (deterministic YAML);
 - writing: `writer` (validate first, then replace all files or none);
 - running: `run` (the loop that rejects a record the validator blames on it), `summary`,
-  `progress`, and `cli` (the ``import`` subcommand).
+  `progress`, and `cli` (the ``import`` subcommand);
+- syncing: `sync` (``python -m graph sync``, with `sync_cli`) pages through the registries'
+  APIs (`sync_sources`) with a polite client (`registry_client`), keeps where each query
+  stopped (`sync_state`), and runs the import above; `recorded` adds what an import or a
+  sync changed to the data's history.
 """

@@ -89,5 +89,5 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
         main(argv)
     assert info.value.code == 2
     assert capsys.readouterr().err.startswith(
-        "usage: python -m graph [-h] {validate,stats,import} ..."
+        "usage: python -m graph [-h] {validate,stats,import,sync,diff} ..."
     )

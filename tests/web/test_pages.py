@@ -231,6 +231,8 @@ def _check_changes(data: Any) -> None:
     nodes = data["regulatoryActions"]["nodes"]
     assert ("2024-08-09", "COMPLETE_RESPONSE_LETTER") in {(n["date"], n["action"]) for n in nodes}
     assert all((n["date"] or n["announced"]) >= "2024-06-01" for n in nodes)
+    recorded = [n["recorded"] for n in data["changes"]["nodes"]]
+    assert recorded == sorted(recorded, reverse=True)
 
 
 def _check_story(data: Any) -> None:
