@@ -6,8 +6,9 @@ and a front page. Every page's scripts are served from /static/: nothing loads f
 
 Every option can also be set in the environment (REGKG_HOST, REGKG_PORT, REGKG_DATA,
 REGKG_CORS_ORIGINS, REGKG_MAX_DEPTH, REGKG_MAX_ALIASES, REGKG_MAX_TOKENS, REGKG_MAX_COST,
-REGKG_MAX_BREADTH,
-REGKG_MAX_BODY_BYTES); a flag wins over the environment.
+REGKG_MAX_BREADTH, REGKG_MAX_BODY_BYTES, REGKG_TIME_BUDGET, REGKG_MAX_RUNNING,
+REGKG_MAX_WAITING, REGKG_READ_TIMEOUT, REGKG_MAX_DATA_BYTES); a flag wins over the
+environment.
 """
 
 from __future__ import annotations
@@ -29,15 +30,25 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.build import KnowledgeGraph
 from graph.errors import DataValidationError
 from graph.load import DEFAULT_DATA_DIR, load_graph
+from graph.reader import data_size
 from schema.app import build_schema
 from schema.limits import Limits
 from web import export, feed, pages
+from web.body_limit import BodySizeLimit
+from web.executions import Busy, Executions, LaneLimits, share_interpreter
 from web.graphql_http import GraphQLEndpoint
+from web.headers import SecurityHeaders
+from web.logs import shorten_access_lines
+from web.protocol import with_read_timeout
+
+# Queries up to this cost (fields, counting page sizes: a millisecond or two) wait
+# in the cheap lane, which runs more of them at once.
+CHEAP_COST = 200
+CHEAP_LANE = LaneLimits(running=8, waiting=256)
 
 
 @dataclass(frozen=True)
@@ -48,46 +59,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     max_body_bytes: int = 1_000_000
-
-
-class BodySizeLimit:
-    """Refuses request bodies larger than `limit` bytes with 413, before reading them."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", ())).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
-            return
-        received = 0
-
-        async def counted() -> Any:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.limit:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"request body larger than the limit of {self.limit} bytes"
-        response = JSONResponse({"errors": [{"message": message}]}, status_code=413)
-        await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+    max_running: int = 2  # costly executions at once
+    max_waiting: int = 16  # costly executions queued before 503
+    read_timeout: float = 10.0  # seconds for a request's headers and body to arrive
+    max_data_bytes: int = 32_000_000
 
 
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
@@ -99,7 +74,11 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.kg = loaded if loaded is not None else load_graph(settings.data_dir)
+        app.state.kg = (
+            loaded if loaded is not None else load_graph(settings.data_dir, settings.max_data_bytes)
+        )
+        share_interpreter()
+        shorten_access_lines()
         # The graph never changes once loaded: keep it out of every future collection.
         gc.collect()
         gc.freeze()
@@ -114,19 +93,26 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
         return JSONResponse({"status": "ok", "dataVersion": kg.version})
 
     sdl = schema.as_str() + "\n"
+    executions = Executions(
+        CHEAP_COST, CHEAP_LANE, LaneLimits(settings.max_running, settings.max_waiting)
+    )
     endpoint = GraphQLEndpoint(
-        schema,
-        graph=_graph_of,
-        ide_html=pages.graphiql_html(),
-        max_tokens=settings.limits.max_tokens,
+        schema, graph=_graph_of, ide_html=pages.graphiql_html(), executions=executions
     )
 
     async def graphql(request: Request) -> Response:
-        # `format=csv` or `format=json` on a GET downloads the answer as rows (web/export.py).
+        # `format=csv` or `format=json` on a GET downloads the answer as rows (web/export.py);
+        # an export is a costly execution, and waits its turn in that lane.
         if request.method == "GET" and "format" in request.query_params:
-            return await export.export_answer(
-                request, schema, _graph_of(request), max_tokens=settings.limits.max_tokens
-            )
+            try:
+                async with executions.costly.slot():
+                    return await export.export_answer(
+                        request, schema, _graph_of(request), max_tokens=settings.limits.max_tokens
+                    )
+            except Busy as exc:
+                message = {"errors": [{"message": str(exc)}]}
+                headers = {"Retry-After": str(exc.retry_after)}
+                return JSONResponse(message, status_code=503, headers=headers)
         return await endpoint.handle(request)
 
     explore_page = pages.explore_html()
@@ -151,7 +137,10 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     async def schema_file(request: Request) -> Response:
         return PlainTextResponse(sdl, media_type="application/graphql; charset=utf-8")
 
-    middleware = [Middleware(BodySizeLimit, limit=settings.max_body_bytes)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodySizeLimit, limit=settings.max_body_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -192,6 +181,10 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         value = env.get(name)
         return int(value) if value else default
 
+    def env_float(name: str, default: float) -> float:
+        value = env.get(name)
+        return float(value) if value else default
+
     parser = argparse.ArgumentParser(description="Serve regkg over GraphQL.")
     parser.add_argument("--host", default=env.get("REGKG_HOST", defaults.host))
     parser.add_argument("--port", type=int, default=env_int("REGKG_PORT", defaults.port))
@@ -221,6 +214,36 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         type=int,
         default=env_int("REGKG_MAX_BODY_BYTES", defaults.max_body_bytes),
     )
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        default=env_float("REGKG_TIME_BUDGET", limits.time_budget),
+        help="seconds one query may run before it is stopped (0: no limit)",
+    )
+    parser.add_argument(
+        "--max-running",
+        type=int,
+        default=env_int("REGKG_MAX_RUNNING", defaults.max_running),
+        help="costly queries and exports run at once",
+    )
+    parser.add_argument(
+        "--max-waiting",
+        type=int,
+        default=env_int("REGKG_MAX_WAITING", defaults.max_waiting),
+        help="costly queries waiting for a turn before the server answers 503",
+    )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=env_float("REGKG_READ_TIMEOUT", defaults.read_timeout),
+        help="seconds a request's headers and body may take to arrive",
+    )
+    parser.add_argument(
+        "--max-data-bytes",
+        type=int,
+        default=env_int("REGKG_MAX_DATA_BYTES", defaults.max_data_bytes),
+        help="largest data folder the server loads",
+    )
     args = parser.parse_args(argv)
     return Settings(
         host=args.host,
@@ -228,9 +251,18 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         data_dir=args.data,
         cors_origins=tuple(o.strip() for o in args.cors_origins.split(",") if o.strip()),
         limits=Limits(
-            args.max_depth, args.max_aliases, args.max_tokens, args.max_cost, args.max_breadth
+            args.max_depth,
+            args.max_aliases,
+            args.max_tokens,
+            args.max_cost,
+            args.max_breadth,
+            args.time_budget,
         ),
         max_body_bytes=args.max_body_bytes,
+        max_running=args.max_running,
+        max_waiting=args.max_waiting,
+        read_timeout=args.read_timeout,
+        max_data_bytes=args.max_data_bytes,
     )
 
 
@@ -239,14 +271,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = parse_settings(sys.argv[1:] if argv is None else argv, dict(os.environ))
     try:
-        kg = load_graph(settings.data_dir)
+        kg = load_graph(settings.data_dir, settings.max_data_bytes)
     except DataValidationError as exc:
         print(f"regkg cannot start: the data does not validate.\n{exc}", file=sys.stderr)
         return 1
-    print(f"regkg: serving {settings.data_dir} on http://{settings.host}:{settings.port}/graphql")
+    size = f"{data_size(settings.data_dir)}, {kg.graph.number_of_nodes()} entities"
+    where = f"http://{settings.host}:{settings.port}/graphql"
+    print(f"regkg: serving {settings.data_dir} ({size}) on {where}")
     app = create_app(settings, loaded=kg)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(app, **uvicorn_options(settings))
     return 0
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves regkg: every request must arrive within the read timeout."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "http": with_read_timeout(settings.read_timeout),
+        "timeout_keep_alive": 5,
+    }
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ from graph.validate import validate
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
-    """Read, validate and build; raise `DataValidationError` listing every problem."""
+def load_graph(root: Path = DEFAULT_DATA_DIR, max_bytes: int | None = None) -> KnowledgeGraph:
+    """Read, validate and build; raise `DataValidationError` listing every problem (or the
+    one that the files hold more than `max_bytes`)."""
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), 0, "no such data directory")])
     # Loading allocates millions of small objects and frees none of them, so the cyclic
@@ -26,7 +27,7 @@ def load_graph(root: Path = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = read_dir(root)
+        data = read_dir(root, max_bytes)
         history, history_problems = read_history(root)
         records = validate(data.records, data.problems + history_problems)
         kg = build_graph(records, version=data.version, built_at=datetime.now(UTC))

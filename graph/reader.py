@@ -51,24 +51,62 @@ class DataSet:
     version: str  # changes whenever any file's name or bytes change
 
 
-def read_dir(root: Path) -> DataSet:
-    """Read every data file under `root`; problems are collected, never raised."""
+@dataclass(frozen=True)
+class DataSize:
+    """How much data a folder holds, before any of it is read."""
+
+    files: int
+    bytes: int
+
+    def __str__(self) -> str:
+        """
+        >>> str(DataSize(3, 2_500_000))
+        '3 files, 2.5 MB'
+        """
+        return f"{self.files} file{'s' if self.files != 1 else ''}, {self.bytes / 1e6:.1f} MB"
+
+
+def data_size(root: Path) -> DataSize:
+    sizes = []
+    for path in data_files(root):
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)  # reading it reports the problem
+    return DataSize(len(sizes), sum(sizes))
+
+
+def read_dir(root: Path, max_bytes: int | None = None) -> DataSet:
+    """Read every data file under `root`; problems are collected, never raised. Data of
+    more than `max_bytes` is not read: the one problem says how large it is."""
     records: list[RawRecord] = []
     problems: list[Problem] = []
     digest = hashlib.sha256()
+    if max_bytes is not None:
+        size = data_size(root)
+        if size.bytes > max_bytes:
+            message = (
+                f"the data holds {size}, over the limit of {max_bytes / 1e6:.1f} MB "
+                "(--max-data-bytes); raise the limit if the data is meant to be this large"
+            )
+            return DataSet([], [Problem(str(root), 0, message, root_cause=True)], "")
     for path in data_files(root):
         name = _display_name(path, root)
         try:
             content = path.read_bytes()
         except OSError as exc:
-            problems.append(Problem(name, 1, f"cannot be read: {exc.strerror or exc}"))
+            problems.append(
+                Problem(name, 1, f"cannot be read: {exc.strerror or exc}", root_cause=True)
+            )
             continue
         digest.update(str(path.relative_to(root)).encode() + b"\0" + content)
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = content[: exc.start].count(b"\n") + 1
-            problems.append(Problem(name, line, "not UTF-8 text; save the file as UTF-8"))
+            problems.append(
+                Problem(name, line, "not UTF-8 text; save the file as UTF-8", root_cause=True)
+            )
             continue
         recs, probs = read_text(text, name)
         records.extend(recs)
@@ -90,13 +128,17 @@ def read_text(text: str, name: str) -> tuple[list[RawRecord], list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        return [], [Problem(name, line, f"not valid YAML: {exc.problem or exc}")]
+        return [], [Problem(name, line, f"not valid YAML: {exc.problem or exc}", root_cause=True)]
     except yaml.YAMLError as exc:
-        return [], [Problem(name, 1, f"not valid YAML: {exc}")]
+        return [], [Problem(name, 1, f"not valid YAML: {exc}", root_cause=True)]
     if root is None:
         return [], []
     if not isinstance(root, yaml.SequenceNode):
-        return [], [Problem(name, _line(root), "the file must be a list of records (- id: ...)")]
+        return [], [
+            Problem(
+                name, _line(root), "the file must be a list of records (- id: ...)", root_cause=True
+            )
+        ]
     records: list[RawRecord] = []
     problems: list[Problem] = []
     seen: set[int] = set()

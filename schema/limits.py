@@ -5,19 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, ValidationRule
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, ValidationRule
 from graphql.validation.validate import ValidationAbortedError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
 
 from graph.errors import RegkgError
+from schema.budget import budget_extension
 from schema.cost import measure, query_cost, widest_selection
+from schema.documents import DocumentCache, Parsed
 
 
 @dataclass(frozen=True)
@@ -27,6 +22,8 @@ class Limits:
     max_tokens: int = 5000
     max_cost: int = 50_000
     max_breadth: int = 100
+    time_budget: float = 5.0  # seconds one execution may take; 0 for no budget
+    document_cache_bytes: int = 64 * 2**20
 
 
 def _budget_rule(limits: Limits) -> type[ValidationRule]:
@@ -68,11 +65,28 @@ def _budget_rule(limits: Limits) -> type[ValidationRule]:
 class ReportCost(SchemaExtension):
     """Puts the query's cost in the response's `extensions`, so clients can see it."""
 
+    def __init__(self, documents: DocumentCache) -> None:
+        super().__init__()
+        self.documents = documents
+
     def get_results(self) -> dict[str, Any]:
-        document = self.execution_context.graphql_document
-        if document is None:
+        context = self.execution_context
+        if context.graphql_document is None or context.query is None:
             return {}
-        return {"cost": query_cost(self.execution_context.schema._schema, document)}
+        return {"cost": cost_of(self.documents, context.schema._schema, context.query)}
+
+
+def cost_of(documents: DocumentCache, schema: GraphQLSchema, query: str) -> int:
+    """The cost of `query` (0 when it does not parse), worked out once per cached text."""
+    return measured(documents, schema, query).cost or 0
+
+
+def measured(documents: DocumentCache, schema: GraphQLSchema, query: str) -> Parsed:
+    """The cache entry of `query`, its cost worked out."""
+    parsed = documents.get(query)
+    if parsed.cost is None:
+        parsed.cost = query_cost(schema, parsed.document) if parsed.document else 0
+    return parsed
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -82,18 +96,18 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError | RegkgError)
 
 
-def extensions(limits: Limits) -> list[Any]:
+def extensions(limits: Limits, documents: DocumentCache) -> list[Any]:
     """Extension factories: strawberry builds fresh extensions for each request.
 
-    The validation rule is built once, here: the validation cache is keyed by the rule
-    classes, so a class made per request would never be served from the cache.
+    Documents are parsed (with the token limit) and validated through `documents`, whose
+    entries keep their validation; the rules are fixed for the schema, so the query text
+    is key enough.
     """
     rules: list[type[ASTValidationRule]] = [_budget_rule(limits)]
     return [
-        lambda: ParserCache(maxsize=1024),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        documents.extension(),
         lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=1024),
-        ReportCost,
+        lambda: ReportCost(documents),
+        budget_extension(limits.time_budget),
         lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
     ]

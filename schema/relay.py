@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from graph.errors import cut
 from graph.model import KINDS, kind_of
 
 DEFAULT_PAGE = 25
@@ -29,9 +30,9 @@ def from_global_id(global_id: str) -> str:
         padded = global_id + "=" * (-len(global_id) % 4)
         node_id = base64.urlsafe_b64decode(padded.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError(f"{global_id!r} is not a regkg node id") from None
+        raise GraphQLError(f"{cut(global_id)!r} is not a regkg node id") from None
     if ":" not in node_id or kind_of(node_id) not in KINDS:
-        raise GraphQLError(f"{global_id!r} is not a regkg node id")
+        raise GraphQLError(f"{cut(global_id)!r} is not a regkg node id")
     return node_id
 
 
@@ -83,7 +84,7 @@ def _offset(cursor: str) -> int:
             raise ValueError(cursor)
         return int(number)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError(f"{cursor!r} is not a cursor from this API") from None
+        raise GraphQLError(f"{cut(cursor)!r} is not a cursor from this API") from None
 
 
 def paginate(

@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import StarletteDeprecationWarning
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 import server
 from graph.build import KnowledgeGraph
@@ -115,13 +116,34 @@ def test_main_serves_valid_data_with_the_settings(
 ) -> None:
     monkeypatch.setenv("REGKG_PORT", "9001")
     assert main(["--data", str(tiny_dir), "--host", "127.0.0.3"]) == 0
+    files = sorted(tiny_dir.rglob("*.yaml"))
+    size = sum(f.stat().st_size for f in files) / 1e6
+    entities = load_graph(tiny_dir).graph.number_of_nodes()
     assert capsys.readouterr().out == (
-        f"regkg: serving {tiny_dir} on http://127.0.0.3:9001/graphql\n"
+        f"regkg: serving {tiny_dir} ({len(files)} files, {size:.1f} MB, {entities} entities) "
+        "on http://127.0.0.3:9001/graphql\n"
     )
     assert len(no_server) == 1
     call = no_server[0]
     assert isinstance(call["app"], Starlette)
     assert (call["host"], call["port"]) == ("127.0.0.3", 9001)
+    # every request must arrive within the read timeout: uvicorn alone has none
+    assert issubclass(call["http"], HttpToolsProtocol)
+    assert call["http"].__name__ == "ReadTimeoutProtocol"
+
+
+def test_main_refuses_data_over_the_size_limit(
+    tiny_dir: Path, capsys: pytest.CaptureFixture[str], no_server: list[dict[str, Any]]
+) -> None:
+    files = sorted(tiny_dir.rglob("*.yaml"))
+    size = sum(f.stat().st_size for f in files)
+    assert main(["--data", str(tiny_dir), "--max-data-bytes", str(size - 1)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{tiny_dir}:0: the data holds {len(files)} files, {size / 1e6:.1f} MB, over the limit "
+        f"of {(size - 1) / 1e6:.1f} MB (--max-data-bytes)"
+    ) in err
+    assert no_server == []
 
 
 def test_module_docstring_names_every_environment_variable() -> None:
@@ -136,5 +158,10 @@ def test_module_docstring_names_every_environment_variable() -> None:
         "REGKG_MAX_TOKENS",
         "REGKG_MAX_COST",
         "REGKG_MAX_BODY_BYTES",
+        "REGKG_TIME_BUDGET",
+        "REGKG_MAX_RUNNING",
+        "REGKG_MAX_WAITING",
+        "REGKG_READ_TIMEOUT",
+        "REGKG_MAX_DATA_BYTES",
     ):
         assert name in doc

@@ -65,10 +65,11 @@ from strawberry.extensions import AddValidationRules
 
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
+from graph.errors import cut
 from graph.model import KINDS
 from graph.records import Citation
 from schema.context import Context
-from web.graphql_http import GraphQLParams, RequestError, read_params
+from web.graphql_http import GraphQLParams, RequestError, operation_error, read_params
 
 FORMATS: Final = ("csv", "json")
 OBJECT_LIST_JOIN: Final = " | "
@@ -518,7 +519,7 @@ def table(
         candidates = candidates or list(_data_lists(data))
         chosen = candidates[0] if candidates else None
     elif not _has_path(data, chosen):
-        raise RequestError(400, f"`list` {list_path!r} is not a list in the answer")
+        raise RequestError(400, f"`list` {cut(list_path or '')!r} is not a list in the answer")
 
     rows: list[dict[str, Cell]] = []
     around: dict[str, None] = {}  # columns from the objects around the list
@@ -625,7 +626,7 @@ async def export_answer(
     """
     wanted = request.query_params.get("format", "").lower()
     if wanted not in FORMATS:
-        return _error(400, [f"unknown format {wanted!r}; use one of {', '.join(FORMATS)}"])
+        return _error(400, [f"unknown format {cut(wanted)!r}; use one of {', '.join(FORMATS)}"])
     if request.method != "GET":
         return _error(405, ["exports are GET requests"])
     try:
@@ -648,6 +649,9 @@ def _answer(
         prepared = prepare(schema, params.query, max_tokens=max_tokens)
     except RequestError as exc:
         return _error(exc.status, [str(exc)])
+    problem = operation_error(params.query, params.operation_name, max_tokens)
+    if problem is not None:
+        return _error(400, [problem])
     result = schema.execute_sync(
         prepared.query,
         variable_values=params.variables,
@@ -806,7 +810,7 @@ def graph_download(kg: KnowledgeGraph, file: str, cache: dict[tuple[str, str], b
     """One whole-graph file, rendered once per data version and kept in `cache`."""
     spec = GRAPH_FILES.get(file)
     if spec is None:
-        return _error(404, [f"no download {file!r}; there are {', '.join(GRAPH_FILES)}"])
+        return _error(404, [f"no download {cut(file)!r}; there are {', '.join(GRAPH_FILES)}"])
     key = (kg.version, file)
     body = cache.get(key)
     if body is None:

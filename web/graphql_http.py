@@ -14,27 +14,30 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, Final
 
 import orjson
-import strawberry
 from graphql import GraphQLError, parse
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
 from graph.build import KnowledgeGraph
+from graph.errors import cut
+from schema.app import RegkgSchema
+from schema.budget import exceeded
 from schema.context import Context
-from schema.cost import query_cost
+from schema.documents import Parsed, operation_problem
+from schema.limits import measured
+from web.executions import Busy, Executions
 
 GRAPHQL_RESPONSE: Final = "application/graphql-response+json"
 JSON: Final = "application/json"
 CACHE_CONTROL: Final = "public, max-age=300"
-# Queries up to this cost (fields, counting page sizes; about 10 µs each) run on the
-# event loop; costlier ones in a worker thread.
-INLINE_COST: Final = 10_000
+NOT_CACHED: Final = "no-store"
 MAX_QUERY_CHARS: Final = 20_000
+# JSON nested deeper than this in `variables` or `extensions` is refused: no input of the
+# schema nests so deep, and serialising it for the cache key would hit a recursion limit.
+MAX_NESTING: Final = 32
 
 
 class RequestError(Exception):
@@ -68,31 +71,42 @@ class GraphQLParams:
         )
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A rendered response; `public` when shared caches may keep it (it holds data), and
+    `kept` when this server may answer the same request with it again."""
+
+    status: int
+    body: bytes
+    public: bool
+    kept: bool = True
+
+
 class ResponseCache:
-    """An LRU of rendered responses, (status, body) by cache key, bounded by bytes: a few
-    large answers must not hold the memory that thousands of small ones would."""
+    """An LRU of rendered answers by cache key, bounded by bytes: a few large answers must
+    not hold the memory that thousands of small ones would."""
 
     def __init__(self, max_bytes: int, max_entry_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
         self.bytes = 0
-        self._entries: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+        self._entries: OrderedDict[bytes, Answer] = OrderedDict()
 
-    def get(self, key: bytes) -> tuple[int, bytes] | None:
+    def get(self, key: bytes) -> Answer | None:
         found = self._entries.get(key)
         if found is not None:
             self._entries.move_to_end(key)
         return found
 
-    def put(self, key: bytes, value: tuple[int, bytes]) -> None:
-        size = len(key) + len(value[1])
+    def put(self, key: bytes, value: Answer) -> None:
+        size = len(key) + len(value.body)
         if size > self.max_entry_bytes or key in self._entries:
             return
         self._entries[key] = value
         self.bytes += size
         while self.bytes > self.max_bytes:
-            old_key, (_, old_body) = self._entries.popitem(last=False)
-            self.bytes -= len(old_key) + len(old_body)
+            old_key, old = self._entries.popitem(last=False)
+            self.bytes -= len(old_key) + len(old.body)
 
 
 def _ranked(accept: str) -> list[str]:
@@ -162,12 +176,15 @@ async def read_params(request: Request) -> GraphQLParams:
         raise RequestError(415, "a POST needs `Content-Type: application/json`")
     media, *params = (p.strip().lower() for p in content_type.split(";"))
     if media != JSON:
-        raise RequestError(415, f"unsupported Content-Type {media!r}; send application/json")
+        raise RequestError(415, f"unsupported Content-Type {cut(media)!r}; send application/json")
     for param in params:
         name, _, value = param.partition("=")
         if name == "charset" and value.strip('"') not in ("utf-8", "utf8"):
             raise RequestError(415, "the request body must be UTF-8")
-    body = await request.body()
+    try:
+        body = await request.body()
+    except ClientDisconnect:  # it went away, or was cut off for sending too slowly
+        raise RequestError(400, "the request body did not arrive") from None
     if not body:
         raise RequestError(400, "the request body is empty; send a JSON object with `query`")
     parsed = _json(body, "the request body is not valid JSON")
@@ -202,7 +219,37 @@ def _params(raw: Mapping[str, Any]) -> GraphQLParams:
     extensions = raw.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
         raise RequestError(400, "`extensions` must be a JSON object or null")
+    for name, value in (("variables", variables), ("extensions", extensions)):
+        if _nesting(value) > MAX_NESTING:
+            raise RequestError(400, f"`{name}` nests deeper than {MAX_NESTING} levels")
     return GraphQLParams(query, operation_name, variables, extensions)
+
+
+def _nesting(value: Any) -> int:
+    """How deeply lists and objects nest in a JSON value, counted without recursion.
+
+    >>> _nesting(None), _nesting({"a": [1, {"b": []}]})
+    (0, 4)
+    """
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def operation_error(query: str, operation_name: str | None, max_tokens: int) -> str | None:
+    """Why `query` has no operation to run for `operation_name` (None when it has one, or
+    when it does not parse: running it reports the syntax error)."""
+    try:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
+    return operation_problem(document, operation_name)
 
 
 def _is_request_error(errors: list[GraphQLError]) -> bool:
@@ -216,25 +263,17 @@ class GraphQLEndpoint:
 
     def __init__(
         self,
-        schema: strawberry.Schema,
+        schema: RegkgSchema,
         graph: Callable[[Request], KnowledgeGraph],
         ide_html: str,
+        executions: Executions,
         cache_bytes: int = 64 * 2**20,
-        max_tokens: int = 5000,
     ) -> None:
         self.schema = schema
         self.graph = graph
         self.ide_html = ide_html
+        self.executions = executions
         self.cache = ResponseCache(cache_bytes, max_entry_bytes=cache_bytes // 64)
-        self.max_tokens = max_tokens
-        self._cost_of = lru_cache(maxsize=1024)(self._estimate_cost)
-
-    def _estimate_cost(self, query: str) -> int:
-        try:
-            document = parse(query, max_tokens=self.max_tokens)
-        except GraphQLError:
-            return 0  # the schema reports the syntax error, at no cost
-        return query_cost(self.schema._schema, document)
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET" and wants_html(request.headers.get("accept")):
@@ -244,36 +283,51 @@ class GraphQLEndpoint:
             return _error_response(406, f"send Accept: {GRAPHQL_RESPONSE} or {JSON}", JSON)
         try:
             params = await read_params(request)
+            kg = self.graph(request)
+            key = params.cache_key(media_type, kg.version)
+            answer = self.cache.get(key)
+            if answer is None:
+                answer = await self._answer(params, kg, media_type)
+                if answer.kept:
+                    self.cache.put(key, answer)
         except RequestError as exc:
             return _error_response(exc.status, str(exc), media_type, exc.headers)
-
-        kg = self.graph(request)
-        key = params.cache_key(media_type, kg.version)
-        cached = self.cache.get(key)
-        if cached is None:
-            if self._cost_of(params.query) <= INLINE_COST:
-                cached = self._execute(params, kg, media_type)
-            else:
-                # A big query runs in a worker thread, so that the event loop goes on serving
-                # cached answers, /healthz and other requests meanwhile. Small ones run here:
-                # the hop to a thread costs more than they do.
-                cached = await run_in_threadpool(self._execute, params, kg, media_type)
-            self.cache.put(key, cached)
-        status, body = cached
-        headers = {}
-        if request.method == "GET" and status == 200:
-            etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        except Busy as exc:
+            headers = {"Retry-After": str(exc.retry_after)}
+            return _error_response(503, str(exc), media_type, headers)
+        headers = {"Cache-Control": NOT_CACHED} if request.method == "GET" else {}
+        if request.method == "GET" and answer.public:
+            etag = '"' + hashlib.blake2b(answer.body, digest_size=16).hexdigest() + '"'
             headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
             matches = _etags(request.headers.get("if-none-match"))
             if etag in matches or "*" in matches:
                 return Response(status_code=304, headers=headers)
         return Response(
-            body, status_code=status, media_type=_content_type(media_type), headers=headers
+            answer.body,
+            status_code=answer.status,
+            media_type=_content_type(media_type),
+            headers=headers,
         )
 
-    def _execute(
-        self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str
-    ) -> tuple[int, bytes]:
+    async def _answer(self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str) -> Answer:
+        """Measure the query (parsing a new document in a worker: a large one takes
+        milliseconds), refuse one that names no runnable operation, then run it in the
+        lane its cost calls for."""
+        parsed = self.schema.documents.peek(params.query)
+        if parsed is None or parsed.cost is None:
+            parsed = await self.executions.cheap.run(self._measure, params.query)
+        if parsed.document is not None:
+            problem = operation_problem(parsed.document, params.operation_name)
+            if problem is not None:
+                status = 400 if media_type == GRAPHQL_RESPONSE else 200
+                return Answer(status, orjson.dumps({"errors": [{"message": problem}]}), False)
+        lane = self.executions.lane(parsed.cost or 0)
+        return await lane.run(self._execute, params, kg, media_type)
+
+    def _measure(self, query: str) -> Parsed:
+        return measured(self.schema.documents, self.schema._schema, query)
+
+    def _execute(self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str) -> Answer:
         result = self.schema.execute_sync(
             params.query,
             variable_values=params.variables,
@@ -282,7 +336,8 @@ class GraphQLEndpoint:
         )
         errors = list(result.errors or [])
         payload: dict[str, Any] = {}
-        request_error = _is_request_error(errors) and result.data is None
+        timed_out = exceeded(errors)  # stopped during execution: `data` is null, not absent
+        request_error = _is_request_error(errors) and result.data is None and not timed_out
         if not request_error:
             payload["data"] = result.data
         if errors:
@@ -290,7 +345,9 @@ class GraphQLEndpoint:
         if result.extensions:
             payload["extensions"] = result.extensions
         status = 400 if request_error and media_type == GRAPHQL_RESPONSE else 200
-        return status, orjson.dumps(payload)
+        # A query stopped by its time budget may finish when the server is less busy:
+        # such an answer is given, never kept.
+        return Answer(status, orjson.dumps(payload), result.data is not None, not timed_out)
 
 
 def _etags(header: str | None) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from graph.importers.inputs import SizeLimits
 from graph.importers.run import run_import
 from graph.load import DEFAULT_DATA_DIR
 
@@ -32,6 +33,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "--dry-run", action="store_true", help="report what would change; write nothing"
         )
         sub.add_argument(
+            "--max-unpacked-bytes",
+            type=int,
+            default=SizeLimits.max_bytes,
+            metavar="N",
+            help="largest file or archive member read, once unpacked (default: 1 GiB)",
+        )
+        sub.add_argument(
+            "--max-ratio",
+            type=int,
+            default=SizeLimits.max_ratio,
+            metavar="N",
+            help="largest unpacked-to-packed ratio of an archive member (default: 100)",
+        )
+        sub.add_argument(
             "--progress",
             action=argparse.BooleanOptionalAction,
             default=None,
@@ -46,4 +61,5 @@ def main(args: argparse.Namespace) -> int:
         Path(args.data),
         dry_run=bool(args.dry_run),
         progress=args.progress,
+        sizes=SizeLimits(int(args.max_unpacked_bytes), int(args.max_ratio)),
     )

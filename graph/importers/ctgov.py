@@ -17,7 +17,7 @@ from typing import Final
 from graph.importers.ctgov_json import parse_study
 from graph.importers.ctgov_records import Study, StudyError
 from graph.importers.ctgov_xml import parse_clinical_study
-from graph.importers.inputs import Inputs, Rejection, expand, read_doc
+from graph.importers.inputs import Archives, Inputs, Rejection, SizeLimits, expand, read_doc
 from graph.importers.jsonutil import JsonError, JsonObject, as_object, load_json
 
 SUFFIXES: Final = (".json", ".xml")
@@ -138,9 +138,9 @@ def _parse_xml(name: str, data: bytes, result: ReadResult) -> None:
         result.rejected.append(Rejection(name, str(exc)))
 
 
-def find_inputs(paths: Iterable[Path]) -> Inputs:
+def find_inputs(paths: Iterable[Path], sizes: SizeLimits | None = None) -> Inputs:
     """The documents under `paths`, found once: count them, then `read_inputs` them."""
-    return expand(paths, SUFFIXES)
+    return expand(paths, SUFFIXES, Inputs(archives=Archives(sizes=sizes)))
 
 
 def read_inputs(found: Inputs, progress: Callable[[str], None]) -> ReadResult:

@@ -22,7 +22,17 @@ from graph.importers.drugsfda_records import (
     SourceFormat,
     Submission,
 )
-from graph.importers.inputs import Archives, InputDoc, Inputs, Rejection, expand, read_doc
+from graph.importers.inputs import (
+    Archives,
+    InputDoc,
+    Inputs,
+    Rejection,
+    SizeLimits,
+    TooLarge,
+    expand,
+    read_doc,
+    read_file,
+)
 from graph.importers.jsonutil import (
     JsonError,
     JsonObject,
@@ -261,12 +271,12 @@ def parse_tables(tables: TableSet, result: ReadResult) -> None:
 # --- inputs -----------------------------------------------------------------------------
 
 
-def _folder_tables(folder: Path) -> TableSet:
+def _folder_tables(folder: Path, sizes: SizeLimits) -> TableSet:
     files = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
 
     def load(name: str) -> bytes | None:
         path = files.get(name)
-        return path.read_bytes() if path else None
+        return read_file(path, sizes.max_bytes) if path else None
 
     return TableSet(str(folder), load)
 
@@ -274,7 +284,7 @@ def _folder_tables(folder: Path) -> TableSet:
 def _zip_tables(archive: Path, members: dict[str, str], archives: Archives) -> TableSet:
     def load(name: str) -> bytes | None:
         member = members.get(name)
-        return None if member is None else archives.get(archive).read(member)
+        return None if member is None else archives.unpack(archive, member)
 
     return TableSet(str(archive), load, partial(archives.release, archive))
 
@@ -306,16 +316,16 @@ class Found:
         self.close()
 
 
-def find_inputs(paths: Iterable[Path]) -> Found:
+def find_inputs(paths: Iterable[Path], sizes: SizeLimits | None = None) -> Found:
     """Table sets among `paths` (folders holding Applications.txt, such a file itself, or
     a zip archive of the tables) and the JSON documents in the rest, found once: count
     them, then `read_inputs` them. Each archive is opened once."""
-    inputs = Inputs()
+    inputs = Inputs(archives=Archives(sizes=sizes))
     sets: dict[str, TableSet] = {}
     rest: list[Path] = []
     for path in paths:
         if path.is_file() and path.name.lower() in (*TABLES, *_OPTIONAL_TABLES):
-            sets.setdefault(str(path.parent), _folder_tables(path.parent))
+            sets.setdefault(str(path.parent), _folder_tables(path.parent, inputs.archives.sizes))
         elif path.is_file() and path.suffix.lower() == ".zip":
             members = _zip_members(path, inputs.archives)
             if members:
@@ -326,7 +336,7 @@ def find_inputs(paths: Iterable[Path]) -> Found:
             for folder in sorted(
                 {p.parent for p in path.rglob("*") if p.name.lower() == "applications.txt"}
             ):
-                sets.setdefault(str(folder), _folder_tables(folder))
+                sets.setdefault(str(folder), _folder_tables(folder, inputs.archives.sizes))
             rest.append(path)
         else:
             rest.append(path)
@@ -367,7 +377,7 @@ def _guarded(name: str, result: ReadResult, parse: Callable[[], None]) -> None:
     """Parse one input; one odd file must not stop a bulk import."""
     try:
         parse()
-    except (OSError, zipfile.BadZipFile, csv.Error) as exc:
+    except (OSError, zipfile.BadZipFile, csv.Error, TooLarge) as exc:
         result.rejected.append(Rejection(name, f"cannot be read: {exc}"))
     except Exception as exc:
         result.rejected.append(Rejection(name, f"could not be parsed: {exc!r}"))

@@ -10,6 +10,12 @@ listing of its members until the last of them has been read (reading its central
 directory again for every member would make a bulk download quadratic to import). At
 most `Archives.limit` archives are held open at a time; one evicted before its members
 are read is opened once more when they are.
+
+A download is not trusted to be as small as it looks: a file or archive member larger
+than `SizeLimits.max_bytes` once unpacked, or a member that unpacks to more than
+`SizeLimits.max_ratio` times its packed size (a "zip bomb"), is rejected before it is
+read, and a member is unpacked with a cap, so that one whose header lies about its size
+is stopped at the limit rather than read into memory whole.
 """
 
 from __future__ import annotations
@@ -17,11 +23,27 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Final
 
 OPEN_ARCHIVES: Final = 16
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """How large one input may be once unpacked, and how much it may have been packed.
+
+    Registry downloads are far inside these: the largest, openFDA's drugsfda JSON, is some
+    hundreds of megabytes unpacked at about 10:1; text compresses 20:1 at the most."""
+
+    max_bytes: int = 1 << 30
+    max_ratio: int = 100
+
+
+class TooLarge(ValueError):
+    """An input unpacks to more than the size limit."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +68,9 @@ class InputDoc:
 class Archives:
     """Zip archives held open for one run, least recently used closed first."""
 
-    def __init__(self, limit: int = OPEN_ARCHIVES) -> None:
+    def __init__(self, limit: int = OPEN_ARCHIVES, sizes: SizeLimits | None = None) -> None:
         self.limit = max(limit, 1)
+        self.sizes = sizes or SizeLimits()
         self._open: dict[Path, zipfile.ZipFile] = {}  # oldest use first
         self._unread: dict[Path, int] = {}  # members listed and not read yet
 
@@ -70,12 +93,21 @@ class Archives:
     def read(self, archive: Path, member: str) -> bytes:
         """One member's bytes; the archive is closed after the last expected member."""
         try:
-            return self.get(archive).read(member)
+            return self.unpack(archive, member)
         finally:
             left = self._unread.get(archive, 0) - 1
             self._unread[archive] = max(left, 0)
             if left <= 0:
                 self.release(archive)
+
+    def unpack(self, archive: Path, member: str) -> bytes:
+        """One member's bytes, unpacked only within the size limits (else `TooLarge`)."""
+        opened = self.get(archive)
+        problem = member_problem(opened.getinfo(member), self.sizes)
+        if problem is not None:
+            raise TooLarge(f"{member} {problem}")
+        with opened.open(member) as handle:
+            return read_capped(handle.read, self.sizes.max_bytes, member)
 
     def loader(self, archive: Path, member: str) -> Callable[[], bytes]:
         def load() -> bytes:
@@ -124,8 +156,55 @@ class Inputs:
         self.close()
 
 
-def _file_loader(path: Path) -> Callable[[], bytes]:
-    return path.read_bytes
+def read_capped(read: Callable[[int], bytes], limit: int, name: str) -> bytes:
+    """What `read` gives, if it is no more than `limit` bytes; else `TooLarge`."""
+    data = read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{name} unpacks to more than the limit of {_mb(limit)}")
+    return data
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """A file's bytes, if it is no larger than `limit`; else `TooLarge`."""
+    with path.open("rb") as handle:
+        return read_capped(handle.read, limit, path.name)
+
+
+def _file_loader(path: Path, limit: int) -> Callable[[], bytes]:
+    return partial(read_file, path, limit)
+
+
+def _add_file(path: Path, found: Inputs) -> None:
+    limit = found.archives.sizes.max_bytes
+    size = path.stat().st_size
+    if size > limit:
+        found.rejected.append(
+            Rejection(str(path), f"{_mb(size)}, larger than the limit of {_mb(limit)}")
+        )
+    else:
+        found.docs.append(InputDoc(str(path), _file_loader(path, limit)))
+
+
+def member_problem(info: zipfile.ZipInfo, sizes: SizeLimits) -> str | None:
+    """Why an archive member must not be unpacked, or None.
+
+    >>> bomb = zipfile.ZipInfo("a.json"); bomb.file_size, bomb.compress_size = 2**30, 2**20
+    >>> member_problem(bomb, SizeLimits(max_ratio=100))
+    'unpacks to 1024 MiB from 1 MiB, a ratio of 1024:1, over the limit of 100:1'
+    """
+    if info.file_size > sizes.max_bytes:
+        return f"unpacks to {_mb(info.file_size)}, over the limit of {_mb(sizes.max_bytes)}"
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > 2**20 and ratio > sizes.max_ratio:
+        return (
+            f"unpacks to {_mb(info.file_size)} from {_mb(info.compress_size)}, a ratio of "
+            f"{ratio:.0f}:1, over the limit of {sizes.max_ratio}:1"
+        )
+    return None
 
 
 def expand(paths: Iterable[Path], suffixes: tuple[str, ...], into: Inputs | None = None) -> Inputs:
@@ -149,29 +228,39 @@ def _expand_path(path: Path, suffixes: tuple[str, ...], found: Inputs) -> None:
             if file.suffix.lower() == ".zip":
                 _expand_zip(file, suffixes, found)
             elif file.suffix.lower() in suffixes:
-                found.docs.append(InputDoc(str(file), _file_loader(file)))
+                _add_file(file, found)
     elif path.is_file():
         if path.suffix.lower() == ".zip":
             _expand_zip(path, suffixes, found)
         else:
-            found.docs.append(InputDoc(str(path), _file_loader(path)))
+            _add_file(path, found)
     else:
         found.rejected.append(Rejection(str(path), "no such file or folder"))
 
 
 def _expand_zip(archive: Path, suffixes: tuple[str, ...], found: Inputs) -> None:
     try:
-        members = sorted(
-            info.filename
-            for info in found.archives.get(archive).infolist()
-            if not info.is_dir() and Path(info.filename).suffix.lower() in suffixes
+        infos = sorted(
+            (
+                info
+                for info in found.archives.get(archive).infolist()
+                if not info.is_dir() and Path(info.filename).suffix.lower() in suffixes
+            ),
+            key=lambda info: info.filename,
         )
     except (zipfile.BadZipFile, OSError) as exc:
         found.archives.release(archive)
         found.rejected.append(Rejection(str(archive), f"not a readable zip archive ({exc})"))
         return
+    members = []
+    for info in infos:
+        problem = member_problem(info, found.archives.sizes)
+        if problem is None:
+            members.append(info.filename)
+        else:
+            found.rejected.append(Rejection(f"{archive}!{info.filename}", problem))
     found.archives.expect(archive, len(members))
-    if not members:
+    if not infos:
         found.rejected.append(
             Rejection(str(archive), f"the archive holds no {' or '.join(suffixes)} files")
         )
@@ -184,5 +273,5 @@ def read_doc(doc: InputDoc) -> bytes | Rejection:
     """The document's bytes, or a rejection when it cannot be read."""
     try:
         return doc.load()
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, TooLarge) as exc:
         return Rejection(doc.name, f"cannot be read: {exc}")

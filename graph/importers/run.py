@@ -19,7 +19,7 @@ from graph.errors import DataValidationError, Problem, RegkgError
 from graph.importers import ctgov, drugsfda
 from graph.importers.ctgov_map import study_item
 from graph.importers.drugsfda_map import application_item
-from graph.importers.inputs import Rejection
+from graph.importers.inputs import Rejection, SizeLimits
 from graph.importers.merge import changes, merge_unit
 from graph.importers.plan import (
     Batch,
@@ -33,7 +33,7 @@ from graph.importers.plan import (
 )
 from graph.importers.progress import Progress
 from graph.importers.summary import RecordReport, Report
-from graph.importers.writer import commit, validate_planned
+from graph.importers.writer import WriteFailed, commit, exclusive, recover, validate_planned
 from graph.importers.yamlout import Rendered, render_file
 from graph.load import DEFAULT_DATA_DIR
 
@@ -224,12 +224,16 @@ def _dedupe(items: list[Item], notices: list[str]) -> list[Item]:
 
 
 def _read(
-    importer: str, paths: list[Path], report: Report, bar: Callable[[int], Progress]
+    importer: str,
+    paths: list[Path],
+    report: Report,
+    bar: Callable[[int], Progress],
+    sizes: SizeLimits | None = None,
 ) -> tuple[list[Item], list[Rejection], list[str]]:
     """Find the inputs once (counted into `report`), then read them with a progress bar
     made for that count."""
     if importer == "ctgov":
-        with ctgov.find_inputs(paths) as studies:
+        with ctgov.find_inputs(paths, sizes) as studies:
             report.inputs = studies.count
             progress = bar(studies.count)
             try:
@@ -237,7 +241,7 @@ def _read(
             finally:
                 progress.close()
         return [study_item(s) for s in read.studies], read.rejected, read.notices
-    with drugsfda.find_inputs(paths) as applications:
+    with drugsfda.find_inputs(paths, sizes) as applications:
         report.inputs = applications.count
         progress = bar(applications.count)
         try:
@@ -256,12 +260,40 @@ def run_import(
     out: TextIO | None = None,
     err: TextIO | None = None,
     progress: bool | None = None,
+    sizes: SizeLimits | None = None,
 ) -> int:
     """Import `paths` into `data_dir`; print the details and summary; 0, or 1 when
     anything was rejected or nothing could be written."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     root = data_dir.resolve()
+    try:
+        with exclusive(root):
+            return _locked_import(
+                importer, paths, data_dir, root, dry_run, out, err, progress, sizes
+            )
+    except WriteFailed as exc:
+        err.write(f"import {importer} not started: {exc}\n")
+        return 1
+
+
+def _locked_import(
+    importer: str,
+    paths: list[Path],
+    data_dir: Path,
+    root: Path,
+    dry_run: bool,
+    out: TextIO,
+    err: TextIO,
+    progress: bool | None,
+    sizes: SizeLimits | None,
+) -> int:
+    try:
+        for done in recover(root):  # an import that died must not be half done
+            err.write(f"{done}\n")
+    except OSError as exc:
+        err.write(f"{data_dir}: cannot clean up after an interrupted import: {exc}\n")
+        return 1
     try:
         existing = read_existing(root)
     except DataValidationError as exc:
@@ -276,6 +308,7 @@ def run_import(
         paths,
         report,
         lambda total: Progress(importer, total, stream=err, enabled=progress),
+        sizes,
     )
     report.rejected_files.extend(rejected)
     report.notices.extend(notices)

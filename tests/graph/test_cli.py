@@ -47,11 +47,30 @@ def test_validate_lists_every_problem(
     assert main(["validate", str(root)]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "3 problems in the data:",
+        "fix these first:",
         "data/bad.yaml:1: the file must be a list of records (- id: ...)",
+        "then, possibly because of the above:",
         "data/trials.yaml:4: phase: 'III' is not one of EARLY_PHASE1, PHASE1, PHASE1_PHASE2, "
         "PHASE2, PHASE2_PHASE3, PHASE3, PHASE4, NA",
         "data/trials.yaml:5: enrollment: 'ninety' is not a whole number from 0 to 2147483647",
     ]
+
+
+def test_validate_lists_root_causes_before_what_follows_from_them(
+    make_data: Callable[[dict[str, str]], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The sources file sorts after the files that cite it: a syntax error in it used to be
+    # listed after the dozen unknown-source problems it causes.
+    broken = TINY["sources.yaml"].replace("type: regulator", "type: [regulator")
+    root = make_data({**{k: v for k, v in TINY.items() if k != "sources.yaml"}, "z.yaml": broken})
+    assert main(["validate", str(root)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[1:3] == ["fix these first:", lines[2]]
+    assert lines[2].startswith("data/z.yaml:")
+    assert "not valid YAML" in lines[2]
+    assert lines[3] == "then, possibly because of the above:"
+    assert len(lines) > 5
+    assert all("z.yaml" not in line for line in lines[4:])
 
 
 def test_validate_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

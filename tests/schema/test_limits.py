@@ -17,6 +17,7 @@ from graph.build import KnowledgeGraph
 from graph.errors import NodeNotFound
 from schema.app import build_schema
 from schema.context import Context
+from schema.documents import DocumentCache
 from schema.limits import Limits, extensions
 from schema.relay import to_global_id
 
@@ -269,7 +270,9 @@ class FailingQuery:
 
 @cache
 def failing_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=FailingQuery, extensions=extensions(Limits()))
+    return strawberry.Schema(
+        query=FailingQuery, extensions=extensions(Limits(), DocumentCache(2**20, 5000))
+    )
 
 
 @pytest.mark.parametrize(

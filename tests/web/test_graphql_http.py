@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -660,16 +661,28 @@ def test_configured_limits_reach_the_endpoint() -> None:
         )
 
 
-def test_a_costly_query_is_answered_from_a_worker_thread(
+def test_every_uncached_execution_runs_off_the_event_loop(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    query = '{ substance(name: "MDMA") { name trials { registryId } } }'
-    inline = body(post(client, {"query": query}))
-    monkeypatch.setattr("web.graphql_http.INLINE_COST", 0)
-    threaded = post(client, {"query": query + " "})  # a new document: not from the cache
-    assert threaded.status_code == 200
-    assert body(threaded) == inline
-    assert inline["data"]["substance"]["name"] == "MDMA"
+    from web.graphql_http import GraphQLEndpoint
+
+    threads: dict[str, int] = {}
+    handle, execute = GraphQLEndpoint.handle, GraphQLEndpoint._execute
+
+    async def handling(self: GraphQLEndpoint, request: Any) -> Any:
+        threads["loop"] = threading.get_ident()
+        return await handle(self, request)
+
+    def executing(self: GraphQLEndpoint, *args: Any) -> Any:
+        threads["execution"] = threading.get_ident()
+        return execute(self, *args)
+
+    monkeypatch.setattr(GraphQLEndpoint, "handle", handling)
+    monkeypatch.setattr(GraphQLEndpoint, "_execute", executing)
+    with serve() as fresh:
+        response = post(fresh, {"query": "{ meta { dataVersion } }"})
+    assert response.status_code == 200
+    assert threads["loop"] != threads["execution"]
 
 
 def test_a_query_longer_than_the_limit_is_refused(client: TestClient) -> None:
@@ -683,14 +696,111 @@ def test_a_query_longer_than_the_limit_is_refused(client: TestClient) -> None:
 
 
 def test_the_response_cache_is_bounded_by_bytes() -> None:
-    from web.graphql_http import ResponseCache
+    from web.graphql_http import Answer, ResponseCache
 
     cache = ResponseCache(max_bytes=100, max_entry_bytes=60)
-    cache.put(b"a", (200, b"x" * 40))
-    cache.put(b"b", (200, b"y" * 40))
-    assert cache.get(b"a") == (200, b"x" * 40)  # a is now the most recent
-    cache.put(b"c", (200, b"z" * 40))  # over 100 bytes: b, the least recent, goes
+    cache.put(b"a", Answer(200, b"x" * 40, True))
+    cache.put(b"b", Answer(200, b"y" * 40, True))
+    assert cache.get(b"a") == Answer(200, b"x" * 40, True)  # a is now the most recent
+    cache.put(b"c", Answer(200, b"z" * 40, True))  # over 100 bytes: b, the least recent, goes
     assert (cache.get(b"b"), cache.bytes) == (None, 82)
-    cache.put(b"d", (200, b"w" * 70))  # larger than one entry may be: not kept
+    cache.put(b"d", Answer(200, b"w" * 70, True))  # larger than one entry may be: not kept
     assert cache.get(b"d") is None
-    assert cache.get(b"a") == (200, b"x" * 40)
+    assert cache.get(b"a") == Answer(200, b"x" * 40, True)
+
+
+# --- hostile requests: each a GraphQL error with the status the specification gives ---------
+
+REQUEST_ERROR_STATUS = {GRAPHQL_RESPONSE: 400, JSON: 200}
+
+
+@pytest.mark.parametrize("accept", [GRAPHQL_RESPONSE, JSON])
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        pytest.param(
+            {"query": "query A { meta { dataVersion } }", "operationName": "B"},
+            "no operation named 'B' in the document; it has: A",
+            id="wrong-operation-name",
+        ),
+        pytest.param(
+            {"query": "query A { meta { dataVersion } }", "operationName": ""},
+            "no operation named '' in the document; it has: A",
+            id="empty-operation-name",
+        ),
+        pytest.param(
+            {"query": "query A { meta { dataVersion } }", "operationName": "A\r\nX-Injected: 1"},
+            "no operation named 'A\\r\\nX-Injected: 1' in the document; it has: A",
+            id="operation-name-with-crlf",
+        ),
+        pytest.param(
+            {"query": "fragment F on Query { meta { dataVersion } }"},
+            "the document has no operation to run, only fragments",
+            id="fragments-only",
+        ),
+        pytest.param(
+            {"query": "query A { meta { dataVersion } } query B { meta { dataVersion } }"},
+            "the document has 2 operations; say which to run with `operationName`",
+            id="several-operations-unnamed",
+        ),
+    ],
+)
+def test_a_document_without_an_operation_to_run_is_a_request_error(
+    client: TestClient, accept: str, payload: dict[str, str], message: str
+) -> None:
+    response = post(client, payload, accept=accept)
+    assert response.status_code == REQUEST_ERROR_STATUS[accept]
+    assert response.headers["content-type"] == content_type(accept)
+    assert body(response) == {"errors": [{"message": message}]}
+    assert response.headers.get("connection") != "close"
+
+
+def test_an_export_with_a_wrong_operation_name_is_400(client: TestClient) -> None:
+    response = client.get(
+        "/graphql",
+        params={"query": "query A { meta { dataVersion } }", "operationName": "B", "format": "csv"},
+    )
+    assert response.status_code == 400
+    assert body(response) == {
+        "errors": [{"message": "no operation named 'B' in the document; it has: A"}]
+    }
+
+
+@pytest.mark.parametrize(
+    "literal", [pytest.param("9" * 25, id="above-2^64"), pytest.param("9" * 5000, id="5000-digits")]
+)
+def test_a_huge_int_literal_is_refused_by_cost(client: TestClient, literal: str) -> None:
+    query = f"{{ trials(first: {literal}) {{ totalCount }} }}"
+    response = post(client, {"query": query}, accept=GRAPHQL_RESPONSE)
+    assert response.status_code == 400
+    assert body(response) == {
+        "errors": [
+            {
+                "message": "query cost 2147483648 exceeds the limit of 50000: ask for smaller "
+                "pages (`first`) or fewer nested lists"
+            }
+        ],
+        "extensions": {"cost": 2147483648},
+    }
+
+
+@pytest.mark.parametrize("depth", [33, 256, 1000])
+def test_deeply_nested_variables_are_refused(client: TestClient, depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    text = '{"query": "query ($v: String) { meta { dataVersion } }", "variables": {"v": %s}}'
+    response = client.post(
+        "/graphql", content=text % nested, headers={"content-type": JSON, "accept": JSON}
+    )
+    assert response.status_code == 400
+    assert body(response) == {"errors": [{"message": "`variables` nests deeper than 32 levels"}]}
+
+
+def test_get_answers_holding_only_errors_are_not_publicly_cached(client: TestClient) -> None:
+    response = client.get("/graphql", params={"query": "{ nope }"}, headers={"accept": JSON})
+    assert response.status_code == 200
+    assert "errors" in body(response)
+    assert "data" not in body(response)
+    assert response.headers["cache-control"] == "no-store"
+    assert "etag" not in response.headers
+    good = client.get("/graphql", params={"query": META}, headers={"accept": JSON})
+    assert good.headers["cache-control"] == "public, max-age=300"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,15 @@ import pytest
 from graph.dates import PartialDate
 from graph.importers import ctgov
 from graph.importers.drugsfda import ReadResult, TableSet, parse_tables
-from graph.importers.inputs import Archives, Inputs, expand, read_doc
+from graph.importers.inputs import (
+    Archives,
+    Inputs,
+    SizeLimits,
+    TooLarge,
+    expand,
+    read_capped,
+    read_doc,
+)
 from graph.importers.plan import CuratedIndex, read_existing
 from graph.importers.run import run_import
 from tests.graph.importers.conftest import add_records, run_capture
@@ -261,3 +270,60 @@ def test_curated_index_answers_what_mapping_asks(data_copy: Path) -> None:
     assert index.records[position].id == found
     assert index.approvals_by_substance[("substance:mdma", day)] == (position, found)
     assert {"trial:booster-study", "action:curated-supplement"} <= index.ids
+
+
+# --- archives that unpack to far more than they look -----------------------------------------
+
+
+def _bomb(path: Path, unpacked: int) -> Path:
+    """A zip holding one JSON member of `unpacked` bytes of spaces: about 1,000:1."""
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("studies/NCT00000001.json", "w", force_zip64=True) as member,
+    ):
+        chunk = b" " * 2**20
+        for _ in range(unpacked // len(chunk)):
+            member.write(chunk)
+    return path
+
+
+def test_a_zip_bomb_is_rejected_before_it_is_read(tmp_path: Path) -> None:
+    bomb = _bomb(tmp_path / "bomb.zip", 64 * 2**20)
+    assert bomb.stat().st_size < 2**20
+    tracemalloc.start()
+    found = expand([bomb], (".json",))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert found.docs == []
+    packed = zipfile.ZipFile(bomb).getinfo("studies/NCT00000001.json").compress_size
+    assert [str(r) for r in found.rejected] == [
+        f"{bomb}!studies/NCT00000001.json: unpacks to 64 MiB from {packed / 1024:.0f} KiB, "
+        f"a ratio of {64 * 2**20 / packed:.0f}:1, over the limit of 100:1"
+    ]
+    assert peak < 8 * 2**20
+    found.close()
+
+
+def test_a_member_over_the_size_limit_is_rejected(tmp_path: Path) -> None:
+    bomb = _bomb(tmp_path / "big.zip", 4 * 2**20)
+    found = expand([bomb], (".json",), Inputs(archives=Archives(sizes=SizeLimits(2**20, 10**6))))
+    assert [r.reason for r in found.rejected] == ["unpacks to 4 MiB, over the limit of 1 MiB"]
+    found.close()
+
+
+def test_a_file_over_the_size_limit_is_rejected(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (2 * 2**20))
+    found = expand([big], (".json",), Inputs(archives=Archives(sizes=SizeLimits(2**20, 100))))
+    assert [r.reason for r in found.rejected] == ["2 MiB, larger than the limit of 1 MiB"]
+
+
+def test_a_member_is_unpacked_with_a_cap(tmp_path: Path) -> None:
+    archive = _bomb(tmp_path / "a.zip", 2 * 2**20)
+    archives = Archives(sizes=SizeLimits(2**20, 10**6))
+    with pytest.raises(TooLarge, match="over the limit of 1 MiB"):
+        archives.unpack(archive, "studies/NCT00000001.json")
+    archives.close()
+    assert read_capped(io.BytesIO(b"x" * 10).read, 10, "ten") == b"x" * 10
+    with pytest.raises(TooLarge, match="ten unpacks to more than the limit of 0 KiB"):
+        read_capped(io.BytesIO(b"x" * 11).read, 10, "ten")

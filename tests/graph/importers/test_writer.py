@@ -3,6 +3,7 @@ reads back exactly as it was meant."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,45 +15,65 @@ from graph.reader import Value, read_text
 from tests.graph.importers.conftest import run_capture, snapshot
 
 
-def _fail_on(call: int, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, Path]]:
-    """Make the `call`-th rename of the commit fail; return the renames attempted."""
-    calls: list[tuple[Path, Path]] = []
-    real = writer._move
+def _fail_on(step: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the `step`-th step of the commit fail; return the steps attempted."""
+    steps: list[str] = []
 
-    def flaky(source: Path, target: Path) -> None:
-        calls.append((source, target))
-        if len(calls) == call:
+    def flaky(name: str) -> None:
+        steps.append(name)
+        if len(steps) == step:
             raise OSError("disk full (injected)")
-        real(source, target)
 
-    monkeypatch.setattr(writer, "_move", flaky)
-    return calls
+    monkeypatch.setattr(writer, "checkpoint", flaky)
+    return steps
 
 
-@pytest.mark.parametrize("failing_call", [1, 2, 13, 26])  # 26: the very last rename
+@pytest.fixture(params=["exchange", "journal"])
+def swap_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of putting the new folder in place: the atomic exchange, and the two
+    renames with a journal used where the exchange is not available."""
+    if request.param == "journal":
+        monkeypatch.setattr(writer, "exchange", None)
+    else:
+        assert writer.exchange is not None, "this system has no renameat2"
+    return str(request.param)
+
+
+@pytest.mark.parametrize("failing_step", [1, -3, -2])  # -2: the swap; counted from the end
 def test_a_failure_part_way_leaves_data_as_it_was(
-    external: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int
+    external: Path,
+    data_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failing_step: int,
+    swap_mode: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     # A first import, so that the second both replaces files and creates new ones.
     run_capture("ctgov", [external / "ctgov-xml"], data_copy)
     before = snapshot(data_copy)
-    calls = _fail_on(failing_call, monkeypatch)
+    counting = tmp_path_factory.mktemp("counting") / "data"
+    shutil.copytree(data_copy, counting)
+    steps = _fail_on(10_000, monkeypatch)
+    run_capture("ctgov", [external / "ctgov-v2", external / "ctgov-xml"], counting)
+    count = len(steps)  # counted on a copy of the data folder
+    step = failing_step if failing_step > 0 else count + 1 + failing_step
+    steps = _fail_on(step, monkeypatch)
     code, out, err = run_capture(
         "ctgov", [external / "ctgov-v2", external / "ctgov-xml"], data_copy
     )
-    assert len(calls) == failing_call  # the failure really happened part-way
+    assert len(steps) == step  # the failure really happened part-way
     assert code == 1
     assert err == "import ctgov failed: writing failed, nothing was changed: disk full (injected)\n"
     assert out == ""
     assert snapshot(data_copy) == before
     assert [p.name for p in data_copy.parent.iterdir()] == ["data"]  # no staging left behind
-    monkeypatch.undo()
+    monkeypatch.setattr(writer, "checkpoint", lambda step: None)
     code, _, _ = run_capture("ctgov", [external / "ctgov-v2", external / "ctgov-xml"], data_copy)
     assert code == 0
 
 
-def test_commit_creates_folders_and_removes_them_on_failure(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_commit_creates_the_folder_and_leaves_nothing_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap_mode: str
 ) -> None:
     root = tmp_path / "data"
     root.mkdir()
@@ -60,10 +81,18 @@ def test_commit_creates_folders_and_removes_them_on_failure(
     _fail_on(2, monkeypatch)
     with pytest.raises(writer.WriteFailed):
         writer.commit(root, {"imported/ctgov/a.yaml": "[]\n", "imported/ctgov/b.yaml": "[]\n"})
-    assert sorted(p.name for p in root.rglob("*")) == ["kept.yaml"]
-    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["data", "kept.yaml"]
+    monkeypatch.setattr(writer, "checkpoint", lambda step: None)
     writer.commit(root, {"imported/ctgov/a.yaml": "- id: x\n"})
     assert (root / "imported/ctgov/a.yaml").read_text() == "- id: x\n"
+    writer.commit(root, {"imported/ctgov/b.yaml": "- id: y\n"})
+    assert sorted(p.name for p in (root / "imported/ctgov").iterdir()) == ["a.yaml", "b.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_an_import_writes_only_in_imported(tmp_path: Path) -> None:
+    with pytest.raises(writer.WriteFailed, match=r"writes only in imported/, not substances\.yaml"):
+        writer.commit(tmp_path, {"substances.yaml": "[]\n"})
 
 
 TRICKY = [

@@ -1,0 +1,69 @@
+"""The document cache is bounded by the memory its documents hold, not by their number."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+from graphql import parse
+
+from schema.app import build_schema
+from schema.documents import BYTES_PER_CHAR, DocumentCache, operation_problem
+from schema.limits import Limits
+
+
+def big_document(seed: int) -> str:
+    """About 10 KB and 5,000 tokens, distinct for each seed."""
+    fields = " ".join(f"a{seed}_{i}" for i in range(2400))
+    return f"{{ {fields} }}"
+
+
+def test_the_estimate_is_at_least_what_a_document_holds() -> None:
+    text = big_document(0)
+    gc.collect()
+    tracemalloc.start()
+    document = parse(text)
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert document.loc is not None
+    assert held <= BYTES_PER_CHAR * len(text)
+
+
+def test_distinct_large_documents_stay_within_the_byte_budget() -> None:
+    budget = 8 * 2**20
+    schema = build_schema(Limits(document_cache_bytes=budget))
+    for seed in range(12):  # 12 x 2.4 MB held if all were kept
+        result = schema.execute_sync(big_document(seed))
+        assert result.errors is not None  # too wide: refused, but parsed and cached
+    assert schema.documents.bytes <= budget
+    assert len(schema.documents) == budget // (2048 + BYTES_PER_CHAR * len(big_document(0)))
+
+
+def test_the_cache_evicts_the_least_recently_used() -> None:
+    cache = DocumentCache(max_bytes=3 * (2048 + BYTES_PER_CHAR * 7), max_tokens=100)
+    for name in ("{ a }  ", "{ b }  ", "{ c }  "):
+        cache.get(name)
+    cache.get("{ a }  ")  # used again: b is now the oldest
+    cache.get("{ d }  ")
+    assert cache.peek("{ b }  ") is None
+    assert cache.peek("{ a }  ") is not None
+    assert len(cache) == 3
+
+
+def test_a_syntax_error_is_cached_as_such() -> None:
+    cache = DocumentCache(max_bytes=2**20, max_tokens=100)
+    parsed = cache.get("{ a ")
+    assert parsed.document is None
+    assert parsed.syntax_error is not None
+    assert cache.get("{ a ") is parsed
+
+
+def test_operation_problems() -> None:
+    assert operation_problem(parse("{ a }"), None) is None
+    assert operation_problem(parse("query A { a } query B { b }"), "B") is None
+    assert operation_problem(parse("fragment F on Q { a }"), "F") == (
+        "the document has no operation to run, only fragments"
+    )
+    long_name = "x" * 500
+    message = operation_problem(parse("query A { a }"), long_name)
+    assert message == f"no operation named '{'x' * 79}…' in the document; it has: A"
