@@ -230,7 +230,9 @@ def test_fda_breakthrough_designations(real: KnowledgeGraph) -> None:
         "action:psilocybin-mdd-usona-btd",
         "action:lsd-gad-btd",
         "action:cyb003-mdd-btd",
+        "action:methylone-us-transcend-btd-2025",
         "action:mebufotenin-trd-btd",
+        "action:luvesilocin-us-re104-btd-2026",
     ]
 
 

@@ -144,7 +144,8 @@ def test_csv_button_downloads_the_rows(browser: Browser, base_url: str) -> None:
         "SPONSOR",
     )
     assert mdma["sponsorNameThen"] == "Multidisciplinary Association for Psychedelic Studies"
-    assert all(r["sourceUrls"].startswith("https://") for r in rows)
+    # Some sources are only published over plain http.
+    assert all(r["sourceUrls"].startswith(("https://", "http://")) for r in rows)
     assert {r["dataVersion"] for r in rows} == {version}
 
 

@@ -41,7 +41,8 @@ def matcher() -> Matcher:
         (["Vitamin E"], []),
         (["E"], []),
         (["Adam"], ["substance:mdma"]),
-        (["ketamine"], []),
+        (["ketamine"], ["substance:ketamine"]),
+        (["esketamine"], ["substance:esketamine"]),
         (["Placebo"], []),
     ],
 )
