@@ -6,7 +6,8 @@
 Only the Python standard library is used here, so this works on a machine that has
 nothing but Python 3.11 or newer. `test` also sets up the browser tests: Debian's Chromium
 (apt-get, when running as root) and playwright-core (`npm ci` in tests/browser/); when it
-cannot, it says so loudly and those tests are skipped (under CI they fail).
+cannot, it says so loudly and those tests are skipped (under CI they fail). It also puts
+ariadne-codegen in `.venv-codegen/` for the test that generates a typed client.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ PYTHON = BIN / "python"
 STAMP = VENV / ".regkg-installed"
 BROWSER_TESTS = ROOT / "tests" / "browser"
 FRONTEND = ROOT / "frontend"
+CODEGEN_VENV = ROOT / ".venv-codegen"
+# A standard GraphQL client generator, for the test that generates a typed client. It pins
+# an older graphql-core than strawberry needs, so it lives in an environment of its own.
+CODEGEN = "ariadne-codegen==0.19.0"
 CHROMIUM = Path(os.environ.get("REGKG_CHROMIUM", "/usr/bin/chromium"))
 
 
@@ -102,6 +107,22 @@ def ensure_vendor_check() -> None:
         _say("cannot install frontend/ packages: the vendored-files check will be skipped")
 
 
+def ensure_codegen() -> None:
+    """ariadne-codegen in `.venv-codegen/`, again only when the pinned version changes."""
+    python = CODEGEN_VENV / ("Scripts" if os.name == "nt" else "bin") / "python"
+    stamp = CODEGEN_VENV / ".regkg-installed"
+    if python.exists() and stamp.exists() and stamp.read_text() == CODEGEN:
+        return
+    _say(f"installing {CODEGEN} in {CODEGEN_VENV.name}/ for the client-generation test")
+    if not python.exists():
+        _run(sys.executable, "-m", "venv", CODEGEN_VENV)
+    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", CODEGEN], check=False)
+    if done.returncode != 0:
+        _say("CANNOT INSTALL ariadne-codegen: the client-generation test will be skipped")
+        return
+    stamp.write_text(CODEGEN)
+
+
 def serve(args: list[str]) -> None:
     ensure_environment("[dev]")
     os.execv(PYTHON, [str(PYTHON), str(ROOT / "server.py"), *args])
@@ -117,6 +138,7 @@ def test(args: list[str]) -> None:
     _run(BIN / "mypy")
     ensure_browser()
     ensure_vendor_check()
+    ensure_codegen()
     _say("validate the bundled data")
     _run(PYTHON, "-m", "graph", "validate")
     _say("pytest")

@@ -39,6 +39,7 @@ from schema.app import build_schema
 from schema.limits import Limits
 from web import export, feed, pages
 from web.body_limit import BodySizeLimit
+from web.downloads import graph_download
 from web.executions import Busy, Executions, LaneLimits, share_interpreter
 from web.graphql_http import GraphQLEndpoint
 from web.headers import SecurityHeaders
@@ -127,15 +128,25 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     async def downloads(request: Request) -> HTMLResponse:
         kg = _graph_of(request)
         counts = [(kind, len(ids)) for kind, ids in sorted(kg.by_kind.items())]
-        return HTMLResponse(pages.downloads_html(kg.version, counts))
+        return HTMLResponse(pages.downloads_html(kg.version, counts, str(request.base_url)))
 
     rendered: dict[tuple[str, str], bytes] = {}  # whole-graph files, by data version
 
     async def download(request: Request) -> Response:
-        return export.graph_download(_graph_of(request), request.path_params["file"], rendered)
+        kg = _graph_of(request)
+        return graph_download(request, kg, request.path_params["file"], rendered)
+
+    sdl_etag = export.etag_of(sdl)
 
     async def schema_file(request: Request) -> Response:
-        return PlainTextResponse(sdl, media_type="application/graphql; charset=utf-8")
+        unchanged = export.not_modified(request, sdl_etag)
+        if unchanged is not None:
+            return unchanged
+        return PlainTextResponse(
+            sdl,
+            media_type="application/graphql; charset=utf-8",
+            headers=export.cache_headers(sdl_etag),
+        )
 
     middleware = [
         Middleware(SecurityHeaders),

@@ -165,7 +165,7 @@ query Around($id: String!) {
 
 SEARCH_QUERY: Final = """
 query Find($text: String!) {
-  search(text: $text, first: 10) { kind label matched score node { regkgId } }
+  search(text: $text, first: 10) { nodes { kind label matched score node { regkgId } } }
 }
 """
 

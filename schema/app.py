@@ -13,6 +13,7 @@ from strawberry.types import ExecutionContext
 from graph.errors import RegkgError, cut
 from schema.budget import TimeBudgetExceeded
 from schema.documents import DocumentCache
+from schema.errors import ErrorCodes, add_codes
 from schema.limits import Limits, extensions
 from schema.query import Query
 from schema.resolve import read_attribute
@@ -35,12 +36,15 @@ class RegkgSchema(strawberry.Schema):
             query=Query,
             types=list(NODE_TYPES),
             config=StrawberryConfig(default_resolver=read_attribute, scalar_map=SCALARS),
-            extensions=extensions(limits, self.documents),
+            # ErrorCodes first, so that it sees the errors last, once they are masked.
+            extensions=[ErrorCodes, *extensions(limits, self.documents)],
         )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        # Every error the schema answers with carries `extensions.code` (schema/errors.py).
+        add_codes(errors)
         text = " ".join((execution_context.query or "").split()) if execution_context else ""
         query = cut(text, LONGEST_LOGGED_QUERY)
         timed_out = False

@@ -32,7 +32,13 @@ JurisdictionArg = Annotated[
 ActionKinds = Annotated[
     list[ActionKind] | None, strawberry.argument(description="Only these kinds of action.")
 ]
-AsOf = Annotated[date, strawberry.argument(description="The day to report the status on.")]
+AsOf = Annotated[
+    date,
+    strawberry.argument(
+        description="The day to report the status on, YYYY-MM-DD; a month (YYYY-MM) means its "
+        "last day."
+    ),
+]
 EntityId = Annotated[
     str, strawberry.argument(description="A readable regkg id, e.g. `trial:NCT03537014`.")
 ]
@@ -56,3 +62,25 @@ ClaimStatusArg = Annotated[
 ConflictStatusArg = Annotated[
     ConflictStatus | None, strawberry.argument(description="Only open or only resolved.")
 ]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description="The last this many items (at most 100), instead of `first`."),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="Stop before this cursor (`pageInfo.startCursor`)."),
+]
+
+
+def _id(example: str) -> str:
+    return f"A readable regkg id, e.g. `{example}`."
+
+
+# One per kind, so that each lookup's example is an id of its own kind.
+SubstanceId = Annotated[str | None, strawberry.argument(description=_id("substance:mdma"))]
+ConditionId = Annotated[str | None, strawberry.argument(description=_id("condition:ptsd"))]
+OrganisationId = Annotated[str | None, strawberry.argument(description=_id("organisation:fda"))]
+TrialId = Annotated[str | None, strawberry.argument(description=_id("trial:NCT03537014"))]
+JurisdictionId = Annotated[str | None, strawberry.argument(description=_id("jurisdiction:US-OR"))]
+ActionId = Annotated[str, strawberry.argument(description=_id("action:mdma-ptsd-crl"))]
+SourceId = Annotated[str, strawberry.argument(description=_id("source:usona-faq"))]

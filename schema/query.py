@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
 
@@ -27,8 +27,11 @@ from graph.vocab import (
 from schema import arguments as arg
 from schema.changes import ChangesQuery
 from schema.context import Info
+from schema.enums import Relation
+from schema.errors import bad_input, not_found
 from schema.relay import MAX_PAGE, Connection, Node, from_global_id, paginate
 from schema.resolve import graph_call, nodes, resolve_optional
+from schema.scalars import last_day
 from schema.types import (
     Claim,
     Condition,
@@ -127,7 +130,9 @@ class SearchHit:
 
 @strawberry.type(description="One edge walked on a path.")
 class PathStep:
-    relation: str = strawberry.field(description="The relation (tests, sponsored_by...).")
+    relation: Relation = strawberry.field(  # type: ignore[valid-type]
+        description="The relation (TESTS, SPONSORED_BY...)."
+    )
     forward: bool = strawberry.field(
         description="True when the edge points from `source` to `target`."
     )
@@ -151,7 +156,7 @@ class Path:
 class NeighbourhoodEdge:
     source: str = strawberry.field(description="regkg id of the edge's start.")
     target: str = strawberry.field(description="regkg id of the edge's end.")
-    relation: str = strawberry.field(description="The relation.")
+    relation: Relation = strawberry.field(description="The relation.")  # type: ignore[valid-type]
 
 
 @strawberry.type(description="Entities near one entity, and the edges among them.")
@@ -179,7 +184,7 @@ class Meta:
     data_version: str = strawberry.field(
         description="Digest of the data files; changes whenever the data does. Cite it."
     )
-    built_at: str = strawberry.field(description="When this server loaded the data (UTC, ISO).")
+    built_at: datetime = strawberry.field(description="When this server loaded the data (UTC).")
     counts: list[KindCount] = strawberry.field(description="Entities per kind.")
 
 
@@ -191,12 +196,14 @@ def _list_of(kind: str) -> Any:
         ),
         first: arg.First = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Any:
         kg = info.context.kg
         ids = kg.by_label[kind]
         if order is NameOrder.NAME_DESC:
             ids = ids[::-1]
-        return paginate(ids, first, after, load=kg.node)
+        return paginate(ids, first, after, load=kg.node, last=last, before=before)
 
     return resolver
 
@@ -204,16 +211,32 @@ def _list_of(kind: str) -> Any:
 def _one(
     info: Info, kind: str, id: str | None, name: str | None = None, what: str = "`id` or `name`"
 ) -> Any:
-    """The `kind` with that id (null when there is none), or the best match for a name
-    (an error saying so when nothing comes close)."""
+    """The `kind` with that id, or the best match for a name; null with a NOT_FOUND error
+    when there is none, as for every lookup."""
     kg = info.context.kg
+    if id is not None and name is not None:
+        raise bad_input(f"give {what} to look up a {kind}, not both")
     if id is not None:
         if id not in kg:
-            return None
+            raise not_found(f"no {kind} with id {id!r}")
         return graph_call(require_kind, kg, id, kind)
     if name is not None:
         return kg.node(graph_call(resolve, kg, kind, name))
     raise GraphQLError(f"give {what} to look up a {kind}")
+
+
+def _neighbourhood(
+    info: Info,
+    id: arg.EntityId,
+    depth: Annotated[int, strawberry.argument(description="1, 2 or 3 edges.")] = 1,
+) -> Neighbourhood:
+    if not 1 <= depth <= 3:
+        raise GraphQLError(f"`depth` is {depth}; it must be 1, 2 or 3")
+    ids, edges = graph_call(paths.neighbourhood, info.context.kg, id, depth=depth)
+    return Neighbourhood(
+        nodes=nodes(info, ids),
+        edges=[NeighbourhoodEdge(source=s, target=t, relation=r) for s, t, r in edges],
+    )
 
 
 @strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
@@ -225,7 +248,9 @@ class Query(ChangesQuery):
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> Node | None:
         node_id = from_global_id(str(id))
-        return info.context.kg.node(node_id) if node_id in info.context.kg else None  # type: ignore[return-value]
+        if node_id not in info.context.kg:
+            raise not_found(f"no entity with id {id!r}")
+        return info.context.kg.node(node_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Entities by global ids, in order; null for unknown ids.")
     def nodes(
@@ -241,23 +266,25 @@ class Query(ChangesQuery):
 
     @strawberry.field(description="Any entity by its readable regkg id (`trial:NCT03537014`).")
     def entity(self, info: Info, id: arg.EntityId) -> Node | None:
-        return info.context.kg.node(id) if id in info.context.kg else None  # type: ignore[return-value]
+        if id not in info.context.kg:
+            raise not_found(f"no entity with id {id!r}")
+        return info.context.kg.node(id)  # type: ignore[return-value]
 
     @strawberry.field(description="A substance by id (`substance:mdma`) or by name or synonym.")
     def substance(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.SubstanceId = None, name: arg.Name = None
     ) -> Substance | None:
         return _one(info, "substance", id, name)
 
     @strawberry.field(description="A condition by id or by name, synonym or abbreviation.")
     def condition(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.ConditionId = None, name: arg.Name = None
     ) -> Condition | None:
         return _one(info, "condition", id, name)
 
     @strawberry.field(description="An organisation by id or by name (former names included).")
     def organisation(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.OrganisationId = None, name: arg.Name = None
     ) -> Organisation | None:
         return _one(info, "organisation", id, name)
 
@@ -265,30 +292,34 @@ class Query(ChangesQuery):
     def trial(
         self,
         info: Info,
-        id: arg.OptionalId = None,
+        id: arg.TrialId = None,
         registry_id: Annotated[
             str | None, strawberry.argument(description="Registry id, e.g. `NCT03537014`.")
         ] = None,
     ) -> Trial | None:
-        if id is None and registry_id is not None:
+        if id is not None and registry_id is not None:
+            raise bad_input("give `id` or `registryId` to look up a trial, not both")
+        if registry_id is not None:
             found = trial_by_registry_id(info.context.kg, registry_id.strip())
-            return None if found is None else _one(info, "trial", found)
+            if found is None:
+                raise not_found(f"no trial with registry id {registry_id.strip()!r}")
+            return _one(info, "trial", found)
         return _one(info, "trial", id, what="`id` or `registryId`")
 
     @strawberry.field(
         description="A jurisdiction by id (`jurisdiction:US-OR`), ISO code (`US-OR`) or name."
     )
     def jurisdiction(
-        self, info: Info, id: arg.OptionalId = None, name: arg.Name = None
+        self, info: Info, id: arg.JurisdictionId = None, name: arg.Name = None
     ) -> Jurisdiction | None:
         return _one(info, "jurisdiction", id, name)
 
     @strawberry.field(description="A regulatory action by id.")
-    def regulatory_action(self, info: Info, id: arg.EntityId) -> RegulatoryAction | None:
+    def regulatory_action(self, info: Info, id: arg.ActionId) -> RegulatoryAction | None:
         return _one(info, "action", id)
 
     @strawberry.field(description="A source by id.")
-    def source(self, info: Info, id: arg.EntityId) -> Source | None:
+    def source(self, info: Info, id: arg.SourceId) -> Source | None:
         return _one(info, "source", id)
 
     substances: Connection[Substance] = strawberry.field(
@@ -330,6 +361,8 @@ class Query(ChangesQuery):
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[Trial]:
         kg = info.context.kg
         f = filter or TrialFilter()
@@ -342,7 +375,7 @@ class Query(ChangesQuery):
             statuses=[s.value for s in f.statuses or ()],
         )
         ids = sort_trials(kg, ids, order.value)
-        return paginate(ids, first, after, load=info.context.kg.node)
+        return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Regulatory actions matching a filter, by date.")
     def regulatory_actions(
@@ -358,6 +391,8 @@ class Query(ChangesQuery):
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[RegulatoryAction]:
         f = filter or ActionFilter()
         ids: list[str] = graph_call(
@@ -370,11 +405,11 @@ class Query(ChangesQuery):
             condition=resolve_optional(info, "condition", f.condition),
             disclosure=f.disclosure.value if f.disclosure else None,
             since=f.since,
-            until=f.until,
+            until=last_day(f.until) if f.until else None,
         )
         if order is ActionOrder.DATE_DESC:
             ids = newest_first(info.context.kg, ids)
-        return paginate(ids, first, after, load=info.context.kg.node)
+        return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Claims, optionally only those of one status.")
     def claims(
@@ -385,12 +420,17 @@ class Query(ChangesQuery):
             int | None, strawberry.argument(description="Page size (max 100).")
         ] = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[Claim]:
         kg = info.context.kg
         ids = select_claims(kg, status=status.value if status else None)
-        return paginate(ids, first, after, load=kg.node)
+        return paginate(ids, first, after, load=kg.node, last=last, before=before)
 
-    @strawberry.field(description="Entities whose name or synonym matches the text, best first.")
+    @strawberry.field(
+        description="Entities whose name or synonym matches the text, best first: the best "
+        "100 matches, a page at a time."
+    )
     def search(
         self,
         info: Info,
@@ -398,12 +438,19 @@ class Query(ChangesQuery):
         kinds: Annotated[
             list[Kind] | None, strawberry.argument(description="Only these kinds.")
         ] = None,
-        first: Annotated[int, strawberry.argument(description="How many matches (max 100).")] = 10,
-    ) -> list[SearchHit]:
-        if not 0 <= first <= 100:
-            raise GraphQLError(f"`first` is {first}; it must be between 0 and 100")
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="How many matches (max 100); 10 if not given."),
+        ] = None,
+        after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
+    ) -> Connection[SearchHit]:
         wanted = [k.value for k in kinds or ()]
-        return info.context.kg.names.search(text, kinds=wanted, limit=first)  # type: ignore[return-value]
+        hits = info.context.kg.names.search(text, kinds=wanted, limit=MAX_PAGE)
+        if first is None and last is None:
+            first = 10
+        return paginate(hits, first, after, last=last, before=before)
 
     @strawberry.field(
         description="The regulatory status of a substance on a date (default today), "
@@ -416,14 +463,18 @@ class Query(ChangesQuery):
         condition: arg.Condition = None,
         jurisdiction: arg.JurisdictionArg = None,
         as_of: Annotated[
-            date | None, strawberry.argument(description="The day; today if not given.")
+            date | None,
+            strawberry.argument(
+                description="The day, YYYY-MM-DD; a month (YYYY-MM) means its last day; "
+                "today if not given."
+            ),
         ] = None,
     ) -> RegulatoryStatus:
         return graph_call(
             status_as_of,
             info.context.kg,
             graph_call(resolve, info.context.kg, "substance", substance),
-            as_of or date.today(),
+            last_day(as_of) if as_of else date.today(),
             condition=resolve_optional(info, "condition", condition),
             jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
         )
@@ -463,20 +514,16 @@ class Query(ChangesQuery):
         found = graph_call(paths.shortest_paths, info.context.kg, from_, to, limit=first)
         return [Path(steps=steps, length=len(steps)) for steps in found]
 
-    @strawberry.field(description="Entities within `depth` edges of one entity (max depth 3).")
-    def neighborhood(
-        self,
-        info: Info,
-        id: arg.EntityId,
-        depth: Annotated[int, strawberry.argument(description="1, 2 or 3 edges.")] = 1,
-    ) -> Neighbourhood:
-        if not 1 <= depth <= 3:
-            raise GraphQLError(f"`depth` is {depth}; it must be 1, 2 or 3")
-        ids, edges = graph_call(paths.neighbourhood, info.context.kg, id, depth=depth)
-        return Neighbourhood(
-            nodes=nodes(info, ids),
-            edges=[NeighbourhoodEdge(source=s, target=t, relation=r) for s, t, r in edges],
-        )
+    neighbourhood: Neighbourhood = strawberry.field(
+        resolver=_neighbourhood,
+        description="Entities within `depth` edges of one entity (max depth 3).",
+    )
+    neighborhood: Neighbourhood = strawberry.field(
+        resolver=_neighbourhood,
+        description="Entities within `depth` edges of one entity (max depth 3).",
+        deprecation_reason="Use `neighbourhood`: one spelling for the field and its type. "
+        "Deprecated 2026-12-02; removed no sooner than 2027-06-02.",
+    )
 
     @strawberry.field(description="Where sources disagree: claims in conflict, and how it stands.")
     def conflicts(self, info: Info, status: arg.ConflictStatusArg = None) -> list[Conflict]:
@@ -492,6 +539,8 @@ class Query(ChangesQuery):
         ],
         first: arg.First = None,
         after: arg.After = None,
+        last: arg.Last = None,
+        before: arg.Before = None,
     ) -> Connection[StaleClaim]:
         kg = info.context.kg
 
@@ -499,13 +548,15 @@ class Query(ChangesQuery):
             claim, newest = found
             return StaleClaim(newest_source_date=newest, claim=kg.node(claim))  # type: ignore[arg-type]
 
-        return paginate(provenance.stale(kg, older_than), first, after, load=load)
+        return paginate(
+            provenance.stale(kg, older_than), first, after, load=load, last=last, before=before
+        )
 
     @strawberry.field(description="The data version, load time and counts.")
     def meta(self, info: Info) -> Meta:
         kg = info.context.kg
         return Meta(
             data_version=kg.version,
-            built_at=kg.built_at.isoformat(timespec="seconds"),
+            built_at=kg.built_at,
             counts=[KindCount(kind=Kind(k), count=len(v)) for k, v in sorted(kg.by_kind.items())],
         )

@@ -87,28 +87,51 @@ def _offset(cursor: str) -> int:
         raise GraphQLError(f"{cut(cursor)!r} is not a cursor from this API") from None
 
 
-def paginate(
-    items: Sequence[Any], first: int | None, after: str | None, load: Callable[[Any], Any] = _same
-) -> Connection[Any]:
-    """One page of `items`: `first` (default 25, at most 100) after the `after` cursor.
-
-    `load` turns an item (an id) into what the page shows; only the page's items are loaded.
-    """
-    size = DEFAULT_PAGE if first is None else first
+def _page_size(name: str, size: int) -> int:
     if size < 0:
-        raise GraphQLError("`first` cannot be negative")
+        raise GraphQLError(f"`{name}` cannot be negative")
     if size > MAX_PAGE:
         raise GraphQLError(
-            f"`first` is {size}, above the page size limit of {MAX_PAGE}; "
+            f"`{name}` is {size}, above the page size limit of {MAX_PAGE}; "
             "ask for at most 100 and follow `pageInfo.endCursor`"
         )
+    return size
+
+
+def paginate(
+    items: Sequence[Any],
+    first: int | None,
+    after: str | None,
+    load: Callable[[Any], Any] = _same,
+    *,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[Any]:
+    """One page of `items`, as Relay's cursor connections have it: the items after the
+    `after` cursor and before the `before` one, then the `first` of them (25 if neither
+    `first` nor `last` is given, at most 100) or the `last`.
+
+    `load` turns an item (an id) into what the page shows; only the page's items are loaded.
+
+    >>> page = paginate("abcde", None, None, last=2, before=_cursor(4))
+    >>> page.nodes, page.page_info.has_previous_page, page.page_info.has_next_page
+    (['c', 'd'], True, True)
+    """
+    if first is not None and last is not None:
+        raise GraphQLError("give `first` or `last`, not both")
     start = _offset(after) + 1 if after is not None else 0
-    page = [load(item) for item in items[start : start + size]]
+    end = min(_offset(before), len(items)) if before is not None else len(items)
+    end = max(start, end)
+    if last is not None:
+        start = max(start, end - _page_size("last", last))
+    else:
+        end = min(end, start + _page_size("first", DEFAULT_PAGE if first is None else first))
+    page = [load(item) for item in items[start:end]]
     edges = [Edge(cursor=_cursor(start + i), node=item) for i, item in enumerate(page)]
     return Connection(
         total_count=len(items),
         page_info=PageInfo(
-            has_next_page=start + size < len(items),
+            has_next_page=end < len(items),
             has_previous_page=start > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,

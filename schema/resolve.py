@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graphql import GraphQLError
-
 from graph.errors import RegkgError
 from graph.lookup import Direction, related, resolve
 from graph.model import KINDS
 from schema.context import Info
+from schema.errors import from_regkg
 
 NodeAttrs = Mapping[str, Any]
 
@@ -57,7 +56,7 @@ def graph_call(function: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return function(*args, **kwargs)
     except RegkgError as exc:
-        raise GraphQLError(str(exc)) from None
+        raise from_regkg(exc) from None
 
 
 def resolve_optional(info: Info, kind: str, id_or_name: str | None) -> str | None:

@@ -43,6 +43,7 @@ from graph.vocab import (
 from schema import arguments as arg
 from schema import enums as _enums  # noqa: F401  (registers the vocabularies as enums)
 from schema.context import Info
+from schema.enums import TimelineKind
 from schema.relay import Node
 from schema.resolve import (
     NodeAttrs,
@@ -53,6 +54,7 @@ from schema.resolve import (
     nodes,
     resolve_optional,
 )
+from schema.scalars import Url, last_day
 
 Parent = strawberry.Parent[NodeAttrs]
 
@@ -122,7 +124,7 @@ class Sourced(Node):
 @strawberry.type(description=KINDS["source"].doc)
 class Source(Sourced):
     is_type_of = _is("source")
-    url: str = doc("source", "url")
+    url: Url = doc("source", "url")
     title: str = doc("source", "title")
     publisher: str = doc("source", "publisher")
     published: PartialDate | None = doc("source", "published")
@@ -236,7 +238,7 @@ class Substance(Sourced):
             status_as_of,
             info.context.kg,
             root["id"],
-            as_of,
+            last_day(as_of),
             condition=resolve_optional(info, "condition", condition),
             jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
         )
@@ -341,10 +343,10 @@ class Trial(Sourced):
     summary: str | None = doc("trial", "summary")
 
     @strawberry.field(description="The record's page on its registry.")
-    def registry_url(self, root: Parent) -> str | None:
+    def registry_url(self, root: Parent) -> Url | None:
         registry_id = str(root["registry_id"])
         if registry_id.startswith("NCT"):
-            return f"https://clinicaltrials.gov/study/{registry_id}"
+            return Url(f"https://clinicaltrials.gov/study/{registry_id}")
         return None
 
     @strawberry.field(description=KINDS["trial"].by_name["sponsor"].doc)
@@ -563,9 +565,8 @@ class RegulatoryStatus:
 @strawberry.type(description="One dated entry in a substance's story.")
 class TimelineEntry:
     date: PartialDate = strawberry.field(description="When, at the precision known.")
-    what: str = strawberry.field(
-        description="The action kind, event type, or trial milestone "
-        "(trial_start, trial_primary_completion, trial_results)."
+    what: TimelineKind = strawberry.field(  # type: ignore[valid-type]
+        description="The action kind, event type, or trial milestone."
     )
     label: str = strawberry.field(description="One line for a reader.")
 

@@ -10,24 +10,31 @@ How a result becomes rows (the same for CSV and JSON):
   gives one column per field, its items' values joined with ``" | "`` in order, so the n-th
   value of each such column belongs to the same item; a list inside such an item is
   bracketed, ``[a | b]``. A list of plain values is joined with ``"; "``.
-* The fields of the objects around the list (`trials.totalCount`, `regulatoryStatus.phase`)
-  are repeated on every row under their full path; lists beside the chosen one are left out.
-* Every row ends with `sourceUrls`: the URLs of the sources cited by every entity in the
-  row (regkg adds `regkgId` to the query to find them, and leaves it out of the file unless
-  it was asked for), joined with ``" | "``; and `dataVersion`.
+* The objects around the list (`regulatoryStatus.phaseSetBy`, `trials.totalCount`) are
+  repeated on every row under their full path, with their own nested lists joined. Lists of
+  objects beside the chosen one are left out, and the file names them in a last line.
+* Each date has its precision beside it (`date`, `datePrecision`: `2013-11`, `month`).
+* Every entity's sources are its own column of URLs, best kind first (regulator before
+  sponsor before press): the row's own entity's in `sourceUrls`, a related entity's under
+  its path (`sponsor.sourceUrls`); in JSON, each URL with its kind and quotes. regkg adds
+  `regkgId` to the query to find them, and leaves it out unless it was asked for. The last
+  column is `dataVersion`.
+* The rows' connection is followed to its end, a page at a time, up to `MAX_ROWS`; a file
+  cut there says so in its last line (`# ...`).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any, Final
 
-import networkx as nx
 import orjson
 import strawberry
 from graphql import (
@@ -60,21 +67,34 @@ from graphql import (
 )
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from strawberry.extensions import AddValidationRules
 
 from graph.build import KnowledgeGraph
-from graph.dates import PartialDate
 from graph.errors import cut
-from graph.model import KINDS
 from graph.records import Citation
 from schema.context import Context
-from web.graphql_http import GraphQLParams, RequestError, operation_error, read_params
+from schema.errors import Code
+from schema.relay import MAX_PAGE
+from web.export_pages import PAGE_INFO_KEY, connection_objects, connection_of, page_query
+from web.graphql_http import (
+    CACHE_CONTROL,
+    GraphQLParams,
+    RequestError,
+    operation_error,
+    read_params,
+)
 
 FORMATS: Final = ("csv", "json")
+# An export follows the connection its rows come from to the end, a page at a time, up to
+# this many rows; a file that stops there says so in its last line.
+MAX_ROWS: Final = 100_000
+PAGE_SIZE: Final = MAX_PAGE
 OBJECT_LIST_JOIN: Final = " | "
 VALUE_LIST_JOIN: Final = "; "
 ID_FIELD: Final = "regkgId"
+SOURCES_COLUMN: Final = "sourceUrls"
+DATES: Final = frozenset({"PartialDate", "Date"})  # scalars whose precision gets a column
 # The most fragment spreads one export may write out: regkg inlines every fragment where
 # it is spread, to add `regkgId` to its selections.
 MAX_FRAGMENT_SPREADS: Final = 1_000
@@ -84,9 +104,10 @@ Path = tuple[str, ...]
 
 
 class _Joined(str):
-    """A cell made by joining a nested list: bracketed when joined again."""
+    """A cell made by joining a nested list: bracketed when joined again. `structured` is
+    what the JSON export writes instead of the text, when it is not None."""
 
-    __slots__ = ()
+    structured: Any = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,11 @@ class Prepared:
     query: str
     injected: frozenset[Path]  # response paths where `regkgId` was added, to leave out again
     object_lists: tuple[Path, ...]  # response paths of lists of objects, shallowest first
+    dates: frozenset[Path] = frozenset()  # response paths of date fields
+    # Response paths of the sources inside citations (`sources.source`): they are the sources
+    # of the entity around them, not entities of the row in their own right.
+    cited: frozenset[Path] = frozenset()
+    connections: frozenset[Path] = frozenset()  # response paths of connection fields
 
 
 @dataclass(frozen=True)
@@ -103,6 +129,9 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[dict[str, Cell], ...]
     list_path: str  # the response path of the list the rows come from; "" for one row
+    # Lists of objects beside the rows' list: one file holds one list, so these are named
+    # in the file instead (`list=` exports any of them).
+    left_out: tuple[str, ...] = ()
 
 
 # -- the query -----------------------------------------------------------------------------
@@ -165,12 +194,14 @@ def _check_inlined_size(
             400,
             f"exporting this query would write out its fragments {spreads} times, over the "
             f"limit of {max_spreads} fragment spreads: spread each fragment in fewer places",
+            code=Code.LIMIT_EXCEEDED.value,
         )
     if tokens > max_tokens:
         raise RequestError(
             400,
             f"with its fragments written out, this query has {tokens} tokens, over the limit "
             f"of {max_tokens} tokens: spread each fragment in fewer places",
+            code=Code.LIMIT_EXCEEDED.value,
         )
 
 
@@ -260,8 +291,7 @@ def _prepare(schema: GraphQLSchema, document: DocumentNode) -> Prepared:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    injected: set[Path] = set()
-    lists: list[Path] = []
+    found = _Found()
     definitions = []
     for definition in document.definitions:
         if isinstance(definition, FragmentDefinitionNode):
@@ -272,12 +302,30 @@ def _prepare(schema: GraphQLSchema, document: DocumentNode) -> Prepared:
         if root is None:
             raise _CannotRewrite
         inlined = _inline(definition.selection_set, fragments, ())
-        selection_set = _inject(schema, inlined, root, (), injected, lists)
+        selection_set = _inject(schema, inlined, root, (), found)
         definitions.append(_copy(definition, selection_set=selection_set))
     rewritten = DocumentNode(definitions=tuple(definitions))
-    ordered = sorted(enumerate(lists), key=lambda item: (len(item[1]), item[0]))
+    ordered = sorted(enumerate(found.lists), key=lambda item: (len(item[1]), item[0]))
     unique = tuple(dict.fromkeys(path for _, path in ordered))
-    return Prepared(print_ast(rewritten), frozenset(injected), unique)
+    return Prepared(
+        print_ast(rewritten),
+        frozenset(found.injected),
+        unique,
+        frozenset(found.dates),
+        frozenset(found.cited),
+        frozenset(found.connections),
+    )
+
+
+@dataclass
+class _Found:
+    """What `_inject` learns about the response paths while it walks the query."""
+
+    injected: set[Path] = field(default_factory=set)
+    lists: list[Path] = field(default_factory=list)
+    dates: set[Path] = field(default_factory=set)
+    cited: set[Path] = field(default_factory=set)
+    connections: set[Path] = field(default_factory=set)
 
 
 def _copy(node: Any, **changes: Any) -> Any:
@@ -347,13 +395,15 @@ def _inject(
     selection_set: SelectionSetNode,
     parent: GraphQLNamedType,
     path: Path,
-    injected: set[Path],
-    lists: list[Path],
+    found: _Found,
 ) -> SelectionSetNode:
     selections: list[SelectionNode] = []
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             if selection.selection_set is None:
+                definition = _fields_of(parent).get(selection.name.value)
+                if definition is not None and get_named_type(definition.type).name in DATES:
+                    found.dates.add((*path, (selection.alias or selection.name).value))
                 selections.append(selection)
                 continue
             if selection.name.value.startswith("__"):
@@ -365,21 +415,25 @@ def _inject(
             key = (selection.alias or selection.name).value
             here = (*path, key)
             if _is_object_list(definition.type):
-                lists.append(here)
+                found.lists.append(here)
             named = get_named_type(definition.type)
-            inner = _inject(schema, selection.selection_set, named, here, injected, lists)
+            if parent.name == "Citation" and selection.name.value == "source":
+                found.cited.add(here)
+            if {"pageInfo", "edges", "nodes"} <= set(_fields_of(named)):
+                found.connections.add(here)
+            inner = _inject(schema, selection.selection_set, named, here, found)
             keys = dict(_response_keys(inner))
             if ID_FIELD in _fields_of(named) and ID_FIELD not in keys:
                 extra = FieldNode(name=NameNode(value=ID_FIELD))
                 inner = SelectionSetNode(selections=(*inner.selections, extra))
-                injected.add(here)
+                found.injected.add(here)
             selections.append(_copy(selection, selection_set=inner))
         elif isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition
             target = schema.get_type(condition.name.value) if condition else parent
             if target is None:
                 raise _CannotRewrite
-            inner = _inject(schema, selection.selection_set, target, path, injected, lists)
+            inner = _inject(schema, selection.selection_set, target, path, found)
             selections.append(_copy(selection, selection_set=inner))
         else:
             selections.append(selection)
@@ -388,21 +442,102 @@ def _inject(
 
 # -- the answer ----------------------------------------------------------------------------
 
+# Source kinds, best first: a reader should cite the regulator before the press. Older data
+# spells some kinds differently; they rank with the kinds they became.
+SOURCE_RANK: Final[Mapping[str, int]] = {
+    kind: rank
+    for rank, kinds in enumerate(
+        (
+            ("regulator",),
+            ("legislature",),
+            ("court",),
+            ("registry",),
+            ("journal",),
+            ("sponsor", "press_release", "filing"),
+            ("press", "news"),
+            ("reference",),
+            ("secondary_copy",),
+        )
+    )
+    for kind in kinds
+}
+
+
+def ranked_citations(kg: KnowledgeGraph, node_id: str) -> list[dict[str, Any]]:
+    """The sources of one entity, best kind first (then in the order the record gives
+    them), each once: `{url, kind, publisher, published, quotes}`. A source entity is its
+    own first source."""
+    if node_id not in kg:
+        return []
+    attrs = kg.node(node_id)
+    found: dict[str, dict[str, Any]] = {}
+
+    def add(source_id: str, quote: str | None) -> None:
+        source = kg.node(source_id)
+        entry = found.setdefault(
+            source_id,
+            {
+                "url": str(source["url"]),
+                "kind": str(source.get("type", "")).upper(),
+                "publisher": source.get("publisher"),
+                "published": _text(_date_text(source.get("published"))) or None,
+                "quotes": [],
+            },
+        )
+        if quote and quote not in entry["quotes"]:
+            entry["quotes"].append(quote)
+
+    if attrs.get("kind") == "source":
+        add(node_id, None)
+    citations: tuple[Citation, ...] = attrs.get("citations", ())
+    for citation in citations:
+        add(citation.source, citation.quote)
+    order = {source_id: index for index, source_id in enumerate(found)}
+    best_first = sorted(
+        found,
+        key=lambda s: (SOURCE_RANK.get(str(kg.node(s).get("type")), len(SOURCE_RANK)), order[s]),
+    )
+    return [found[s] for s in best_first]
+
+
+def _date_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _sources_cell(kg: KnowledgeGraph, node_id: str) -> _Joined:
+    """The URLs of an entity's sources joined, best kind first; in JSON, each with its kind,
+    publisher, date and quotes."""
+    citations = ranked_citations(kg, node_id)
+    cell = _Joined(OBJECT_LIST_JOIN.join(c["url"] for c in citations))
+    cell.structured = citations
+    return cell
+
+
+def precision_of(text: str) -> str:
+    """The precision of a date as the API writes it.
+
+    >>> precision_of("2013-11"), precision_of("2013"), precision_of("2013-11-05")
+    ('month', 'year', 'day')
+    """
+    return {4: "year", 7: "month"}.get(len(text), "day")
+
 
 @dataclass
 class _Flattener:
     kg: KnowledgeGraph
-    injected: frozenset[Path]
-    ids: list[str] = field(default_factory=list)
+    prepared: Prepared
 
     def object(
         self, value: Mapping[str, Any], path: Path, skip_lists: bool = False
     ) -> dict[str, Cell]:
+        """One object's cells: nested objects as dotted columns, lists joined, each date
+        with its precision beside it, and an entity's own sources last."""
         out: dict[str, Cell] = {}
-        strip = path in self.injected
+        strip = path in self.prepared.injected
+        entity: str | None = None
         for key, item in value.items():
             if key == ID_FIELD and isinstance(item, str):
-                self.ids.append(item)
+                entity = item
                 if strip:
                     continue
             here = (*path, key)
@@ -418,6 +553,10 @@ class _Flattener:
                     out[key] = _Joined(VALUE_LIST_JOIN.join(_text(v) for v in item))
             else:
                 out[key] = item
+                if here in self.prepared.dates:
+                    out[f"{key}Precision"] = precision_of(item) if isinstance(item, str) else None
+        if entity is not None and path not in self.prepared.cited:
+            out[SOURCES_COLUMN] = _sources_cell(self.kg, entity)
         return out
 
     def _object_list(self, key: str, items: list[Any], path: Path) -> dict[str, Cell]:
@@ -426,25 +565,15 @@ class _Flattener:
         out: dict[str, Cell] = {}
         for name in columns:
             cells = [part.get(name) for part in parts]
-            joined = OBJECT_LIST_JOIN.join(
-                f"[{cell}]" if isinstance(cell, _Joined) else _text(cell) for cell in cells
+            joined = _Joined(
+                OBJECT_LIST_JOIN.join(
+                    f"[{cell}]" if isinstance(cell, _Joined) else _text(cell) for cell in cells
+                )
             )
-            out[f"{key}.{name}"] = _Joined(joined)
+            if any(isinstance(c, _Joined) and c.structured is not None for c in cells):
+                joined.structured = [_plain(c) for c in cells]
+            out[f"{key}.{name}"] = joined
         return out
-
-    def source_urls(self) -> str:
-        urls: dict[str, None] = {}
-        for node_id in dict.fromkeys(self.ids):
-            if node_id not in self.kg:
-                continue
-            attrs = self.kg.node(node_id)
-            if attrs.get("kind") == "source":
-                urls[str(attrs["url"])] = None
-            citations: tuple[Citation, ...] = attrs.get("citations", ())
-            for citation in citations:
-                urls[str(self.kg.node(citation.source)["url"])] = None
-        self.ids.clear()
-        return OBJECT_LIST_JOIN.join(urls)
 
 
 def _text(value: Cell) -> str:
@@ -505,6 +634,21 @@ def _data_lists(data: Mapping[str, Any]) -> Iterator[Path]:
         level = following
 
 
+def choose_list(
+    data: Mapping[str, Any], prepared: Prepared, list_path: str | None = None
+) -> Path | None:
+    """The response path of the list the rows come from: `list_path` if given (a
+    `RequestError` if it is not a list in `data`), else the shallowest list of objects."""
+    chosen = _parse_path(list_path)
+    if chosen is None:
+        candidates = [p for p in prepared.object_lists if _has_path(data, p)]
+        candidates = candidates or list(_data_lists(data))
+        return candidates[0] if candidates else None
+    if not _has_path(data, chosen):
+        raise RequestError(400, f"`list` {cut(list_path or '')!r} is not a list in the answer")
+    return chosen
+
+
 def table(
     kg: KnowledgeGraph,
     data: Mapping[str, Any],
@@ -512,48 +656,53 @@ def table(
     list_path: str | None = None,
 ) -> Table:
     """The rows of one GraphQL answer: see the module's docstring."""
-    flattener = _Flattener(kg, prepared.injected)
-    chosen = _parse_path(list_path)
-    if chosen is None:
-        candidates = [p for p in prepared.object_lists if _has_path(data, p)]
-        candidates = candidates or list(_data_lists(data))
-        chosen = candidates[0] if candidates else None
-    elif not _has_path(data, chosen):
-        raise RequestError(400, f"`list` {cut(list_path or '')!r} is not a list in the answer")
-
+    flattener = _Flattener(kg, prepared)
+    chosen = choose_list(data, prepared, list_path)
     rows: list[dict[str, Cell]] = []
     around: dict[str, None] = {}  # columns from the objects around the list
+    left_out: dict[str, None] = {}
     if chosen is None:
-        rows.append(flattener.object(data, ()))
-        rows[0]["sourceUrls"] = flattener.source_urls()
+        row = flattener.object(data, ())
+        if len(data) == 1:
+            # One root field: its entity is the row's own.
+            (key,) = data
+            own = row.pop(f"{key}.{SOURCES_COLUMN}", None)
+            if own is not None:
+                row[SOURCES_COLUMN] = own
+        rows.append(row)
     else:
         for ancestors, item, path in _walk(data, (), chosen, ()):
             context: dict[str, Cell] = {}
             for depth, (where, outer) in enumerate(ancestors):
-                outside = {k: v for k, v in outer.items() if k != chosen[depth]}
-                cells = flattener.object(outside, where, skip_lists=True)
+                outside: dict[str, Any] = {}
+                for key, value in outer.items():
+                    if key == chosen[depth]:
+                        continue
+                    if isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
+                        left_out[".".join((*where, key))] = None
+                        continue
+                    outside[key] = value
+                cells = flattener.object(outside, where)
                 prefix = ".".join(where)
                 context.update({f"{prefix}.{k}" if prefix else k: v for k, v in cells.items()})
-            flattener.ids.clear()  # the surroundings' sources are not the row's
             row = flattener.object(item, path)
             if chosen[-1] == "edges" and isinstance(item.get("node"), Mapping):
                 row = {k.removeprefix("node."): v for k, v in row.items()}
             around.update(dict.fromkeys(k for k in context if k not in row))
             row.update({k: v for k, v in context.items() if k not in row})
-            row["sourceUrls"] = flattener.source_urls()
             rows.append(row)
 
     seen = list(dict.fromkeys(name for row in rows for name in row if name not in around))
     seen += list(around)
-    columns = [c for c in seen if c != "sourceUrls" and not _null_object(c, seen, rows)]
+    columns = [c for c in seen if c != SOURCES_COLUMN and not _null_object(c, seen, rows)]
     # A field's columns stand where the field first appeared, even if it was null there.
     position = {c: i for i, c in enumerate(seen)}
     columns.sort(key=lambda c: min(position.get(p, position[c]) for p in _prefixes(c)))
-    columns += ["sourceUrls", "dataVersion"]
+    columns += [SOURCES_COLUMN, "dataVersion"]
     for row in rows:
         row["dataVersion"] = kg.version
     ordered = tuple({c: row.get(c) for c in columns} for row in rows)
-    return Table(tuple(columns), ordered, ".".join(chosen) if chosen else "")
+    return Table(tuple(columns), ordered, ".".join(chosen) if chosen else "", tuple(left_out))
 
 
 def _prefixes(column: str) -> Iterator[str]:
@@ -570,18 +719,49 @@ def _null_object(column: str, columns: Sequence[str], rows: Sequence[Mapping[str
     )
 
 
-def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Cell]]) -> str:
-    """RFC 4180 CSV with a header row; empty cells for nulls, `true`/`false` for booleans."""
+def to_csv(
+    columns: Sequence[str], rows: Iterable[Mapping[str, Cell]], notes: Sequence[str] = ()
+) -> str:
+    """RFC 4180 CSV with a header row; empty cells for nulls, `true`/`false` for booleans;
+    each note as a last row of its own, starting with `#`."""
+    return "".join(csv_chunks(columns, rows, notes))
+
+
+def csv_chunks(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Cell]],
+    notes: Sequence[str] = (),
+    bom: bool = False,
+    rows_per_chunk: int = 500,
+) -> Iterator[str]:
+    """The CSV text in pieces of `rows_per_chunk` rows, to stream: see `to_csv`. `bom`
+    starts it with a byte-order mark, which tells Excel that the file is UTF-8."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([_text(row.get(c)) for c in columns])
-    return buffer.getvalue()
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    for note in notes:
+        writer.writerow([f"# {note}"])
+    yield buffer.getvalue()
 
 
-def to_json(result: Table, version: str, query: str, variables: Mapping[str, Any] | None) -> bytes:
-    """The same rows as JSON objects, with the data version, the query and the columns."""
+def to_json(
+    result: Table,
+    version: str,
+    query: str,
+    variables: Mapping[str, Any] | None,
+    notes: Sequence[str] = (),
+) -> bytes:
+    """The same rows as JSON objects, with the data version, the query, the columns, and
+    what the file leaves out; source columns as lists of `{url, kind, publisher, published,
+    quotes}`."""
     document = {
         "dataVersion": version,
         "query": query,
@@ -589,12 +769,16 @@ def to_json(result: Table, version: str, query: str, variables: Mapping[str, Any
         "list": result.list_path,
         "columns": list(result.columns),
         "rows": [{c: _plain(row.get(c)) for c in result.columns} for row in result.rows],
+        "leftOut": list(result.left_out),
+        "notes": list(notes),
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
-def _plain(value: Cell) -> Cell:
-    return str(value) if isinstance(value, _Joined) else value
+def _plain(value: Cell) -> Any:
+    if isinstance(value, _Joined):
+        return str(value) if value.structured is None else value.structured
+    return value
 
 
 def file_name(stem: str, version: str, extension: str) -> str:
@@ -603,23 +787,47 @@ def file_name(stem: str, version: str, extension: str) -> str:
     return f"regkg-{safe}-{version}.{extension}"
 
 
-def _attachment(body: bytes | str, media_type: str, name: str, rows: int | None = None) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if rows is not None:
-        headers["X-Regkg-Rows"] = str(rows)
-    return Response(body, media_type=media_type, headers=headers)
+def etag_of(*parts: Any) -> str:
+    """A strong ETag for a response that `parts` decide entirely."""
+    digest = hashlib.blake2b(orjson.dumps(parts, default=str), digest_size=16).hexdigest()
+    return f'"{digest}"'
 
 
-def _error(status: int, messages: Iterable[str]) -> Response:
-    body = orjson.dumps({"errors": [{"message": m} for m in messages]})
-    return Response(body, status_code=status, media_type="application/json")
+def not_modified(request: Request, etag: str) -> Response | None:
+    """A 304 when the client already holds `etag`, else None."""
+    header = request.headers.get("if-none-match", "")
+    held = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if etag in held or "*" in held:
+        return Response(status_code=304, headers=cache_headers(etag))
+    return None
+
+
+def cache_headers(etag: str) -> dict[str, str]:
+    """The caching headers of GraphQL GETs: files never change within a data version."""
+    return {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+
+
+def _error(
+    status: int, messages: Iterable[str], codes: Iterable[str | None] | None = None
+) -> Response:
+    """The errors as GraphQL over HTTP gives them; each with its `extensions.code`
+    (BAD_REQUEST when the request itself is wrong)."""
+    listed = list(messages)
+    coded = list(codes) if codes is not None else [Code.BAD_REQUEST.value] * len(listed)
+    errors = [
+        {"message": message, **({"extensions": {"code": code}} if code else {})}
+        for message, code in zip(listed, coded, strict=True)
+    ]
+    return Response(
+        orjson.dumps({"errors": errors}), status_code=status, media_type="application/json"
+    )
 
 
 async def export_answer(
     request: Request, schema: strawberry.Schema, kg: KnowledgeGraph, *, max_tokens: int
 ) -> Response:
-    """`GET /graphql?query=...&format=csv|json[&variables=...][&operationName=...][&list=a.b]`:
-    run the query and answer with its rows as a file.
+    """`GET /graphql?query=...&format=csv|json[&variables=...][&operationName=...][&list=a.b]
+    [&bom=1]`: run the query and answer with its rows as a file.
 
     `max_tokens` is the schema's token limit. The query runs through the schema, with all
     its limits, in a worker thread: an export never holds up the event loop.
@@ -633,189 +841,143 @@ async def export_answer(
         params = await read_params(request)
     except RequestError as exc:
         return _error(exc.status, [str(exc)])
-    list_path = request.query_params.get("list")
-    return await run_in_threadpool(_answer, schema, kg, params, wanted, list_path, max_tokens)
+    options = ExportOptions(
+        wanted,
+        request.query_params.get("list"),
+        request.query_params.get("bom", "") in ("1", "true", "yes"),
+    )
+    etag = etag_of(
+        params.query, params.variables, params.operation_name, options, kg.version, date.today()
+    )
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    response: Response = await run_in_threadpool(_answer, schema, kg, params, options, max_tokens)
+    if response.status_code == 200:
+        response.headers.update(cache_headers(etag))
+    return response
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    format: str
+    list_path: str | None = None
+    bom: bool = False
 
 
 def _answer(
     schema: strawberry.Schema,
     kg: KnowledgeGraph,
     params: GraphQLParams,
-    wanted: str,
-    list_path: str | None,
+    options: ExportOptions,
     max_tokens: int,
 ) -> Response:
     try:
         prepared = prepare(schema, params.query, max_tokens=max_tokens)
+        problem = operation_error(params.query, params.operation_name, max_tokens)
+        if problem is not None:
+            raise RequestError(400, problem, code=Code.BAD_REQUEST.value)
+        data, notes = _collect(schema, kg, params, prepared, options.list_path)
+        rows = table(kg, data, prepared, options.list_path)
     except RequestError as exc:
-        return _error(exc.status, [str(exc)])
-    problem = operation_error(params.query, params.operation_name, max_tokens)
-    if problem is not None:
-        return _error(400, [problem])
+        return _error(exc.status, [str(exc)], [exc.code or Code.BAD_REQUEST.value])
+    except _QueryErrors as exc:
+        return _error(400, exc.messages, exc.codes)
+    if rows.left_out:
+        notes.append(
+            "left out of this file (lists beside its rows): "
+            + " and ".join(rows.left_out)
+            + "; export one with list=<path>"
+        )
+    stem = rows.list_path.split(".")[0] if rows.list_path else (params.operation_name or "answer")
+    name = file_name(stem, kg.version, options.format)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Regkg-Rows": str(len(rows.rows)),
+    }
+    if notes:
+        headers["X-Regkg-Notes"] = " | ".join(notes).encode("ascii", "replace").decode()
+    if options.format == "csv":
+        chunks = csv_chunks(rows.columns, rows.rows, notes, bom=options.bom)
+        return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers=headers)
+    document = to_json(rows, kg.version, params.query, params.variables, notes)
+    return Response(document, media_type="application/json", headers=headers)
+
+
+class _QueryErrors(Exception):
+    def __init__(self, messages: list[str], codes: list[str | None]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+        self.codes = codes
+
+
+def _run(
+    schema: strawberry.Schema,
+    kg: KnowledgeGraph,
+    query: str,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+) -> dict[str, Any]:
     result = schema.execute_sync(
-        prepared.query,
-        variable_values=params.variables,
+        query,
+        variable_values=dict(variables) if variables is not None else None,
         context_value=Context(kg),
-        operation_name=params.operation_name,
+        operation_name=operation_name,
     )
     if result.errors:
-        return _error(400, [error.message for error in result.errors])
+        raise _QueryErrors(
+            [error.message for error in result.errors],
+            [(error.extensions or {}).get("code") for error in result.errors],
+        )
     if not result.data:
-        return _error(400, ["the query returned no data"])
-    try:
-        rows = table(kg, result.data, prepared, list_path)
-    except RequestError as exc:
-        return _error(exc.status, [str(exc)])
-    stem = rows.list_path.split(".")[0] if rows.list_path else (params.operation_name or "answer")
-    name = file_name(stem, kg.version, wanted)
-    if wanted == "csv":
-        body = to_csv(rows.columns, rows.rows)
-        return _attachment(body, "text/csv; charset=utf-8", name, len(rows.rows))
-    document = to_json(rows, kg.version, params.query, params.variables)
-    return _attachment(document, "application/json", name, len(rows.rows))
+        raise _QueryErrors(["the query returned no data"], [Code.BAD_REQUEST.value])
+    return result.data
 
 
-# -- the whole graph -----------------------------------------------------------------------
-
-_FIRST: Final = ("id", "kind", "label")
-_LAST: Final = ("origin", "sources", "sourceUrls", "dataVersion")
-# The columns of nodes.csv: every field declared for any kind (graph/model.py), in name
-# order, whether or not the data sets it, so the layout is the same for every data version.
-NODE_COLUMNS: Final = (
-    *_FIRST,
-    *sorted({f.name for kind in KINDS.values() for f in kind.fields} - {*_FIRST, *_LAST}),
-    *_LAST,
-)
-
-
-def _value(value: Any) -> Any:
-    """A node attribute as JSON: dates as text, structs as objects, lists as lists."""
-    if isinstance(value, PartialDate):
-        return str(value)
-    if isinstance(value, Citation):
-        return {
-            "source": value.source,
-            "quote": value.quote,
-            "note": value.note,
-            "supports": list(value.supports),
-        }
-    if isinstance(value, Mapping):
-        return {str(k): _value(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_value(v) for v in value]
-    return value
-
-
-def _cell(value: Any) -> Cell:
-    """A node attribute as one CSV or GraphML cell."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, PartialDate):
-        return str(value)
-    if isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
-        return VALUE_LIST_JOIN.join(value)
-    return orjson.dumps(_value(value)).decode()
-
-
-def _source_ids(attrs: Mapping[str, Any]) -> list[str]:
-    citations: tuple[Citation, ...] = attrs.get("citations", ())
-    return list(dict.fromkeys(c.source for c in citations))
-
-
-def _node_rows(kg: KnowledgeGraph) -> list[dict[str, Cell]]:
-    rows: list[dict[str, Cell]] = []
-    for node_id in sorted(kg.graph.nodes):
-        attrs = kg.node(node_id)
-        row: dict[str, Cell] = {}
-        for name, value in attrs.items():
-            if name == "citations":
-                continue
-            row[name] = _cell(value)
-        sources = _source_ids(attrs)
-        row["sources"] = VALUE_LIST_JOIN.join(sources)
-        row["sourceUrls"] = VALUE_LIST_JOIN.join(str(kg.node(s)["url"]) for s in sources)
-        row["dataVersion"] = kg.version
-        rows.append(row)
-    return rows
-
-
-def nodes_csv(kg: KnowledgeGraph) -> str:
-    """Every entity: id, kind, label, every field of every kind (`NODE_COLUMNS`), its source
-    ids and URLs, the data version."""
-    return to_csv(NODE_COLUMNS, _node_rows(kg))
-
-
-def _edges(kg: KnowledgeGraph) -> list[tuple[str, str, str, str]]:
-    return sorted(
-        (u, v, str(key), str(data.get("field", "")))
-        for u, v, key, data in kg.graph.edges(keys=True, data=True)
-    )
-
-
-def edges_csv(kg: KnowledgeGraph) -> str:
-    """Every relation: source, target, relation, the field it comes from, the data version."""
-    rows = [
-        {"source": u, "target": v, "relation": r, "field": f, "dataVersion": kg.version}
-        for u, v, r, f in _edges(kg)
-    ]
-    return to_csv(("source", "target", "relation", "field", "dataVersion"), rows)
-
-
-def graph_json(kg: KnowledgeGraph) -> bytes:
-    """`{dataVersion, nodes, edges}`: every node with all its fields and its citations."""
-    nodes = []
-    for node_id in sorted(kg.graph.nodes):
-        attrs = kg.node(node_id)
-        nodes.append({name: _value(value) for name, value in attrs.items()})
-    edges = [{"source": u, "target": v, "relation": r, "field": f} for u, v, r, f in _edges(kg)]
-    document = {"dataVersion": kg.version, "nodes": nodes, "edges": edges}
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2)
-
-
-def graph_graphml(kg: KnowledgeGraph) -> bytes:
-    """The graph as GraphML (networkx writes it): attributes as text, numbers and booleans;
-    lists joined with "; ", structs and citations as JSON text."""
-    rows = _node_rows(kg)
-    out = nx.MultiDiGraph(dataVersion=kg.version)
-    for row in rows:
-        attrs = {k: v for k, v in row.items() if k != "id" and v is not None and v != ""}
-        out.add_node(row["id"], **attrs)
-    for node_id in sorted(kg.graph.nodes):
-        citations = kg.node(node_id).get("citations", ())
-        if citations:
-            out.nodes[node_id]["citations"] = _cell(citations)
-    for u, v, relation, source_field in _edges(kg):
-        out.add_edge(u, v, key=relation, relation=relation, field=source_field)
-    buffer = io.BytesIO()
-    nx.write_graphml(out, buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue()
-
-
-@dataclass(frozen=True)
-class GraphFile:
-    name: str
-    media_type: str
-    render: Callable[[KnowledgeGraph], str | bytes]
-
-
-GRAPH_FILES: Final[Mapping[str, GraphFile]] = {
-    "nodes.csv": GraphFile("nodes", "text/csv; charset=utf-8", nodes_csv),
-    "edges.csv": GraphFile("edges", "text/csv; charset=utf-8", edges_csv),
-    "graph.json": GraphFile("graph", "application/json", graph_json),
-    "graph.graphml": GraphFile("graph", "application/graphml+xml", graph_graphml),
-}
-
-
-def graph_download(kg: KnowledgeGraph, file: str, cache: dict[tuple[str, str], bytes]) -> Response:
-    """One whole-graph file, rendered once per data version and kept in `cache`."""
-    spec = GRAPH_FILES.get(file)
-    if spec is None:
-        return _error(404, [f"no download {cut(file)!r}; there are {', '.join(GRAPH_FILES)}"])
-    key = (kg.version, file)
-    body = cache.get(key)
-    if body is None:
-        rendered = spec.render(kg)
-        body = rendered.encode() if isinstance(rendered, str) else rendered
-        cache[key] = body
-    extension = file.rsplit(".", 1)[1]
-    return _attachment(body, spec.media_type, file_name(spec.name, kg.version, extension))
+def _collect(
+    schema: strawberry.Schema,
+    kg: KnowledgeGraph,
+    params: GraphQLParams,
+    prepared: Prepared,
+    list_path: str | None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The answer, with the rows' connection followed to its end (at most `MAX_ROWS`
+    items), and notes on where it stopped."""
+    wanted = _parse_path(list_path) or (prepared.object_lists[0] if prepared.object_lists else ())
+    connection = connection_of(wanted, prepared.connections, prepared.object_lists)
+    paged = None
+    if connection is not None:
+        paged = page_query(
+            prepared.query, connection, params.operation_name, params.variables, PAGE_SIZE
+        )
+    if paged is None:
+        return _run(schema, kg, prepared.query, params.variables, params.operation_name), []
+    variables = paged.variables(params.variables, paged.start)
+    data = _run(schema, kg, paged.query, variables, params.operation_name)
+    notes: list[str] = []
+    objects = list(connection_objects(data, paged.connection))
+    if choose_list(data, prepared, list_path) != wanted or len(objects) != 1:
+        for found in objects:
+            found.pop(PAGE_INFO_KEY, None)
+        return data, notes
+    (first,) = objects
+    key = wanted[-1]
+    items: list[Any] = first.get(key) or []
+    page = first.pop(PAGE_INFO_KEY, None) or {}
+    while page.get("hasNextPage") and len(items) < MAX_ROWS:
+        variables = paged.variables(params.variables, page.get("endCursor"))
+        more = _run(schema, kg, paged.query, variables, params.operation_name)
+        (following,) = connection_objects(more, paged.connection)
+        items.extend(following.get(key) or [])
+        page = following.get(PAGE_INFO_KEY) or {}
+    if len(items) > MAX_ROWS or page.get("hasNextPage"):
+        shown = items[MAX_ROWS - 1]
+        cursor = shown.get("cursor") if isinstance(shown, Mapping) else None
+        del items[MAX_ROWS:]
+        more_text = f" after cursor {cursor}" if cursor else ""
+        notes.append(
+            f"regkg stopped this export at its limit of {MAX_ROWS} rows; the answer has more"
+            f"{more_text}: narrow the query or continue with `after`"
+        )
+    first[key] = items
+    return data, notes

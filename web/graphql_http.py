@@ -27,8 +27,10 @@ from schema.app import RegkgSchema
 from schema.budget import exceeded
 from schema.context import Context
 from schema.documents import Parsed, operation_problem
+from schema.errors import Code
 from schema.limits import measured
 from web.executions import Busy, Executions
+from web.persisted import NO_STORE, PersistedQueryError, with_persisted_query
 
 GRAPHQL_RESPONSE: Final = "application/graphql-response+json"
 JSON: Final = "application/json"
@@ -43,10 +45,17 @@ MAX_NESTING: Final = 32
 class RequestError(Exception):
     """The HTTP request itself is wrong: answered with `status` and one error message."""
 
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.headers = dict(headers or {})
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -170,7 +179,7 @@ async def read_params(request: Request) -> GraphQLParams:
                 raw[name] = _json(raw[name], f"`{name}` is not valid JSON")
             elif name in raw:
                 raw[name] = None
-        return _params(raw)
+        return _params(_persisted(raw))
     content_type = request.headers.get("content-type")
     if content_type is None:
         raise RequestError(415, "a POST needs `Content-Type: application/json`")
@@ -190,7 +199,16 @@ async def read_params(request: Request) -> GraphQLParams:
     parsed = _json(body, "the request body is not valid JSON")
     if not isinstance(parsed, dict):
         raise RequestError(400, "the request body must be a JSON object with `query`")
-    return _params(parsed)
+    return _params(_persisted(parsed))
+
+
+def _persisted(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters with an automatic persisted query's text filled in (web/persisted.py)."""
+    try:
+        return with_persisted_query(raw)
+    except PersistedQueryError as exc:
+        headers = NO_STORE if exc.code is Code.PERSISTED_QUERY_NOT_FOUND else None
+        raise RequestError(400, str(exc), headers, exc.code.value) from None
 
 
 def _json(text: str | bytes, message: str) -> Any:
@@ -291,7 +309,7 @@ class GraphQLEndpoint:
                 if answer.kept:
                     self.cache.put(key, answer)
         except RequestError as exc:
-            return _error_response(exc.status, str(exc), media_type, exc.headers)
+            return _error_response(exc.status, str(exc), media_type, exc.headers, exc.code)
         except Busy as exc:
             headers = {"Retry-After": str(exc.retry_after)}
             return _error_response(503, str(exc), media_type, headers)
@@ -361,9 +379,16 @@ def _content_type(media_type: str) -> str:
 
 
 def _error_response(
-    status: int, message: str, media_type: str, headers: Mapping[str, str] | None = None
+    status: int,
+    message: str,
+    media_type: str,
+    headers: Mapping[str, str] | None = None,
+    code: str | None = None,
 ) -> Response:
-    body = orjson.dumps({"errors": [{"message": message}]})
+    error: dict[str, Any] = {"message": message}
+    if code is not None:
+        error["extensions"] = {"code": code}
+    body = orjson.dumps({"errors": [error]})
     return Response(
         body, status_code=status, media_type=_content_type(media_type), headers=dict(headers or {})
     )

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
+from web.downloads import GRAPH_FILES
+from web.export import MAX_ROWS
+
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
 VENDOR: Final = "/static/vendor"
 
@@ -254,11 +257,12 @@ WELCOME_QUERY: Final = """# Welcome to regkg: regulatory facts,
 # each with its sources.
 #
 # Click a ready question on the left:
-# it opens here and runs. Or write your
-# own: Ctrl-Space suggests fields, and
-# the Explorer (compass icon) lets you
-# click a query together. Run it with
-# Ctrl-Enter or the pink button.
+# it opens in a new tab and runs. Or
+# write your own: Ctrl-Space suggests
+# fields, and the Explorer (the folder
+# icon with a plus, on the left) lets
+# you click a query together. Run it
+# with Ctrl-Enter or the pink button.
 #
 # "Download CSV" under the answer saves
 # it with source URLs and the data
@@ -324,6 +328,7 @@ def graphiql_html() -> str:
     """GraphiQL, the explorer plugin and the ready questions, all served from /static/."""
     questions = [{**asdict(q), "link": q.link()} for q in READY_QUESTIONS]
     body = (
+        '<h1 class="regkg-hidden-heading">Ask regkg a question (GraphiQL)</h1>'
         '<main id="graphiql" class="regkg-graphiql">Loading GraphiQL...</main>'
         + _json_script("ready-questions", questions)
         + _json_script("welcome-query", WELCOME_QUERY)
@@ -352,12 +357,16 @@ def explore_html() -> str:
     """The neighbourhood explorer: cytoscape.js draws the graph around one entity."""
     body = """<main class="regkg-explore">
 <aside class="regkg-side" aria-label="Find an entity">
+  <h1>Explore the graph</h1>
   <form id="explore-search" class="regkg-search" role="search">
     <label for="explore-text">Find a substance, condition, trial, organisation...</label>
     <input id="explore-text" name="text" type="search" placeholder="e.g. MDMA, PTSD, Lykos"
       autocomplete="off">
   </form>
   <ol id="explore-hits" class="regkg-hits"></ol>
+  <h2 id="explore-nodes-title">Entities drawn</h2>
+  <p class="regkg-hint">Tab to one and press Enter to open it, as a click on the graph does.</p>
+  <ol id="explore-nodes" class="regkg-node-list" aria-labelledby="explore-nodes-title"></ol>
   <h2>Colours</h2>
   <ul id="explore-legend" class="regkg-legend"></ul>
   <p class="regkg-hint">Click a node to open its details and draw its neighbours. Drag to
@@ -377,7 +386,7 @@ def explore_html() -> str:
         "/explore",
         body,
         scripts=(f"{VENDOR}/cytoscape/cytoscape.min.js", "/static/regkg.js", "/static/explore.js"),
-        body_class="regkg-full",
+        body_class="regkg-full regkg-scrolls",
     )
 
 
@@ -410,60 +419,36 @@ Click a mark to jump to its sources below.</figcaption></figure>
     )
 
 
-@dataclass(frozen=True)
-class Download:
-    path: str
-    title: str
-    what: str
-
-
-DOWNLOADS: Final[tuple[Download, ...]] = (
-    Download(
-        "/downloads/nodes.csv",
-        "Nodes (CSV)",
-        "One row per entity: id, kind, label, every field, and the URLs of its sources.",
-    ),
-    Download(
-        "/downloads/edges.csv",
-        "Edges (CSV)",
-        "One row per relation: source id, target id, relation and the field it comes from.",
-    ),
-    Download(
-        "/downloads/graph.json",
-        "Nodes and edges (JSON)",
-        "The whole graph, every entity with its citations (source, quote, fields supported).",
-    ),
-    Download(
-        "/downloads/graph.graphml",
-        "Nodes and edges (GraphML)",
-        "For Gephi, Cytoscape desktop, yEd or networkx: the whole graph with its attributes.",
-    ),
-)
-
-
-def downloads_html(version: str, counts: Sequence[tuple[str, int]]) -> str:
-    """The whole-graph downloads and how to export one answer."""
+def downloads_html(version: str, counts: Sequence[tuple[str, int]], base_url: str) -> str:
+    """The whole-graph downloads and how to export one answer; `base_url` is this server's
+    own address, for the example to work as pasted."""
     rows = "".join(
-        f'<li><a href="{d.path}" download>{html.escape(d.title)}</a>: {html.escape(d.what)}</li>'
-        for d in DOWNLOADS
+        f'<li><a href="/downloads/{html.escape(name)}" download>{html.escape(name)}</a>: '
+        f"{html.escape(spec.what)}</li>"
+        for name, spec in GRAPH_FILES.items()
     )
     kinds = ", ".join(f"{count} {html.escape(kind)}" for kind, count in counts)
+    endpoint = html.escape(base_url.rstrip("/") + "/graphql")
     body = f"""<main class="regkg-prose">
 <h1>Download the data</h1>
 <p>Data version <code>{html.escape(version)}</code> ({kinds}). Every file carries the data
-version in its name and inside it: cite it with the data.</p>
+version in its name and inside it: cite it with the data. Columns use the API's names
+(<code>registryId</code>, <code>BREAKTHROUGH_THERAPY_DESIGNATION</code>): a column is the
+field to ask for in GraphQL.</p>
 <ul class="regkg-downloads">{rows}</ul>
 <h2>One answer as a spreadsheet</h2>
 <p>In <a href="/graphql">GraphiQL</a>, run a question and press <strong>Download CSV</strong>
-under the answer. Over HTTP, add <code>format=csv</code> (or <code>format=json</code>) to a
-GraphQL GET request:</p>
-<pre>curl -G http://127.0.0.1:8000/graphql -d format=csv -o trials.csv \\
+under the answer (a UTF-8 file that Excel opens as such). Over HTTP, add
+<code>format=csv</code> (or <code>format=json</code>) to a GraphQL GET request:</p>
+<pre id="curl-example">curl -G {endpoint} -d format=csv -o trials.csv \\
   --data-urlencode 'query={{trials(filter:{{substance:"MDMA"}}){{nodes{{registryId}}}}}}'</pre>
 <p>Each row is one item of the first list in the answer (add <code>list=trials.nodes</code>
-to pick another); nested fields become columns such as <code>sponsor.name</code>; a nested
-list's values are joined with <code>|</code> in order. Every row ends with
-<code>sourceUrls</code>, the sources of the entities in that row, and
-<code>dataVersion</code>.</p>
+to pick another), to the end of the list, up to {MAX_ROWS:,} rows; nested fields become
+columns such as <code>sponsor.name</code>; a nested list's values are joined with
+<code>|</code> in order; each date has its precision beside it. The row's own sources are in
+<code>sourceUrls</code>, best kind first, and each related entity's under its path
+(<code>sponsor.sourceUrls</code>); then <code>dataVersion</code>. A file that leaves
+something out says so in its last line, which starts with <code>#</code>.</p>
 </main>"""
     return _page("regkg: downloads", "/downloads", body)
 

@@ -8,7 +8,7 @@
 // screenshots it saved. It waits for what a person would wait for, and exits 1 with the
 // error (and a screenshot of the failure) when something never appears.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -26,6 +26,8 @@ const FLAGS = [
   '--disable-sync',
 ];
 const TIMEOUT = 20000;
+// REGKG_VIEWPORT=390x844 runs a scenario at a phone's width.
+const [WIDTH, HEIGHT] = (process.env.REGKG_VIEWPORT || '1280x900').split('x').map(Number);
 const SERVER = new URL(base).host;
 
 function resultText(page) {
@@ -44,7 +46,84 @@ async function openQuestion(page, id, expected) {
   return JSON.parse(await resultText(page));
 }
 
+// Where the page's main boxes sit, for the phone-width checks.
+function layoutOf(page, selectors) {
+  return page.evaluate((wanted) => {
+    const box = (selector) => {
+      const element = document.querySelector(selector);
+      if (!element) return null;
+      const r = element.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height };
+    };
+    const out = { viewport: { width: window.innerWidth, height: window.innerHeight }, scrollWidth: document.documentElement.scrollWidth };
+    for (const [name, selector] of Object.entries(wanted)) out[name] = box(selector);
+    return out;
+  }, selectors);
+}
+
 const SCENARIOS = {
+  // A phone (390 px): a shared link answers at once, and the answer and its download
+  // buttons are on screen below the editor; the bar covers nothing.
+  async 'phone-graphiql'(page, shot) {
+    await page.goto(`${base}/graphql?${new URLSearchParams({ query: argument })}`);
+    await page.locator('.result-window').getByText('NOT_APPROVED').first().waitFor();
+    await page.locator('[data-export="csv"]').waitFor();
+    await shot('phone-graphiql');
+    const layout = await layoutOf(page, {
+      bar: '.regkg-bar',
+      main: '#graphiql',
+      editor: '.graphiql-query-editor',
+      answer: '.graphiql-response',
+      csv: '[data-export="csv"]',
+      json: '[data-export="json"]',
+    });
+    const result = JSON.parse(await resultText(page));
+    return { layout, result, headings: await page.locator('h1').allInnerTexts() };
+  },
+
+  // A phone: the graph spans the screen, the lists follow it, and a node opens by keyboard.
+  async 'phone-explore'(page, shot) {
+    await page.goto(`${base}/explore?id=substance:mdma`);
+    await page.waitForFunction(() => window.regkgExplore && window.regkgExplore.ready);
+    await shot('phone-explore');
+    const layout = await layoutOf(page, { bar: '.regkg-bar', canvas: '#explore-graph', side: '.regkg-side', details: '#explore-details' });
+    const nodes = await page.evaluate(() => window.regkgExplore.cy.nodes().length);
+    await page.locator('#explore-nodes button[data-node="trial:NCT03537014"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('explore-details').dataset.entity === 'trial:NCT03537014');
+    await page.locator('#explore-details').scrollIntoViewIfNeeded();
+    await shot('phone-explore-details');
+    return { layout, nodes, headings: await page.locator('h1').allInnerTexts() };
+  },
+
+  // A phone: the timeline's text keeps its size (the chart scrolls sideways in its own
+  // box), the menus stay on screen, and the entries are one column.
+  async 'phone-timeline'(page, shot) {
+    await page.goto(`${base}/timeline?substance=MDMA`);
+    await page.locator('body[data-loaded="true"]').waitFor();
+    await shot('phone-timeline');
+    const layout = await layoutOf(page, { bar: '.regkg-bar', title: '#timeline-title', chart: '#timeline-chart', form: '#timeline-form' });
+    const seen = await page.evaluate(() => ({
+      smallestText: Math.min(...[...document.querySelectorAll('#timeline-chart text')].map((t) => t.getBoundingClientRect().height)),
+      selects: [...document.querySelectorAll('#timeline-form select')].map((s) => { const r = s.getBoundingClientRect(); return { left: r.left, right: r.right }; }),
+      entryWidth: document.querySelector('.regkg-entry').getBoundingClientRect().width,
+      chartScrolls: document.getElementById('timeline-chart').scrollWidth > document.getElementById('timeline-chart').clientWidth,
+    }));
+    return { layout, ...seen };
+  },
+
+  // A phone: the downloads page, its example with this server's own address.
+  async 'phone-downloads'(page, shot) {
+    await page.goto(`${base}/downloads`);
+    await page.locator('#curl-example').waitFor();
+    await shot('phone-downloads');
+    return {
+      curl: await page.locator('#curl-example').innerText(),
+      files: await page.locator('.regkg-downloads a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      layout: await layoutOf(page, { bar: '.regkg-bar', main: 'main' }),
+    };
+  },
+
   // GraphiQL loads from regkg alone, with the explorer and the ready questions.
   async graphiql(page, shot) {
     await page.goto(`${base}/graphql`);
@@ -67,11 +146,29 @@ const SCENARIOS = {
     };
   },
 
-  // One click on a ready question runs it, shows the answer and puts it in the URL.
+  // One click on a ready question opens it in a new tab, runs it, shows the answer and puts
+  // it in the URL; the person's own work stays in its tab.
   async question(page, shot) {
-    const result = await openQuestion(page, 'status-now', 'NOT_APPROVED');
+    await page.goto(`${base}/graphql`);
+    await page.locator('[data-question="status-now"]').waitFor();
+    const welcome = await queryText(page);
+    const tabsBefore = await page.locator('.graphiql-tab').count();
+    await page.locator('[data-question="status-now"]').click();
+    await page.locator('.result-window').getByText('NOT_APPROVED').first().waitFor();
+    const result = JSON.parse(await resultText(page));
     await shot('question-status-now');
-    return { result, url: page.url(), editor: await queryText(page) };
+    const tabsAfter = await page.locator('.graphiql-tab').count();
+    const url = page.url();
+    const editor = await queryText(page);
+    // Back to the first tab: the welcome query is still there.
+    await page.locator('.graphiql-tab').first().locator('button.graphiql-tab-button').click();
+    await page.waitForFunction((text) => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue() === text, welcome);
+    return {
+      result, url, editor, tabsBefore, tabsAfter,
+      firstTab: await queryText(page),
+      welcome,
+      headings: await page.locator('h1').allInnerTexts(),
+    };
   },
 
   // "Download CSV" under the answer saves the answer's rows as a file.
@@ -83,13 +180,15 @@ const SCENARIOS = {
     ]);
     const path = join(artifacts, download.suggestedFilename());
     await download.saveAs(path);
+    const raw = readFileSync(path);
     await page.locator('.regkg-export-message').getByText('Saved').waitFor();
     await shot('csv-download');
-    const { readFileSync } = await import('node:fs');
     return {
       result,
       filename: download.suggestedFilename(),
-      csv: readFileSync(path, 'utf8'),
+      path,
+      bom: raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf,
+      csv: raw.toString('utf8'),
       message: await page.locator('.regkg-export-message').innerText(),
     };
   },
@@ -100,20 +199,21 @@ const SCENARIOS = {
     await page.goto(url);
     await page.locator('.graphiql-query-editor').getByText('StatusOnADate').first().waitFor();
     const opened = await queryText(page);
-    await page.locator('.graphiql-execute-button').click();
+    // The answer is there without pressing Run.
     await page.locator('.result-window').getByText('INVESTIGATIONAL').first().waitFor();
+    const answered = JSON.parse(await resultText(page));
     await shot('shared-link');
     // Type at the top of the query, as a person would.
     await page.locator('.graphiql-query-editor .CodeMirror-line').first().click({ position: { x: 4, y: 4 } });
     await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.hasFocus());
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('# checked for the story\n');
-    await page.waitForFunction(() => new URLSearchParams(location.search).get('query')?.startsWith('# checked'));
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('query')?.startsWith('# checked for the story\n# What'));
     const edited = new URLSearchParams(new URL(page.url()).search).get('query');
     // The edited link opens the edited question.
     await page.goto(page.url());
     await page.locator('.graphiql-query-editor').getByText('checked for the story').first().waitFor();
-    return { opened, edited, reopened: await queryText(page) };
+    return { opened, answered, edited, reopened: await queryText(page) };
   },
 
   // The explore page draws a neighbourhood; clicking a node opens it and draws its own.
@@ -156,7 +256,26 @@ const SCENARIOS = {
       status: document.getElementById('explore-status').textContent,
     }));
     await shot('explore-expanded');
-    return { before, target, after, url: page.url() };
+    // The keyboard reaches every node drawn: Tab to its button, Enter opens it.
+    const trialButton = page.locator('#explore-nodes button[data-node="trial:NCT03537014"]');
+    await page.goto(`${base}/explore?id=substance:mdma`);
+    await page.waitForFunction(() => window.regkgExplore && window.regkgExplore.ready);
+    await trialButton.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('explore-details').dataset.entity === 'trial:NCT03537014');
+    const keyboard = await page.evaluate(() => ({
+      entity: document.getElementById('explore-details').dataset.entity,
+      notRecorded: [...document.querySelectorAll('#explore-details dd.regkg-not-recorded')].map((dd) => [dd.previousElementSibling.textContent, dd.textContent]),
+      headings: [...document.querySelectorAll('h1')].map((h) => h.textContent),
+    }));
+    await shot('explore-keyboard');
+    const exploreUrl = page.url();
+    // "Ask in GraphiQL" opens GraphiQL with the answer already there.
+    await page.locator('#explore-details a', { hasText: 'Ask in GraphiQL' }).click();
+    await page.locator('.result-window').getByText('trial:NCT03537014').first().waitFor();
+    const asked = JSON.parse(await resultText(page));
+    await shot('explore-ask-in-graphiql');
+    return { before, target, after, url: exploreUrl, keyboard, asked };
   },
 
   // The timeline draws MDMA's story in order, every entry with its sources.
@@ -204,7 +323,9 @@ async function main() {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: WIDTH, height: HEIGHT },
+    isMobile: WIDTH < 700,
+    hasTouch: WIDTH < 700,
     acceptDownloads: true,
   });
   context.setDefaultTimeout(TIMEOUT);

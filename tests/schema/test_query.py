@@ -358,9 +358,9 @@ def test_search_first_hit(
     regkg_id: str,
 ) -> None:
     query = """query ($text: String!) {
-      search(text: $text) { kind label matched field node { regkgId } }
+      search(text: $text) { nodes { kind label matched field node { regkgId } } }
     }"""
-    hits = data_of(execute(real, query, {"text": text}))["search"]
+    hits = data_of(execute(real, query, {"text": text}))["search"]["nodes"]
     assert hits[0] == {
         "kind": kind,
         "label": label,
@@ -371,22 +371,27 @@ def test_search_first_hit(
 
 
 def test_search_for_molly_finds_only_mdma_with_an_exact_score(real: KnowledgeGraph) -> None:
-    query = '{ search(text: "molly") { label matched score node { regkgId } } }'
+    query = (
+        '{ search(text: "molly") { totalCount nodes { label matched score node { regkgId } } } }'
+    )
     assert data_of(execute(real, query)) == {
-        "search": [
-            {
-                "label": "MDMA",
-                "matched": "molly",
-                "score": 100.0,
-                "node": {"regkgId": "substance:mdma"},
-            }
-        ]
+        "search": {
+            "totalCount": 1,
+            "nodes": [
+                {
+                    "label": "MDMA",
+                    "matched": "molly",
+                    "score": 100.0,
+                    "node": {"regkgId": "substance:mdma"},
+                }
+            ],
+        }
     }
 
 
 def test_search_restricted_to_a_kind(real: KnowledgeGraph) -> None:
-    query = '{ search(text: "molly", kinds: [CONDITION]) { label } }'
-    assert data_of(execute(real, query)) == {"search": []}
+    query = '{ search(text: "molly", kinds: [CONDITION]) { nodes { label } } }'
+    assert data_of(execute(real, query)) == {"search": {"nodes": []}}
 
 
 def test_path_from_mdma_to_oxytocin(real: KnowledgeGraph) -> None:
@@ -402,13 +407,13 @@ def test_path_from_mdma_to_oxytocin(real: KnowledgeGraph) -> None:
                 "length": 2,
                 "steps": [
                     {
-                        "relation": "has_effect_of",
+                        "relation": "HAS_EFFECT_OF",
                         "forward": False,
                         "source": {"regkgId": "substance:mdma"},
                         "target": {"regkgId": "effect:mdma-raises-oxytocin"},
                     },
                     {
-                        "relation": "acts_on",
+                        "relation": "ACTS_ON",
                         "forward": True,
                         "source": {"regkgId": "effect:mdma-raises-oxytocin"},
                         "target": {"regkgId": "target:oxytocin"},
@@ -541,7 +546,8 @@ def test_timeline_of_mdma_for_ptsd_in_the_us(real: KnowledgeGraph) -> None:
     ]
     assert data_of(execute(real, query)) == {
         "timeline": [
-            {"date": date, "what": what, "node": {"regkgId": node}} for date, what, node in expected
+            {"date": date, "what": what.upper(), "node": {"regkgId": node}}
+            for date, what, node in expected
         ]
     }
 
@@ -553,21 +559,21 @@ def test_timeline_with_trials_runs_oldest_first(real: KnowledgeGraph) -> None:
     assert earliest == sorted(earliest)
     assert {
         "date": "2018-11-29",
-        "what": "trial_start",
+        "what": "TRIAL_START",
         "node": {"regkgId": "trial:NCT03537014"},
     } in entries
     assert {
         "date": "2020-11-24",
-        "what": "trial_results",
+        "what": "TRIAL_RESULTS",
         "node": {"regkgId": "source:wolfson-2020-sci-rep"},
     } in entries
 
 
 def test_neighbourhood_of_mdma_at_depth_1(real: KnowledgeGraph) -> None:
     query = """{
-      neighborhood(id: "substance:mdma") { nodes { regkgId } edges { source target relation } }
+      neighbourhood(id: "substance:mdma") { nodes { regkgId } edges { source target relation } }
     }"""
-    found = data_of(execute(real, query))["neighborhood"]
+    found = data_of(execute(real, query))["neighbourhood"]
     ids = [n["regkgId"] for n in found["nodes"]]
     assert ids[0] == "substance:mdma"
     assert len(ids) == len(set(ids))
@@ -587,7 +593,7 @@ def test_neighbourhood_of_mdma_at_depth_1(real: KnowledgeGraph) -> None:
     assert {
         "source": "substance:ecstasy",
         "target": "substance:mdma",
-        "relation": "street_form_of",
+        "relation": "STREET_FORM_OF",
     } in found["edges"]
     assert all(e["source"] in ids and e["target"] in ids for e in found["edges"])
 
@@ -700,12 +706,6 @@ def test_substance_by_street_name(real: KnowledgeGraph) -> None:
             '{ x: entity(id: "target:oxytocin") { __typename regkgId } }',
             {"__typename": "Target", "regkgId": "target:oxytocin"},
             id="entity-by-id",
-        ),
-        pytest.param(
-            '{ x: entity(id: "substance:no-such-thing") { regkgId } }', None, id="entity-unknown"
-        ),
-        pytest.param(
-            '{ x: trial(registryId: "NCT99999999") { regkgId } }', None, id="trial-unknown"
         ),
     ],
 )
@@ -875,11 +875,29 @@ def test_every_field_resolves_for_every_node_of_a_kind(real: KnowledgeGraph, kin
     ],
     ids=["action", "substance", "trial-by-registry-id", "entity"],
 )
-def test_an_unknown_id_is_null(real: KnowledgeGraph, query: str) -> None:
+def test_an_unknown_id_is_null_with_not_found(real: KnowledgeGraph, query: str) -> None:
+    # Every lookup treats a miss alike: null, and an error saying so, coded NOT_FOUND.
     result = execute(real, query)
-    assert result.errors is None
     assert result.data is not None
     assert list(result.data.values()) == [None]
+    assert result.errors is not None
+    assert [e.formatted["extensions"] for e in result.errors] == [{"code": "NOT_FOUND"}]
+    assert result.errors[0].message.startswith("no ")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ substance(id: "substance:mdma", name: "MDMA") { regkgId } }',
+        '{ trial(id: "trial:NCT03537014", registryId: "NCT03537014") { regkgId } }',
+    ],
+    ids=["substance", "trial"],
+)
+def test_both_an_id_and_a_name_is_an_error(real: KnowledgeGraph, query: str) -> None:
+    result = execute(real, query)
+    assert result.errors is not None
+    assert "not both" in result.errors[0].message
+    assert result.errors[0].formatted["extensions"] == {"code": "BAD_USER_INPUT"}
 
 
 @pytest.mark.parametrize(

@@ -93,9 +93,12 @@ def test_nodes_keeps_order_and_gives_null_for_unknown_ids(real: KnowledgeGraph) 
     }
 
 
-def test_node_of_an_unknown_regkg_id_is_null(real: KnowledgeGraph) -> None:
+def test_node_of_an_unknown_regkg_id_is_null_with_not_found(real: KnowledgeGraph) -> None:
     query = "query ($id: ID!) { node(id: $id) { regkgId } }"
-    assert data_of(execute(real, query, {"id": to_global_id("substance:nope")})) == {"node": None}
+    result = execute(real, query, {"id": to_global_id("substance:nope")})
+    assert result.data == {"node": None}
+    assert result.errors is not None
+    assert result.errors[0].formatted["extensions"] == {"code": "NOT_FOUND"}
 
 
 @pytest.mark.parametrize(
@@ -291,8 +294,40 @@ def test_invalid_cursor_is_a_clear_error(real: KnowledgeGraph, cursor: str) -> N
 
 
 def test_search_page_size_is_bounded(real: KnowledgeGraph) -> None:
-    result = execute(real, '{ search(text: "mdma", first: 101) { label } }')
-    assert messages(result) == ["`first` is 101; it must be between 0 and 100"]
+    result = execute(real, '{ search(text: "mdma", first: 101) { nodes { label } } }')
+    assert messages(result) == [
+        "`first` is 101, above the page size limit of 100; ask for at most 100 and follow "
+        "`pageInfo.endCursor`"
+    ]
+
+
+def test_search_pages_like_the_other_root_lists(real: KnowledgeGraph) -> None:
+    query = """query ($after: String) {
+      search(text: "mdma", first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { node { regkgId } }
+      }
+    }"""
+    first = data_of(execute(real, query))["search"]
+    second = data_of(execute(real, query, {"after": first["pageInfo"]["endCursor"]}))["search"]
+    assert first["totalCount"] == second["totalCount"] > 2
+    assert first["pageInfo"]["hasNextPage"]
+    seen = [n["node"]["regkgId"] for n in first["nodes"] + second["nodes"]]
+    assert len(seen) == len(set(seen)) == 4
+
+
+def test_last_and_before_page_backwards(real: KnowledgeGraph) -> None:
+    forward = data_of(execute(real, "{ substances(first: 5) { edges { cursor node { name } } } }"))
+    edges = forward["substances"]["edges"]
+    query = """query ($before: String) {
+      substances(last: 2, before: $before) {
+        pageInfo { hasPreviousPage hasNextPage } nodes { name }
+      }
+    }"""
+    back = data_of(execute(real, query, {"before": edges[4]["cursor"]}))["substances"]
+    assert [n["name"] for n in back["nodes"]] == [e["node"]["name"] for e in edges[2:4]]
+    assert back["pageInfo"] == {"hasPreviousPage": True, "hasNextPage": True}
+    both = execute(real, "{ substances(first: 1, last: 1) { totalCount } }")
+    assert messages(both) == ["give `first` or `last`, not both"]
 
 
 @pytest.mark.parametrize(

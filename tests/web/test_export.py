@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import networkx as nx
 import pytest
 import starlette.concurrency
 import strawberry
@@ -20,7 +19,6 @@ from graphql import Lexer, Source, TokenKind
 from starlette.exceptions import StarletteDeprecationWarning
 
 from graph.build import KnowledgeGraph
-from graph.model import KINDS
 from schema.app import build_schema
 from schema.context import Context
 from schema.limits import Limits
@@ -207,9 +205,12 @@ def test_rows_are_the_items_of_the_shallowest_list(
     assert result.columns == (
         "action",
         "date",
+        "datePrecision",
         "substance.name",
         "substance.synonyms",
+        "substance.sourceUrls",
         "sponsor.name",
+        "sponsor.sourceUrls",
         "sources.quote",
         "sources.source.url",
         "regulatoryActions.totalCount",
@@ -220,9 +221,12 @@ def test_rows_are_the_items_of_the_shallowest_list(
         {
             "action": "BREAKTHROUGH_THERAPY_DESIGNATION",
             "date": "2018-05-02",
+            "datePrecision": "day",
             "substance.name": "Drugxamine",
             "substance.synonyms": "Ex; Street X",
+            "substance.sourceUrls": SPONSOR_URL,
             "sponsor.name": "Sponsor Inc.",
+            "sponsor.sourceUrls": SPONSOR_URL,
             "sources.quote": "granted on 2 May",
             "sources.source.url": SPONSOR_URL,
             "regulatoryActions.totalCount": 1,
@@ -245,8 +249,10 @@ def test_nested_lists_join_by_position_and_bracket_lists_inside_them(
     assert row["question"] == "Did X help significantly?"
     assert row["claims.value"] == "significant | not significant"
     assert row["claims.sources.quote"] == "[significantly] | [p = .056]"
-    # The conflict has no sources of its own; its claims cite both sources.
-    assert row["sourceUrls"] == f"{SPONSOR_URL} | {AGENCY_URL}"
+    # The conflict has no sources of its own; each claim's are in the claims' column, by
+    # position, the regulator's page before the sponsor's release.
+    assert row["sourceUrls"] == ""
+    assert row["claims.sourceUrls"] == f"[{SPONSOR_URL}] | [{AGENCY_URL}]"
     assert "regkgId" not in row
     assert "claims.regkgId" not in row
 
@@ -305,7 +311,13 @@ def test_an_object_null_on_some_rows_gives_only_its_fields(
     schema: strawberry.Schema, tiny: KnowledgeGraph
 ) -> None:
     result = run(schema, tiny, "{ regulatoryActions { nodes { action sponsor { name } } } }")
-    assert result.columns == ("action", "sponsor.name", "sourceUrls", "dataVersion")
+    assert result.columns == (
+        "action",
+        "sponsor.name",
+        "sponsor.sourceUrls",
+        "sourceUrls",
+        "dataVersion",
+    )
     assert [r["sponsor.name"] for r in result.rows] == ["Sponsor Inc.", None, None, None]
 
 
@@ -328,7 +340,10 @@ def test_data_without_a_prepared_query_still_finds_the_list(tiny: KnowledgeGraph
 
 def test_a_fragment_bomb_is_refused_with_the_limit(tiny: KnowledgeGraph) -> None:
     with serve(tiny) as client:
-        assert export_csv(client, FRAGMENT_BOMB) == (400, {"errors": [{"message": BOMB_REFUSAL}]})
+        assert export_csv(client, FRAGMENT_BOMB) == (
+            400,
+            {"errors": [{"message": BOMB_REFUSAL, "extensions": {"code": "LIMIT_EXCEEDED"}}]},
+        )
 
 
 def test_exports_parse_with_the_configured_token_limit(tiny: KnowledgeGraph) -> None:
@@ -339,7 +354,8 @@ def test_exports_parse_with_the_configured_token_limit(tiny: KnowledgeGraph) -> 
                 "errors": [
                     {
                         "message": "with its fragments written out, this query has 61 tokens, "
-                        "over the limit of 60 tokens: spread each fragment in fewer places"
+                        "over the limit of 60 tokens: spread each fragment in fewer places",
+                        "extensions": {"code": "LIMIT_EXCEEDED"},
                     }
                 ]
             },
@@ -351,7 +367,8 @@ def test_exports_parse_with_the_configured_token_limit(tiny: KnowledgeGraph) -> 
                 "errors": [
                     {
                         "message": "Syntax Error: Document contains more than 60 tokens. "
-                        "Parsing aborted."
+                        "Parsing aborted.",
+                        "extensions": {"code": "LIMIT_EXCEEDED"},
                     }
                 ]
             },
@@ -398,7 +415,10 @@ def test_every_schema_limit_applies_to_exports(
     tiny: KnowledgeGraph, limits: Limits, query: str, message: str
 ) -> None:
     with serve(tiny, limits) as client:
-        assert export_csv(client, query) == (400, {"errors": [{"message": message}]})
+        assert export_csv(client, query) == (
+            400,
+            {"errors": [{"message": message, "extensions": {"code": "LIMIT_EXCEEDED"}}]},
+        )
 
 
 def test_exports_run_in_a_worker_thread(
@@ -448,6 +468,8 @@ def test_json_carries_the_version_query_and_typed_rows(tiny: KnowledgeGraph) -> 
         "list": "x.y",
         "columns": ["n", "s"],
         "rows": [{"n": 1, "s": None}],
+        "leftOut": [],
+        "notes": [],
     }
 
 
@@ -463,75 +485,178 @@ def test_file_names_carry_the_version(stem: str, expected: str) -> None:
     assert export.file_name(stem, "abc", "csv") == expected
 
 
-# --- the whole graph ------------------------------------------------------------------
+# --- what a journalist cites ----------------------------------------------------------
+
+STATUS = """{ regulatoryStatus(substance: "Ex", condition: "PTSD", jurisdiction: "US") {
+  phase
+  phaseSetBy { action date sources { quote source { url } } }
+  inForce { action date }
+  history { action }
+} }"""
 
 
-def test_nodes_csv_has_every_node_with_its_sources(tiny: KnowledgeGraph) -> None:
-    rows = rows_of(export.nodes_csv(tiny))
-    assert [r["id"] for r in rows] == sorted(tiny.graph.nodes)
-    header = list(rows[0])
-    assert header[:3] == ["id", "kind", "label"]
-    assert header[-4:] == ["origin", "sources", "sourceUrls", "dataVersion"]
-    by_id = {r["id"]: r for r in rows}
-    drug = by_id["substance:x"]
-    assert drug["synonyms"] == "Ex; Street X"
-    assert drug["sourceUrls"] == SPONSOR_URL
-    assert drug["dataVersion"] == tiny.version
-    sponsor = by_id["organisation:sponsor"]
-    assert json.loads(sponsor["names"])[0] == {"name": "Old Sponsor", "to": "2019-12-31"}
-    assert by_id["trial:NCT00000001"]["enrollment"] == "90"
-    assert by_id["action:x-submitted"]["date"] == "2019-06"
-
-
-def test_nodes_csv_has_a_column_for_every_declared_field(tiny: KnowledgeGraph) -> None:
-    declared = sorted({f.name for kind in KINDS.values() for f in kind.fields})
-    expected = ["id", "kind", "label", *declared, "origin", "sources", "sourceUrls", "dataVersion"]
-    text = export.nodes_csv(tiny)
-    assert next(csv.reader(io.StringIO(text))) == expected
-    assert list(export.NODE_COLUMNS) == expected
-    # A field no record of the tiny data sets is still a column, empty on every row.
-    assert {r["why_stopped"] for r in rows_of(text)} == {""}
-
-
-def test_edges_csv_has_every_edge(tiny: KnowledgeGraph) -> None:
-    rows = rows_of(export.edges_csv(tiny))
-    assert len(rows) == tiny.graph.number_of_edges()
-    assert {"source": "trial:NCT00000001", "target": "organisation:sponsor"}.items() <= next(
-        r for r in rows if r["relation"] == "sponsored_by"
-    ).items()
-    assert {r["dataVersion"] for r in rows} == {tiny.version}
-
-
-def test_graph_json_has_nodes_with_citations_and_edges(tiny: KnowledgeGraph) -> None:
-    document = json.loads(export.graph_json(tiny))
-    assert document["dataVersion"] == tiny.version
-    assert len(document["nodes"]) == tiny.graph.number_of_nodes()
-    assert len(document["edges"]) == tiny.graph.number_of_edges()
-    btd = next(n for n in document["nodes"] if n["id"] == "action:x-btd")
-    assert btd["citations"] == [
-        {"source": "source:sponsor-release", "quote": "granted on 2 May", "note": None,
-         "supports": []}
-    ]  # fmt: skip
-    assert btd["date"] == "2018-05-02"
-
-
-def test_graphml_reads_back_with_networkx(tiny: KnowledgeGraph) -> None:
-    graph = nx.read_graphml(io.BytesIO(export.graph_graphml(tiny)), force_multigraph=True)
-    assert graph.graph["dataVersion"] == tiny.version
-    assert sorted(graph.nodes) == sorted(tiny.graph.nodes)
-    assert graph.number_of_edges() == tiny.graph.number_of_edges()
-    assert graph.nodes["trial:NCT00000001"]["enrollment"] == 90
-    assert graph.nodes["substance:x"]["sourceUrls"] == SPONSOR_URL
-    assert "granted on 2 May" in graph.nodes["action:x-btd"]["citations"]
-
-
-def test_graph_downloads_are_cached_per_version(tiny: KnowledgeGraph) -> None:
-    cache: dict[tuple[str, str], bytes] = {}
-    first = export.graph_download(tiny, "edges.csv", cache)
-    assert first.status_code == 200
-    assert first.headers["content-disposition"] == (
-        f'attachment; filename="regkg-edges-{tiny.version}.csv"'
+def test_objects_outside_the_rows_come_with_their_sources_and_left_out_lists_are_named(
+    tiny: KnowledgeGraph,
+) -> None:
+    with serve(tiny) as client:
+        response = client.get("/graphql", params={"query": STATUS, "format": "csv"})
+    assert response.status_code == 200, response.text
+    lines = response.text.splitlines()
+    assert lines[-1] == (
+        "# left out of this file (lists beside its rows): regulatoryStatus.history; "
+        "export one with list=<path>"
     )
-    assert list(cache) == [(tiny.version, "edges.csv")]
-    assert export.graph_download(tiny, "edges.csv", cache).body == first.body
-    assert export.graph_download(tiny, "nope.txt", cache).status_code == 404
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[:-1]))))
+    assert [r["action"] for r in rows] == ["BREAKTHROUGH_THERAPY_DESIGNATION"]
+    (row,) = rows
+    # The decision that set the phase, with its quote and its own source, on every row.
+    assert row["regulatoryStatus.phase"] == "NOT_APPROVED"
+    assert row["regulatoryStatus.phaseSetBy.action"] == "COMPLETE_RESPONSE_LETTER"
+    assert row["regulatoryStatus.phaseSetBy.date"] == "2020-03-01"
+    assert row["regulatoryStatus.phaseSetBy.sources.source.url"] == AGENCY_URL
+    assert row["regulatoryStatus.phaseSetBy.sourceUrls"] == AGENCY_URL
+    # The row's own sources are the designation's alone.
+    assert row["sourceUrls"] == SPONSOR_URL
+    assert response.headers["x-regkg-notes"].startswith("left out of this file")
+
+
+def test_own_sources_come_alone_and_best_kind_first(real: KnowledgeGraph) -> None:
+    schema = build_schema()
+    query = "{ trials(first: 100) { nodes { registryId sponsor { name } } } }"
+    result = run(schema, real, query)
+    assert result.rows
+    for row in result.rows:
+        trial = next(
+            t for t in real.by_kind["trial"] if real.node(t)["registry_id"] == row["registryId"]
+        )
+        own = [c["url"] for c in export.ranked_citations(real, trial)]
+        assert row["sourceUrls"] == " | ".join(own)
+        ranks = [
+            export.SOURCE_RANK[str(real.node(c.source)["type"])]
+            for c in real.node(trial).get("citations", ())
+        ]
+        assert sorted(ranks) == [
+            export.SOURCE_RANK[c["kind"].lower()] for c in export.ranked_citations(real, trial)
+        ] or len(set(ranks)) < len(ranks)
+    sponsored = [r for r in result.rows if r["sponsor.name"]]
+    assert sponsored
+    # A sponsor's own pages are under the sponsor, never among the trial's sources.
+    for row in sponsored:
+        assert row["sponsor.sourceUrls"]
+
+
+def test_sources_rank_regulator_before_sponsor_before_press(tiny: KnowledgeGraph) -> None:
+    ranks = export.SOURCE_RANK
+    order = ["regulator", "legislature", "court", "registry", "journal", "sponsor", "press"]
+    assert [ranks[k] for k in order] == sorted(ranks[k] for k in order)
+    assert ranks["reference"] < ranks["secondary_copy"]
+    # Older names rank with the kinds they became.
+    assert ranks["press_release"] == ranks["filing"] == ranks["sponsor"]
+    assert ranks["news"] == ranks["press"]
+
+
+def test_dates_keep_their_precision_in_a_column_beside_them(
+    schema: strawberry.Schema, tiny: KnowledgeGraph
+) -> None:
+    result = run(schema, tiny, "{ regulatoryActions { nodes { action date announced } } }")
+    by_action = {r["action"]: r for r in result.rows}
+    assert (by_action["APPLICATION_SUBMITTED"]["date"], by_action["APPLICATION_SUBMITTED"]["datePrecision"]) == ("2019-06", "month")  # fmt: skip  # noqa: E501
+    btd = by_action["BREAKTHROUGH_THERAPY_DESIGNATION"]
+    assert (btd["date"], btd["datePrecision"], btd["announcedPrecision"]) == (
+        "2018-05-02",
+        "day",
+        "day",
+    )
+    assert by_action["COMPLETE_RESPONSE_LETTER"]["announcedPrecision"] is None
+
+
+# --- the whole answer, streamed ---------------------------------------------------------
+
+
+ACTIONS = "{ regulatoryActions(first: 1) { totalCount nodes { action date } } }"
+
+
+def test_an_export_follows_the_connection_to_its_end(
+    tiny: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PAGE_SIZE", 1)
+    with serve(tiny) as client:
+        response = client.get("/graphql", params={"query": ACTIONS, "format": "csv"})
+        json_response = client.get("/graphql", params={"query": ACTIONS, "format": "json"})
+    assert response.status_code == 200, response.text
+    rows = rows_of(response.text)
+    assert [r["action"] for r in rows] == [
+        "BREAKTHROUGH_THERAPY_DESIGNATION",
+        "APPLICATION_SUBMITTED",
+        "PRIORITY_REVIEW",
+        "COMPLETE_RESPONSE_LETTER",
+    ]
+    assert {r["regulatoryActions.totalCount"] for r in rows} == {"4"}
+    assert response.headers["x-regkg-rows"] == "4"
+    assert "regkgPage" not in response.text
+    assert not response.text.startswith("\ufeff")
+    document = json_response.json()
+    assert len(document["rows"]) == 4
+    assert document["notes"] == []
+
+
+def test_an_export_starts_after_the_cursor_it_was_given(
+    tiny: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PAGE_SIZE", 1)
+    query = (
+        "query($c: String) { regulatoryActions(after: $c) { edges { cursor node { action } } } }"
+    )
+    with serve(tiny) as client:
+        everything = rows_of(client.get("/graphql", params={"query": query, "format": "csv"}).text)
+        cursor = everything[1]["cursor"]
+        rest = client.get(
+            "/graphql",
+            params={"query": query, "format": "csv", "variables": json.dumps({"c": cursor})},
+        )
+    assert [r["action"] for r in rows_of(rest.text)] == [r["action"] for r in everything[2:]]
+
+
+def test_an_export_that_reaches_its_limit_says_so_in_the_file(
+    tiny: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PAGE_SIZE", 2)
+    monkeypatch.setattr(export, "MAX_ROWS", 3)
+    query = "{ regulatoryActions { edges { cursor node { action } } } }"
+    with serve(tiny) as client:
+        response = client.get("/graphql", params={"query": query, "format": "csv"})
+        document = client.get("/graphql", params={"query": query, "format": "json"}).json()
+    lines = response.text.splitlines()
+    rows = rows_of("\n".join(lines[:-1]))
+    assert len(rows) == 3
+    assert response.headers["x-regkg-rows"] == "3"
+    assert lines[-1] == (
+        "# regkg stopped this export at its limit of 3 rows; the answer has more after cursor "
+        f"{rows[-1]['cursor']}: narrow the query or continue with `after`"
+    )
+    assert len(document["rows"]) == 3
+    assert document["notes"] == [lines[-1].removeprefix("# ")]
+
+
+def test_the_download_button_asks_for_a_byte_order_mark(tiny: KnowledgeGraph) -> None:
+    query = "{ substances { nodes { name } } }"
+    with serve(tiny) as client:
+        marked = client.get("/graphql", params={"query": query, "format": "csv", "bom": "1"})
+        plain = client.get("/graphql", params={"query": query, "format": "csv"})
+    assert marked.content.startswith(b"\xef\xbb\xbfname,")
+    assert plain.content.startswith(b"name,")
+    # Python reads the marked file as Excel does, with utf-8-sig.
+    rows = rows_of(marked.content.decode("utf-8-sig"))
+    assert rows[0]["name"] == "Drugxamine"
+
+
+def test_exports_carry_an_etag_and_answer_304(tiny: KnowledgeGraph) -> None:
+    params = {"query": "{ substances { nodes { name } } }", "format": "csv"}
+    with serve(tiny) as client:
+        first = client.get("/graphql", params=params)
+        etag = first.headers["etag"]
+        assert first.headers["cache-control"] == "public, max-age=300"
+        again = client.get("/graphql", params=params, headers={"if-none-match": etag})
+        other = client.get("/graphql", params={**params, "format": "json"})
+    assert (again.status_code, again.content) == (304, b"")
+    assert other.headers["etag"] != etag

@@ -185,6 +185,7 @@ PARSE_ERROR = {
         {
             "message": "Syntax Error: Expected Name, found <EOF>.",
             "locations": [{"line": 1, "column": 24}],
+            "extensions": {"code": "GRAPHQL_PARSE_FAILED"},
         }
     ]
 }
@@ -193,6 +194,7 @@ VALIDATION_ERROR = {
         {
             "message": "Cannot query field 'nope' on type 'Query'. Did you mean 'node' or 'nodes'?",
             "locations": [{"line": 1, "column": 3}],
+            "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
         }
     ],
     "extensions": {"cost": 1},
@@ -203,6 +205,7 @@ VARIABLE_ERROR = {
             "message": "Variable '$name' has invalid value: String cannot represent a non "
             "string value: 5",
             "locations": [{"line": 1, "column": 12}],
+            "extensions": {"code": "BAD_USER_INPUT"},
         }
     ],
     "extensions": {"cost": 2},
@@ -251,6 +254,7 @@ def test_field_errors_are_200_with_data(client: TestClient, accept: str) -> None
                 "message": "no substance matches 'zzqqxx'",
                 "locations": [{"line": 1, "column": 3}],
                 "path": ["substance"],
+                "extensions": {"code": "NOT_FOUND"},
             }
         ],
         "extensions": {"cost": 2},
@@ -337,11 +341,11 @@ def test_post_without_json_content_type_is_415(
 def test_post_with_utf8_charset_is_accepted(client: TestClient) -> None:
     response = client.post(
         "/graphql",
-        content=b'{"query": "{ search(text: \\"psilocybine\\", first: 1) { label } }"}',
+        content=b'{"query": "{ search(text: \\"psilocybine\\", first: 1) { nodes { label } } }"}',
         headers={"content-type": "application/json; charset=UTF-8", "accept": JSON},
     )
     assert response.status_code == 200
-    assert body(response)["data"] == {"search": [{"label": "Psilocybin"}]}
+    assert body(response)["data"] == {"search": {"nodes": [{"label": "Psilocybin"}]}}
 
 
 def test_other_methods_are_405(client: TestClient) -> None:
@@ -364,6 +368,7 @@ def test_internal_errors_are_masked_over_http(monkeypatch: pytest.MonkeyPatch) -
                     "message": "Internal error.",
                     "locations": [{"line": 1, "column": 29}],
                     "path": ["substance", "howToCite"],
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR"},
                 }
             ],
             "extensions": {"cost": 2},
@@ -762,7 +767,12 @@ def test_an_export_with_a_wrong_operation_name_is_400(client: TestClient) -> Non
     )
     assert response.status_code == 400
     assert body(response) == {
-        "errors": [{"message": "no operation named 'B' in the document; it has: A"}]
+        "errors": [
+            {
+                "message": "no operation named 'B' in the document; it has: A",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
     }
 
 
@@ -777,7 +787,8 @@ def test_a_huge_int_literal_is_refused_by_cost(client: TestClient, literal: str)
         "errors": [
             {
                 "message": "query cost 2147483648 exceeds the limit of 50000: ask for smaller "
-                "pages (`first`) or fewer nested lists"
+                "pages (`first`) or fewer nested lists",
+                "extensions": {"code": "LIMIT_EXCEEDED"},
             }
         ],
         "extensions": {"cost": 2147483648},

@@ -223,7 +223,7 @@ def _check_conflicts(data: Any) -> None:
 def _check_connection(data: Any) -> None:
     first = data["path"][0]
     assert first["length"] == 2
-    assert [s["relation"] for s in first["steps"]] == ["street_form_of", "developed_by"]
+    assert [s["relation"] for s in first["steps"]] == ["STREET_FORM_OF", "DEVELOPED_BY"]
     assert first["steps"][1]["target"]["name"] == "Lykos Therapeutics"
 
 
@@ -238,9 +238,9 @@ def _check_changes(data: Any) -> None:
 def _check_story(data: Any) -> None:
     whats = [e["what"] for e in data["timeline"]]
     order = [
-        "breakthrough_therapy_designation",
-        "application_submitted",
-        "complete_response_letter",
+        "BREAKTHROUGH_THERAPY_DESIGNATION",
+        "APPLICATION_SUBMITTED",
+        "COMPLETE_RESPONSE_LETTER",
     ]
     assert [whats.index(w) for w in order] == sorted(whats.index(w) for w in order)
     dates = [e["date"] for e in data["timeline"]]
@@ -290,7 +290,11 @@ def test_ready_question_exports_as_csv_with_sources(
     assert rows
     assert response.headers["x-regkg-rows"] == str(len(rows))
     assert all(row["dataVersion"] == version for row in rows)
-    assert all(row["sourceUrls"].startswith("http") for row in rows)
+    # Each row cites the sources of its own entity, or of the entities it names.
+    for row in rows:
+        cited = [v for k, v in row.items() if k.endswith("sourceUrls") and v]
+        assert cited, row
+        assert all("https://" in urls for urls in cited)
 
 
 # --- exports over HTTP ------------------------------------------------------------------
@@ -326,8 +330,13 @@ def test_export_json_with_variables_and_a_chosen_list(client: TestClient, versio
     assert document["dataVersion"] == version
     assert document["variables"] == {"s": "MDMA"}
     assert document["list"] == "conflicts.claims"
-    assert document["columns"][:3] == ["statement", "s.name", "conflicts.question"]
+    assert document["columns"][:4] == ["statement", "s.name", "s.sourceUrls", "conflicts.question"]
     assert {row["s.name"] for row in document["rows"]} == {"MDMA"}
+    # In JSON, each source of the substance comes with its kind and the quotes it backs.
+    cited = document["rows"][0]["s.sourceUrls"]
+    assert cited
+    assert all(c["url"].startswith("http") and c["kind"] for c in cited)
+    assert any(c["quotes"] for c in cited)
     assert len(document["rows"]) > len({row["conflicts.question"] for row in document["rows"]})
 
 

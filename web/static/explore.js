@@ -5,7 +5,7 @@
   const { query, KINDS, LABEL_FRAGMENT, labelOf, titleOf, humanise, el, sourcesList } = window.regkg;
 
   const NEIGHBOURHOOD = `query Neighbourhood($id: String!) {
-  neighborhood(id: $id, depth: 1) {
+  neighbourhood(id: $id, depth: 1) {
     nodes { ...Label }
     edges { source target relation }
   }
@@ -20,7 +20,7 @@ ${LABEL_FRAGMENT}`;
     ... on Substance { synonyms codeNames brandNames drugClass usSchedule description }
     ... on Condition { synonyms description }
     ... on Organisation { organisationType: type country { name } }
-    ... on Trial { phase trialStatus: status enrollment enrollmentType start primaryCompletion registryUrl }
+    ... on Trial { phase trialStatus: status enrollment enrollmentType start primaryCompletion registryUrl sponsor { name } }
     ... on RegulatoryAction { disclosure dateNote effective agency { name } sponsorNameThen condition { name } }
     ... on Event { eventType: type dateNote }
     ... on Effect { direction population evidence }
@@ -31,7 +31,7 @@ ${LABEL_FRAGMENT}`;
 ${LABEL_FRAGMENT}`;
 
   const SEARCH = `query Find($text: String!) {
-  search(text: $text, first: 8) { kind label matched node { regkgId } }
+  search(text: $text, first: 8) { nodes { kind label matched node { regkgId } } }
 }`;
 
   const status = document.getElementById('explore-status');
@@ -105,9 +105,9 @@ ${LABEL_FRAGMENT}`;
   function addNeighbourhood(data, around) {
     const origin = around ? around.position() : { x: 0, y: 0 };
     const added = [];
-    data.neighborhood.nodes.forEach((node, index) => {
+    data.neighbourhood.nodes.forEach((node, index) => {
       if (cy.getElementById(node.regkgId).nonempty()) return;
-      const angle = (2 * Math.PI * index) / Math.max(1, data.neighborhood.nodes.length);
+      const angle = (2 * Math.PI * index) / Math.max(1, data.neighbourhood.nodes.length);
       added.push({
         group: 'nodes',
         data: {
@@ -119,7 +119,7 @@ ${LABEL_FRAGMENT}`;
         position: { x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) },
       });
     });
-    for (const edge of data.neighborhood.edges) {
+    for (const edge of data.neighbourhood.edges) {
       const id = `${edge.source}|${edge.relation}|${edge.target}`;
       if (cy.getElementById(id).nonempty()) continue;
       added.push({ group: 'edges', data: { id, source: edge.source, target: edge.target, relation: humanise(edge.relation) } });
@@ -163,8 +163,18 @@ ${LABEL_FRAGMENT}`;
     return added;
   }
 
-  function field(label, value) {
-    if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)) return [];
+  const NOT_RECORDED = 'not recorded in the sources read';
+  // Fields a reader expects of every record of a kind: when one is blank, say so rather
+  // than leave it out, so that "no sponsor" is not read as "no sponsor shown".
+  const EXPECTED = {
+    Trial: ['phase', 'status', 'sponsor', 'enrollment', 'start'],
+    RegulatoryAction: ['date', 'agency'],
+  };
+
+  function fieldRow(label, value, expected) {
+    const blank = value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length);
+    if (blank && expected) return [el('dt', {}, label), el('dd', { class: 'regkg-not-recorded' }, NOT_RECORDED)];
+    if (blank) return [];
     const text = Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? value.name : String(value);
     return [el('dt', {}, label), el('dd', {}, text)];
   }
@@ -189,6 +199,8 @@ ${LABEL_FRAGMENT}`;
       return;
     }
     const kind = KINDS[entity.__typename] || { label: entity.__typename, colour: '#888' };
+    const expected = new Set(EXPECTED[entity.__typename] || []);
+    const field = (label, value) => fieldRow(label, value, expected.has(label));
     const fields = [
       ...field('id', entity.regkgId),
       ...field('action', entity.action && humanise(entity.action)),
@@ -198,6 +210,7 @@ ${LABEL_FRAGMENT}`;
       ...field('date note', entity.dateNote),
       ...field('jurisdiction', entity.jurisdiction && entity.jurisdiction.name),
       ...field('agency', entity.agency),
+      ...field('sponsor', entity.__typename === 'Trial' ? entity.sponsor : null),
       ...field('condition', entity.condition),
       ...field('sponsor then', entity.sponsorNameThen),
       ...field('disclosed by', entity.disclosure && humanise(entity.disclosure)),
@@ -250,6 +263,19 @@ ${LABEL_FRAGMENT}`;
     details.dataset.entity = entity.regkgId;
   }
 
+  // Every node drawn is also a button in the side list: the graph can be walked with the
+  // keyboard (Tab, Enter) as well as with a mouse.
+  const nodeList = document.getElementById('explore-nodes');
+  function listNodes() {
+    const drawn = cy.nodes().map((node) => ({ id: node.id(), label: node.data('label'), kind: node.data('kind') }));
+    drawn.sort((a, b) => a.kind.localeCompare(b.kind) || String(a.label).localeCompare(String(b.label)));
+    nodeList.replaceChildren(...drawn.map((node) => el('li', {}, el('button', {
+      type: 'button',
+      'data-node': node.id,
+      onclick: () => select(node.id),
+    }, `${node.label} `, el('small', { class: 'regkg-hint' }, (KINDS[node.kind] || { label: node.kind }).label)))));
+  }
+
   function counts() {
     return `${cy.nodes().length} entities, ${cy.edges().length} relations`;
   }
@@ -268,6 +294,7 @@ ${LABEL_FRAGMENT}`;
       const [added] = await Promise.all([expand(id, false), showDetails(id)]);
       cy.edges().removeClass('near');
       node.connectedEdges().addClass('near');
+      listNodes();
       say(added ? `${counts()} (${added} new around ${node.data('label')})` : counts());
     } catch (error) {
       say(error.message, true);
@@ -309,7 +336,7 @@ ${LABEL_FRAGMENT}`;
     try {
       const data = await query(SEARCH, { text });
       if (mine !== pending) return;
-      hits.replaceChildren(...data.search.map((hit) => el('li', {}, el('button', {
+      hits.replaceChildren(...data.search.nodes.map((hit) => el('li', {}, el('button', {
         type: 'button',
         onclick: () => { hits.replaceChildren(); input.value = ''; centre(hit.node.regkgId); },
       }, `${hit.label} `, el('small', { class: 'regkg-hint' }, humanise(hit.kind))))));

@@ -56,14 +56,19 @@
     const execution = useExecutionContext({ nonNull: true });
 
     function open(question, event) {
-      // A plain click opens the question here and runs it; Ctrl/Cmd-click opens the link.
+      // A plain click opens the question in a new tab and runs it, leaving the person's
+      // own work in its tab; Ctrl/Cmd-click opens the link.
       if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
       if (!editor.queryEditor) return;
-      editor.queryEditor.setValue(question.query);
-      if (editor.variableEditor) editor.variableEditor.setValue(question.variables || '');
-      // The editor works out the operation name a moment after a change: run after it.
-      window.setTimeout(() => execution.run(), 250);
+      editor.addTab();
+      // The new tab takes over the editors a moment later: fill them after that.
+      window.setTimeout(() => {
+        editor.queryEditor.setValue(question.query);
+        if (editor.variableEditor) editor.variableEditor.setValue(question.variables || '');
+        // The editor works out the operation name a moment after a change: run after it.
+        window.setTimeout(() => execution.run(), 250);
+      }, 50);
     }
 
     return h(
@@ -73,7 +78,7 @@
       h(
         'p',
         { className: 'regkg-hint' },
-        'Click one: it opens in the editor and runs. Edit it freely; the address bar always links to what is on screen.',
+        'Click one: it opens in a new tab and runs. Edit it freely; the address bar always links to what is on screen.',
       ),
       h(
         'ol',
@@ -117,6 +122,8 @@
     function exportURL(format) {
       const query = editor.queryEditor ? editor.queryEditor.getValue() : '';
       const url = new URLSearchParams({ query, format });
+      // A byte-order mark tells Excel that the file is UTF-8 (names like "Société").
+      if (format === 'csv') url.set('bom', '1');
       const variables = editor.variableEditor ? editor.variableEditor.getValue() : '';
       if (variables && variables.trim()) url.set('variables', variables);
       const operationName = editor.queryEditor && editor.queryEditor.operationName;
@@ -176,6 +183,25 @@
     );
   }
 
+  // A shared link answers as soon as it opens: every regkg query only reads, but a
+  // mutation, should one ever exist, waits for the person to press Run.
+  const READ_ONLY = /^(\s*#[^\n]*\n)*\s*(query\b|\{)/;
+  const answerOnOpen = { pending: Boolean(state.query && READ_ONLY.test(state.query)) };
+  function AnswerOnOpen() {
+    const editor = useEditorContext({ nonNull: true });
+    const execution = useExecutionContext({ nonNull: true });
+    // `run` reads the editors it was made with: wait for a render where they exist.
+    React.useEffect(() => {
+      if (!answerOnOpen.pending || !editor.queryEditor) return undefined;
+      const timer = window.setTimeout(() => {
+        answerOnOpen.pending = false;
+        execution.run();
+      }, 250);
+      return () => window.clearTimeout(timer);
+    }, [editor.queryEditor, execution.run]);
+    return null;
+  }
+
   function onTabChange(tabs) {
     const tab = tabs.tabs[tabs.activeTabIndex];
     if (!tab) return;
@@ -184,6 +210,8 @@
     updateURL();
   }
 
+  // On a phone the plugin pane would take the whole width: start with it closed.
+  const narrow = window.matchMedia('(max-width: 700px)').matches;
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
     h(
@@ -191,7 +219,7 @@
       {
         fetcher,
         plugins: [readyPlugin, explorer],
-        visiblePlugin: readyPlugin,
+        visiblePlugin: narrow ? null : readyPlugin,
         defaultQuery: WELCOME,
         query: state.query || undefined,
         variables: state.variables || undefined,
@@ -203,7 +231,7 @@
         defaultEditorToolsVisibility: Boolean(state.variables),
       },
       h(GraphiQL.Logo, null, h('a', { href: '/', className: 'regkg-logo' }, 'regkg')),
-      h(GraphiQL.Footer, null, h(ExportBar)),
+      h(GraphiQL.Footer, null, h(ExportBar), h(AnswerOnOpen)),
     ),
   );
 })();

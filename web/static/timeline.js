@@ -240,7 +240,11 @@ ${LABEL_FRAGMENT}`;
       const scope = [want.condition || null, want.jurisdiction || null].filter(Boolean).join(', ');
       document.getElementById('timeline-title').textContent = `${name}: the story${scope ? ` (${scope})` : ''}`;
       document.title = `regkg: ${name} timeline`;
-      entries = data.timeline.map((entry) => ({ ...entry, span: span(entry.date), lane: laneOf(entry) }));
+      // `what` is an enum (BREAKTHROUGH_THERAPY_DESIGNATION): the page works in lower case.
+      entries = data.timeline.map((raw) => {
+        const entry = { ...raw, what: raw.what.toLowerCase() };
+        return { ...entry, span: span(entry.date), lane: laneOf(entry) };
+      });
       const summary = document.getElementById('timeline-summary');
       const range = entries.length ? `${entries.length} dated entries, ${entries[0].date.slice(0, 4)} to ${entries[entries.length - 1].date.slice(0, 4)}.` : 'Nothing dated.';
       summary.textContent = data.regulatoryStatus
