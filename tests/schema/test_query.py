@@ -133,6 +133,8 @@ def test_status_history_and_the_sources_of_the_decision(real: KnowledgeGraph) ->
         "action:mdma-ptsd-ea-requested",
         "action:mdma-ptsd-expanded-access",
         "action:mdma-ptsd-nda-submitted",
+        "action:mdma-us-ndaa-fy2024",
+        "action:mdma-us-va-research-call-2024",
         "action:mdma-ptsd-priority-review",
         "action:mdma-ptsd-adcom-scheduled",
         "action:mdma-ptsd-adcom-vote",
@@ -204,8 +206,13 @@ def test_every_fda_breakthrough_designation_with_dates_and_sponsors(real: Knowle
          "Generalized anxiety disorder", "organisation:mindmed", "MindMed"),
         ("action:cyb003-mdd-btd", None, "2024-03-13", "CYB003",
          "Major depressive disorder", "organisation:cybin", "Cybin"),
+        ("action:methylone-us-transcend-btd-2025", None, "2025-07-10", "Methylone",
+         "Post-traumatic stress disorder", "organisation:transcend-therapeutics",
+         "Transcend Therapeutics"),
         ("action:mebufotenin-trd-btd", None, "2025-10-16", "Mebufotenin",
          "Treatment-resistant depression", "organisation:beckley-psytech", "Beckley Psytech"),
+        ("action:luvesilocin-us-re104-btd-2026", None, "2026-02-23", "Luvesilocin",
+         "Postpartum depression", "organisation:reunion-neuroscience", "Reunion Neuroscience"),
     ]  # fmt: skip
     nodes = [
         {
@@ -527,6 +534,8 @@ def test_timeline_of_mdma_for_ptsd_in_the_us(real: KnowledgeGraph) -> None:
         ("2019-01", "designation_requested", "action:mdma-ptsd-ea-requested"),
         ("2019-12-20", "expanded_access", "action:mdma-ptsd-expanded-access"),
         ("2023-12-12", "application_submitted", "action:mdma-ptsd-nda-submitted"),
+        ("2023-12-22", "legislation_enacted", "action:mdma-us-ndaa-fy2024"),
+        ("2024-01-05", "research_funding", "action:mdma-us-va-research-call-2024"),
         ("2024-01-05", "financing", "event:lykos-series-a-2024"),
         ("2024-01-05", "corporate", "event:maps-pbc-renamed-lykos"),
         ("2024-02", "priority_review", "action:mdma-ptsd-priority-review"),
@@ -537,7 +546,9 @@ def test_timeline_of_mdma_for_ptsd_in_the_us(real: KnowledgeGraph) -> None:
         ("2024-08-15", "corporate", "event:lykos-restructuring-2024"),
         ("2024-09", "leadership", "event:lykos-ceo-change-2024"),
         ("2024-10-18", "regulator_meeting", "action:mdma-ptsd-fda-meeting-2024-10"),
+        ("2024-12-03", "research_funding", "action:mdma-us-va-grant-ptsd-2024"),
         ("2025-01-16", "regulator_meeting", "action:mdma-ptsd-fda-meeting-2025-01"),
+        ("2025-03-17", "research_funding", "action:mdma-us-dod-grants-ptsd-2025"),
         (
             "2025-09-04",
             "complete_response_letter_published",
