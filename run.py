@@ -5,9 +5,10 @@
 
 Only the Python standard library is used here, so this works on a machine that has
 nothing but Python 3.11 or newer. `test` also sets up the browser tests: Debian's Chromium
-(apt-get, when running as root) and playwright-core (`npm ci` in tests/browser/); when it
-cannot, it says so loudly and those tests are skipped (under CI they fail). It also puts
-ariadne-codegen in `.venv-codegen/` for the test that generates a typed client.
+(apt-get, when running as root) and playwright-core (`npm ci` in tests/browser/), and
+Debian's nginx for the test of the deploy recipe; when it cannot, it says so loudly and
+those tests are skipped (under CI they fail). It also puts ariadne-codegen in
+`.venv-codegen/` for the test that generates a typed client.
 """
 
 from __future__ import annotations
@@ -61,18 +62,39 @@ def _has_chromium() -> bool:
     return os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") is not None
 
 
+def _apt_install(package: str, why: str) -> str:
+    """Install a Debian package with apt-get when running as root; why it may have failed."""
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not (is_root and shutil.which("apt-get")):
+        return "apt-get needs root"
+    _say(f"installing Debian's {package} for {why} (apt-get install {package})")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], env=env, check=False)
+    return f"apt-get install {package} failed"
+
+
+def _has_nginx() -> bool:
+    return shutil.which("nginx") is not None or os.access("/usr/sbin/nginx", os.X_OK)
+
+
+def ensure_nginx() -> None:
+    """Debian's nginx, for the test of the deploy recipe's cache; says so loudly if missing."""
+    if _has_nginx():
+        return
+    reason = _apt_install("nginx", "the deploy test")
+    if not _has_nginx():
+        banner = "!" * 78
+        for line in (banner, f"THE DEPLOY TEST WILL NOT RUN: no nginx ({reason})", banner):
+            _say(line)
+
+
 def ensure_browser() -> list[str]:
     """Chromium and playwright-core for the browser tests; what is still missing, if anything."""
     missing: list[str] = []
     if not _has_chromium():
-        is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-        if is_root and shutil.which("apt-get"):
-            _say("installing Debian's Chromium for the browser tests (apt-get install chromium)")
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-            subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
+        reason = _apt_install("chromium", "the browser tests")
         if not _has_chromium():
-            reason = "apt-get install chromium failed" if is_root else "apt-get needs root"
             missing.append(f"no Chromium at {CHROMIUM} ({reason})")
     npm = shutil.which("npm")
     if shutil.which("node") is None or npm is None:
@@ -137,6 +159,7 @@ def test(args: list[str]) -> None:
     _say("mypy (strict)")
     _run(BIN / "mypy")
     ensure_browser()
+    ensure_nginx()
     ensure_vendor_check()
     ensure_codegen()
     _say("validate the bundled data")

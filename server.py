@@ -7,8 +7,9 @@ and a front page. Every page's scripts are served from /static/: nothing loads f
 Every option can also be set in the environment (REGKG_HOST, REGKG_PORT, REGKG_DATA,
 REGKG_CORS_ORIGINS, REGKG_MAX_DEPTH, REGKG_MAX_ALIASES, REGKG_MAX_TOKENS, REGKG_MAX_COST,
 REGKG_MAX_BREADTH, REGKG_MAX_BODY_BYTES, REGKG_TIME_BUDGET, REGKG_MAX_RUNNING,
-REGKG_MAX_WAITING, REGKG_READ_TIMEOUT, REGKG_MAX_DATA_BYTES); a flag wins over the
-environment.
+REGKG_MAX_WAITING, REGKG_READ_TIMEOUT, REGKG_MAX_DATA_BYTES, REGKG_SNAPSHOT,
+REGKG_WORKERS); a flag wins over the environment. With `--workers N` the graph is loaded
+once and N forked processes share it (web/prefork.py).
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from graph.build import KnowledgeGraph
 from graph.errors import DataValidationError
 from graph.load import DEFAULT_DATA_DIR, load_graph
 from graph.reader import data_size
+from graph.snapshot import default_path as default_snapshot
 from schema.app import build_schema
 from schema.limits import Limits
-from web import export, feed, pages
+from web import export, feed, pages, prefork
 from web.body_limit import BodySizeLimit
 from web.downloads import graph_download
 from web.executions import Busy, Executions, LaneLimits, share_interpreter
@@ -64,6 +66,9 @@ class Settings:
     max_waiting: int = 16  # costly executions queued before 503
     read_timeout: float = 10.0  # seconds for a request's headers and body to arrive
     max_data_bytes: int = 32_000_000
+    # A `python -m graph build` file, used when current; None: DATA/regkg.snapshot.
+    snapshot: Path | None = None
+    workers: int = 1
 
 
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
@@ -76,7 +81,9 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.kg = (
-            loaded if loaded is not None else load_graph(settings.data_dir, settings.max_data_bytes)
+            loaded
+            if loaded is not None
+            else load_graph(settings.data_dir, settings.max_data_bytes, _snapshot(settings))
         )
         share_interpreter()
         shorten_access_lines()
@@ -179,6 +186,10 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
     )
 
 
+def _snapshot(settings: Settings) -> Path:
+    return settings.snapshot or default_snapshot(settings.data_dir)
+
+
 def _graph_of(request: Request) -> KnowledgeGraph:
     kg: KnowledgeGraph = request.app.state.kg
     return kg
@@ -255,7 +266,16 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         default=env_int("REGKG_MAX_DATA_BYTES", defaults.max_data_bytes),
         help="largest data folder the server loads",
     )
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        default=env.get("REGKG_SNAPSHOT"),
+        help="snapshot from `python -m graph build` (default: DATA/regkg.snapshot)",
+    )
+    parser.add_argument("--workers", type=int, default=env_int("REGKG_WORKERS", 1))
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
     return Settings(
         host=args.host,
         port=args.port,
@@ -274,6 +294,8 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         max_waiting=args.max_waiting,
         read_timeout=args.read_timeout,
         max_data_bytes=args.max_data_bytes,
+        snapshot=args.snapshot,
+        workers=args.workers,
     )
 
 
@@ -282,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = parse_settings(sys.argv[1:] if argv is None else argv, dict(os.environ))
     try:
-        kg = load_graph(settings.data_dir, settings.max_data_bytes)
+        kg = load_graph(settings.data_dir, settings.max_data_bytes, _snapshot(settings))
     except DataValidationError as exc:
         print(f"regkg cannot start: the data does not validate.\n{exc}", file=sys.stderr)
         return 1
@@ -290,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = f"http://{settings.host}:{settings.port}/graphql"
     print(f"regkg: serving {settings.data_dir} ({size}) on {where}")
     app = create_app(settings, loaded=kg)
+    if settings.workers > 1:
+        return prefork.serve(app, uvicorn_options(settings), settings.workers)
     uvicorn.run(app, **uvicorn_options(settings))
     return 0
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Final, TypeAlias
 
 # Bump when the output changes, so that run.py regenerates instead of reusing old sets.
-GENERATOR_VERSION: Final = 1
+GENERATOR_VERSION: Final = 2
 # Written last: a directory holding it is a complete set made by this generator.
 MARKER: Final = "bench-dataset.json"
 RECORDS_PER_FILE: Final = 2500
@@ -57,13 +57,23 @@ MINIMUM: Final[dict[str, int]] = {"organisation": 8, "claim": 3, "source": 10}
 
 # (slug, name, abbreviation, jurisdiction, share of actions)
 REGULATORS: Final = (
-    ("fda", "U.S. Food and Drug Administration", "FDA", "US", 0.45),
-    ("ema", "European Medicines Agency", "EMA", "EU", 0.15),
-    ("tga", "Therapeutic Goods Administration", "TGA", "AU", 0.1),
-    ("mhra", "Medicines and Healthcare products Regulatory Agency", "MHRA", "UK", 0.1),
-    ("health-canada", "Health Canada", "HC", "CA", 0.1),
-    ("dea", "Drug Enforcement Administration", "DEA", "US", 0.1),
+    ("fda", "U.S. Food and Drug Administration", "FDA", "jurisdiction:US", 0.45),
+    ("ema", "European Medicines Agency", "EMA", "jurisdiction:EU", 0.15),
+    ("tga", "Therapeutic Goods Administration", "TGA", "jurisdiction:AU", 0.1),
+    ("mhra", "Medicines and Healthcare products Regulatory Agency", "MHRA", "jurisdiction:GB", 0.1),
+    ("health-canada", "Health Canada", "HC", "jurisdiction:CA", 0.1),
+    ("dea", "Drug Enforcement Administration", "DEA", "jurisdiction:US", 0.1),
 )
+# The jurisdictions the regulators answer to: reference records, as in data/jurisdictions.yaml.
+JURISDICTIONS: Final = """\
+# Jurisdictions for benchmarks, written by bench/generate.py.
+
+- {id: jurisdiction:US, name: United States, code: US, level: country}
+- {id: jurisdiction:EU, name: European Union, code: EU, level: supranational}
+- {id: jurisdiction:AU, name: Australia, code: AU, level: country}
+- {id: jurisdiction:GB, name: United Kingdom, code: GB, level: country}
+- {id: jurisdiction:CA, name: Canada, code: CA, level: country}
+"""
 
 # Word lists for names: combined by index, so names are unique and searchable.
 _ONSETS: Final = (
@@ -112,7 +122,7 @@ _WORDS: Final = (
 
 _ENUMS: Final[dict[str, tuple[str, ...]]] = {
     "source_type": (
-        "journal", "regulator", "registry", "press_release", "news", "filing", "reference",
+        "journal", "regulator", "registry", "sponsor", "press", "sponsor", "reference",
     ),
     "phase": (
         "EARLY_PHASE1", "PHASE1", "PHASE1_PHASE2", "PHASE2", "PHASE2_PHASE3", "PHASE3", "PHASE4",
@@ -636,6 +646,7 @@ def generate(nodes: int, out: Path, seed: int = 0) -> Path:
     partial.mkdir(parents=True)
     for kind in counts:
         _write_files(partial / f"{kind}s", kind, _records(world, kind, seed))
+    (partial / "jurisdictions.yaml").write_text(JURISDICTIONS, "utf-8")
     description = {"nodes": nodes, "seed": seed, "version": GENERATOR_VERSION, "counts": counts}
     (partial / MARKER).write_text(json.dumps(description, indent=2) + "\n", "utf-8")
     _replace(out, partial)

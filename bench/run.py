@@ -1,572 +1,140 @@
-"""Time typical regkg queries layer by layer, on a synthetic data set.
+"""Measure regkg as shipped, at several sizes, beside a plain endpoint in the same run.
 
-    python bench/run.py            # 100 000 records
-    python bench/run.py --quick    # 10 000 records, few iterations (well under a minute)
+    python bench/run.py --quick     # 10 000 records, few requests: a minute or two
+    python bench/run.py             # 10 000 and 100 000 records
+    python bench/run.py --full      # and 1 000 000 (long: reading that YAML takes minutes)
     python bench/run.py --nodes 30000 --seed 1
 
-For each query the same question is asked, in one run, of:
+For each size, on a synthetic set from bench/generate.py:
 
-- plain:    the graph/ functions that compute the answer, in this process;
-- schema:   `schema.execute_sync`, in this process;
-- http:     the full stack (uvicorn + server.create_app) in a subprocess on 127.0.0.1,
-            a new variable set per request, so no request hits the response cache;
-- cached:   one request repeated on the same keep-alive connection, served from the
-            whole-response cache;
-- baseline: the same request to a plain starlette + orjson endpoint returning the same
-            bytes, served the same way: the ceiling that `cached` is compared with.
+1. start-up: `server.py --data DIR`, the shipped command with its default (access) logging,
+   timed from process start to its first 200, with its memory then: once from the YAML,
+   then after `python -m graph build DIR`, from the snapshot;
+2. every question (bench/cases.py) asked of that server and of the plain starlette + orjson
+   endpoint (bench/baseline.py) over the same graph: uncached (new variables each request,
+   so each misses the response cache) and cached (one request repeated; the baseline
+   answers stored bytes), one keep-alive connection from a raw-socket client process
+   (bench/client.py);
+3. many processes: `server.py --workers 1` and `--workers 2`, each freshly started, under
+   several connections of uncached requests: throughput and memory (PSS, from
+   /proc/PID/smaps_rollup, over the server and its workers).
 
-Nothing here asserts on timings: the issue's targets are printed as met or not met.
+Nothing here asserts on timings: each target is printed as met or NOT MET. Only 127.0.0.1
+is contacted, and every loop is bounded by a count.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import gc
 import os
 import platform
-import random
-import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache, partial
 from pathlib import Path
-from typing import Final, TypeAlias
+from typing import Final
+from urllib.parse import urlencode
 
-import httpx
 import orjson
-import strawberry
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
-from graph import lookup, paths, provenance, selection
-from graph.build import KnowledgeGraph
-from graph.load import load_graph
-from schema.app import build_schema
-from schema.context import Context
 
 if not __package__:  # run as `python bench/run.py`: make the `bench` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import generate, is_complete, plan
+from bench import cache, cases, client, procs
+from bench.generate import generate, is_complete
+from graph.snapshot import default_path
 
-HOST: Final = "127.0.0.1"  # the only address this benchmark talks to
-BENCH_DATA: Final = Path(__file__).resolve().parent / "data"  # git-ignored
-HEADERS: Final = {"content-type": "application/json", "accept": "application/json"}
-PAGE: Final = 100
-READY_POLLS: Final = 6000  # x 0.1 s: loading 100 000 records takes a minute or two
-POLL_SECONDS: Final = 0.1
-
-Variables: TypeAlias = dict[str, str | None]
-PlainQuery: TypeAlias = Callable[[KnowledgeGraph, Variables], object]
+ROOT: Final = Path(__file__).resolve().parent.parent
+BENCH_DATA: Final = ROOT / "bench" / "data"  # git-ignored
+# As shipped, but for the data size limit: the synthetic sets are meant to be this large.
+SERVER: Final = (sys.executable, str(ROOT / "server.py"), "--max-data-bytes", str(10**12))
+BASELINE: Final = (sys.executable, str(ROOT / "bench" / "baseline.py"))
 
 
 @dataclass(frozen=True)
 class Budget:
-    """How many times each layer is exercised, per query."""
-
-    warmup: int  # calls before timing, per layer (first-request HTTP uses fresh variables)
-    samples: int  # timed calls for plain, schema and first-request HTTP
-    repeats: int  # timed identical requests, against regkg and against the baseline
-
-
-QUICK: Final = Budget(warmup=5, samples=30, repeats=300)
-FULL: Final = Budget(warmup=20, samples=200, repeats=2000)
+    warmup: int  # uncached requests before the timed ones
+    samples: int  # timed uncached requests per case (fewer if the graph has fewer)
+    repeats: int  # timed identical requests per case, against regkg and the baseline
+    rounds: int  # the repeats are split into rounds alternating regkg and baseline
+    connections: int  # concurrent connections in the many-process runs
+    per_connection: int  # requests per connection there
 
 
-@dataclass(frozen=True)
-class Target:
-    """One of the issue's latency targets, checked against a layer's p50."""
-
-    label: str
-    p50_ms: float
-
-
-@dataclass(frozen=True)
-class Case:
-    """One typical question: its GraphQL document, its plain-function equivalent, and the
-    distinct variable sets to ask it with (warm-up sets first)."""
-
-    name: str
-    query: str
-    plain: PlainQuery
-    variables: list[Variables]
-    target: Target | None = None
+QUICK: Final = Budget(warmup=5, samples=40, repeats=400, rounds=3, connections=4, per_connection=50)
+FULL: Final = Budget(
+    warmup=20, samples=200, repeats=2000, rounds=4, connections=4, per_connection=120
+)
 
 
 @dataclass
-class Result:
-    """Seconds per call, by layer, and the repeated-request throughputs."""
-
-    case: Case
-    samples: dict[str, list[float]] = field(default_factory=dict)
-    throughput: dict[str, float] = field(default_factory=dict)  # requests per second
-    cost: int | None = None  # what the schema's cost limit charges the query
-    response_bytes: int = 0  # size of the repeated request's answer
-
-
-# --- the questions ------------------------------------------------------------------------
-
-SUBSTANCE_QUERY: Final = """
-query OneSubstance($id: String!) {
-  substance(id: $id) {
-    regkgId name synonyms usSchedule
-    sources { quote source { regkgId title url } }
-    actions {
-      regkgId action date jurisdiction summary
-      sources { quote source { regkgId title url } }
-    }
-  }
-}
-"""
-
-TRIAL_QUERY: Final = """
-query OneTrial($id: String!) {
-  trial(id: $id) {
-    regkgId registryId title phase status start
-    sponsor { regkgId name }
-    substances { regkgId name }
-    conditions { regkgId name }
-    sources { quote source { regkgId title url } }
-  }
-}
-"""
-
-TRIAL_PAGE_QUERY: Final = """
-query TrialPage($after: String) {
-  trials(first: 100, after: $after) {
-    totalCount
-    pageInfo { endCursor hasNextPage }
-    nodes {
-      regkgId registryId title phase status start
-      conditions { regkgId name }
-      substances { regkgId name }
-    }
-  }
-}
-"""
-
-NEIGHBOURHOOD_QUERY: Final = """
-query Around($id: String!) {
-  neighborhood(id: $id, depth: 2) {
-    nodes { __typename regkgId }
-    edges { source target relation }
-  }
-}
-"""
-
-SEARCH_QUERY: Final = """
-query Find($text: String!) {
-  search(text: $text, first: 10) { nodes { kind label matched score node { regkgId } } }
-}
-"""
-
-
-def _text(value: str | None) -> str:
-    if value is None:
-        raise ValueError("this query needs a variable that was not given")
-    return value
-
-
-def _citations(kg: KnowledgeGraph, node_id: str) -> list[dict[str, object]]:
-    return [
-        {"quote": c.citation.quote, "source": {"regkgId": c.source, "title": c.title, "url": c.url}}
-        for c in provenance.cited_sources(kg, node_id)
-    ]
-
-
-def _as_tuple(value: object) -> tuple[object, ...]:
-    """A reference or list field as a tuple: absent is empty, one value is one item."""
-    if value is None:
-        return ()
-    return value if isinstance(value, tuple) else (value,)
-
-
-def _named(kg: KnowledgeGraph, ids: object) -> list[dict[str, object]]:
-    return [{"regkgId": i, "name": kg.node(str(i))["name"]} for i in _as_tuple(ids)]
-
-
-def _optional_text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def plain_substance(kg: KnowledgeGraph, variables: Variables) -> object:
-    substance = _text(variables["id"])
-    attrs = lookup.node(kg, substance)
-    actions = []
-    for action in selection.actions(kg, substance=substance):
-        found = kg.node(action)
-        actions.append(
-            {
-                "regkgId": action,
-                "action": found["action"],
-                "date": _optional_text(found.get("date")),
-                "jurisdiction": found["jurisdiction"],
-                "summary": found["summary"],
-                "sources": _citations(kg, action),
-            }
-        )
-    return {
-        "regkgId": substance,
-        "name": attrs["name"],
-        "synonyms": list(_as_tuple(attrs.get("synonyms"))),
-        "usSchedule": attrs.get("us_schedule"),
-        "sources": _citations(kg, substance),
-        "actions": actions,
-    }
-
-
-def plain_trial(kg: KnowledgeGraph, variables: Variables) -> object:
-    trial = _text(variables["id"])
-    attrs = lookup.node(kg, trial)
-    return {
-        **_trial_fields(trial, attrs),
-        "sponsor": next(iter(_named(kg, attrs.get("sponsor"))), None),
-        "substances": _named(kg, attrs.get("substances")),
-        "conditions": _named(kg, attrs.get("conditions")),
-        "sources": _citations(kg, trial),
-    }
-
-
-def _trial_fields(trial: str, attrs: Mapping[str, object]) -> dict[str, object]:
-    return {
-        "regkgId": trial,
-        "registryId": attrs["registry_id"],
-        "title": attrs["title"],
-        "phase": attrs.get("phase"),
-        "status": attrs.get("status"),
-        "start": _optional_text(attrs.get("start")),
-    }
-
-
-def _cursor(offset: int) -> str:
-    """A page cursor in the API's format (schema.relay): the item to continue after."""
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def _start_after(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    return int(base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")[2]) + 1
-
-
-def plain_trial_page(kg: KnowledgeGraph, variables: Variables) -> object:
-    ids = selection.trials(kg)
-    start = _start_after(variables.get("after"))
-    page = []
-    for trial in ids[start : start + PAGE]:
-        attrs = kg.node(trial)
-        page.append(
-            {
-                **_trial_fields(trial, attrs),
-                "conditions": _named(kg, attrs.get("conditions")),
-                "substances": _named(kg, attrs.get("substances")),
-            }
-        )
-    return {"totalCount": len(ids), "nodes": page}
-
-
-def plain_neighbourhood(kg: KnowledgeGraph, variables: Variables) -> object:
-    return paths.neighbourhood(kg, _text(variables["id"]), depth=2)
-
-
-def plain_search(kg: KnowledgeGraph, variables: Variables) -> object:
-    return kg.names.search(_text(variables["text"]), limit=10)
-
-
-def _sample(rng: random.Random, population: Sequence[str], count: int) -> list[str]:
-    return rng.sample(list(population), k=min(count, len(population)))
-
-
-def _search_texts(kg: KnowledgeGraph, rng: random.Random, count: int) -> list[str]:
-    """What readers type: exact names, the first words of a name, and misspellings
-    (which fall through to the fuzzy scan)."""
-    names = [str(kg.node(s)["name"]) for s in kg.by_kind["substance"]]
-    conditions = [str(kg.node(c)["name"]) for c in kg.by_kind["condition"]]
-    texts: list[str] = []
-    for i in range(count * 3):  # bounded: duplicates are dropped below
-        if i % 3 == 0:
-            texts.append(rng.choice(names))
-        elif i % 3 == 1:
-            texts.append(" ".join(rng.choice(conditions).split()[:2]))
-        else:
-            name = rng.choice(names)
-            cut = rng.randrange(1, len(name) - 1)
-            texts.append(name[:cut] + name[cut + 1 :])  # one letter dropped
-    return list(dict.fromkeys(texts))[:count]
-
-
-def cases(kg: KnowledgeGraph, count: int, seed: int) -> list[Case]:
-    """The typical questions, each with `count` distinct variable sets."""
-    rng = random.Random(seed)
-    substances = _sample(rng, kg.by_kind["substance"], count)
-    trials = _sample(rng, kg.by_kind["trial"], count)
-    last_page = max(len(kg.by_kind["trial"]) - PAGE, 1)
-    offsets = rng.sample(range(last_page), k=min(count, last_page))
-    centres = _sample(rng, kg.by_kind["substance"], count)
-    one_entity = Target("one-entity query p50 <= 2 ms", 2.0)
-    return [
-        Case(
-            "substance + actions + sources",
-            SUBSTANCE_QUERY,
-            plain_substance,
-            [{"id": s} for s in substances],
-            one_entity,
-        ),
-        Case(
-            "trial + refs + sources",
-            TRIAL_QUERY,
-            plain_trial,
-            [{"id": t} for t in trials],
-            one_entity,
-        ),
-        Case(
-            "page of 100 trials, nested",
-            TRIAL_PAGE_QUERY,
-            plain_trial_page,
-            [{"after": _cursor(o)} for o in offsets],
-            Target("100-item nested page p50 <= 20 ms", 20.0),
-        ),
-        Case(
-            "two-hop neighbourhood",
-            NEIGHBOURHOOD_QUERY,
-            plain_neighbourhood,
-            [{"id": c} for c in centres],
-            Target("two-hop neighbourhood p50 <= 6 ms", 6.0),
-        ),
-        Case(
-            "search (10 hits)",
-            SEARCH_QUERY,
-            plain_search,
-            [{"text": t} for t in _search_texts(kg, rng, count)],
-        ),
-    ]
-
-
-# --- timing --------------------------------------------------------------------------------
-
-
-def time_calls(call: Callable[[Variables], object], variables: Sequence[Variables]) -> list[float]:
-    """Seconds taken by `call` for each variable set, in order."""
-    samples = []
-    for values in variables:
-        start = time.perf_counter()
-        call(values)
-        samples.append(time.perf_counter() - start)
-    return samples
-
-
-def time_layer(
-    call: Callable[[Variables], object], variables: Sequence[Variables], budget: Budget
-) -> list[float]:
-    """Warm up on the first variable sets, then time the next `budget.samples` ones."""
-    time_calls(call, variables[: budget.warmup])
-    return time_calls(call, variables[budget.warmup : budget.warmup + budget.samples])
-
-
-def time_repeated(
-    calls: Mapping[str, Callable[[], object]], count: int, blocks: int = 10
-) -> dict[str, tuple[list[float], float]]:
-    """Seconds per call and calls per second for `count` identical calls to each of
-    `calls`, alternating blocks between them so that a change in machine load during the
-    run falls on all of them alike."""
-    for call in calls.values():
-        call()  # the first fills the response cache; it is not what is measured
-    samples: dict[str, list[float]] = {name: [] for name in calls}
-    elapsed = dict.fromkeys(calls, 0.0)
-    per_block = max(1, count // blocks)
-    for _ in range(blocks):
-        for name, call in calls.items():
-            begin = time.perf_counter()
-            for _ in range(per_block):
-                start = time.perf_counter()
-                call()
-                samples[name].append(time.perf_counter() - start)
-            elapsed[name] += time.perf_counter() - begin
-    return {name: (samples[name], len(samples[name]) / elapsed[name]) for name in calls}
-
-
-def percentile(samples: Sequence[float], fraction: float) -> float:
-    """The nearest-rank percentile, in milliseconds."""
-    ordered = sorted(samples)
-    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[rank] * 1000
-
-
-# --- the in-process layers -----------------------------------------------------------------
-
-
-@cache
-def _schema() -> strawberry.Schema:
-    # One schema for every in-process call, as the server builds one: building it is
-    # not part of any query.
-    return build_schema()
-
-
-def run_in_process(kg: KnowledgeGraph, case: Case, budget: Budget, result: Result) -> None:
-    schema = _schema()
-    context = Context(kg)
-
-    def through_schema(values: Variables) -> object:
-        answer = schema.execute_sync(case.query, variable_values=values, context_value=context)
-        if answer.errors:
-            raise RuntimeError(f"{case.name}: {answer.errors[0].message}")
-        return answer.data
-
-    first = schema.execute_sync(
-        case.query, variable_values=case.variables[0], context_value=context
-    )
-    result.cost = int((first.extensions or {}).get("cost", 0)) or None
-    result.samples["plain"] = time_layer(lambda v: case.plain(kg, v), case.variables, budget)
-    result.samples["schema"] = time_layer(through_schema, case.variables, budget)
-
-
-# --- the HTTP layers -----------------------------------------------------------------------
-
-
-def _body(case: Case, values: Variables) -> bytes:
-    return orjson.dumps({"query": case.query, "variables": values})
-
-
-def _post(client: httpx.Client, body: bytes) -> bytes:
-    response = client.post("/graphql", content=body, headers=HEADERS)
-    if response.status_code != 200:
-        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:300]}")
-    return response.content
-
-
-def _check_same_answer(kg: KnowledgeGraph, case: Case, served: bytes) -> None:
-    """The server must answer what the schema answers in-process, or the timings compare
-    different work."""
-    payload = orjson.loads(served)
-    local = _schema().execute_sync(
-        case.query, variable_values=case.variables[0], context_value=Context(kg)
-    )
-    if payload.get("errors") or payload.get("data") != local.data:
-        raise RuntimeError(f"{case.name}: the server's answer differs from the schema's")
-
-
-def run_first_requests(
-    client: httpx.Client, kg: KnowledgeGraph, case: Case, budget: Budget, result: Result
-) -> bytes:
-    """Time requests that miss the response cache; return the answer to the request that
-    is repeated later, checked against the in-process schema's."""
-    # Fresh variables for every request: the warm-up sets are disjoint from the timed
-    # ones, and none of them is the repeated set (variables[0]), so none is cached.
-    fresh = case.variables[1:]
-    result.samples["http"] = time_layer(lambda v: _post(client, _body(case, v)), fresh, budget)
-    served = _post(client, _body(case, case.variables[0]))
-    _check_same_answer(kg, case, served)
-    result.response_bytes = len(served)
-    return served
-
-
-def run_repeated(
-    clients: Mapping[str, httpx.Client], case: Case, budget: Budget, result: Result
-) -> None:
-    """Time one request repeated against regkg (`cached`) and against the baseline."""
-    body = _body(case, case.variables[0])
-    calls = {name: partial(_post, client, body) for name, client in clients.items()}
-    for name, (samples, rate) in time_repeated(calls, budget.repeats).items():
-        result.samples[name], result.throughput[name] = samples, rate
-
-
-def _table_key(body: bytes) -> str:
-    # The request as parsed JSON with sorted keys: what a JSON endpoint would key on.
-    return orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS).decode()
-
-
-def baseline_app(table_file: Path) -> Starlette:
-    """A plain starlette + orjson endpoint: parse the JSON body, return stored bytes."""
-    table = {k: v.encode() for k, v in orjson.loads(table_file.read_bytes()).items()}
-
-    async def graphql(request: Request) -> Response:
-        key = orjson.dumps(orjson.loads(await request.body()), option=orjson.OPT_SORT_KEYS)
-        return Response(table[key.decode()], media_type="application/json; charset=utf-8")
-
-    async def health(request: Request) -> Response:
-        return Response(b'{"status":"ok"}', media_type="application/json")
-
-    return Starlette(
-        routes=[Route("/graphql", graphql, methods=["POST"]), Route("/healthz", health)]
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def server(arguments: Sequence[str], log: Path) -> Iterator[tuple[str, float]]:
-    """Run this script in `--serve` mode in a subprocess; yield its URL and how long it
-    took to answer its health check. The subprocess is always stopped."""
-    port = _free_port()
-    command = [sys.executable, str(Path(__file__).resolve()), "--serve", *arguments]
-    with log.open("wb") as output:
-        process = subprocess.Popen([*command, "--port", str(port)], stdout=output, stderr=output)
-    try:
-        url = f"http://{HOST}:{port}"
-        yield url, _wait_ready(process, url, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def _wait_ready(process: subprocess.Popen[bytes], url: str, log: Path) -> float:
-    start = time.perf_counter()
-    with httpx.Client(base_url=url, trust_env=False, timeout=5.0) as client:
-        for _ in range(READY_POLLS):
-            if process.poll() is not None:
-                tail = log.read_text("utf-8", "replace")[-2000:]
-                raise RuntimeError(f"the server exited with {process.returncode}:\n{tail}")
-            try:
-                if client.get("/healthz").status_code == 200:
-                    return time.perf_counter() - start
-            except httpx.TransportError:
-                pass  # not listening yet
-            time.sleep(POLL_SECONDS)
-    raise TimeoutError(f"{url} did not become ready")
-
-
-def _client(url: str) -> httpx.Client:
-    # trust_env=False: no proxy from the environment may route these requests elsewhere.
-    return httpx.Client(base_url=url, trust_env=False, timeout=120.0)
-
-
-def serve(kind: str, data: Path, port: int) -> None:
-    """The `--serve` subprocess: regkg's own app, or the baseline over a response table."""
-    import uvicorn
-
-    from server import Settings, create_app
-
-    app = create_app(Settings(data_dir=data)) if kind == "regkg" else baseline_app(data)
-    uvicorn.run(app, host=HOST, port=port, log_level="warning", access_log=False)
-
-
-# --- the run ---------------------------------------------------------------------------------
+class Timing:
+    """Seconds per request, and requests per second over the run."""
+
+    latencies: list[float] = field(default_factory=list)
+    busy_seconds: float = 0.0
+
+    def add(self, outcomes: Sequence[client.Outcome], skip: int = 0) -> None:
+        for outcome in outcomes:
+            self.latencies += outcome.latencies[skip:]
+        self.busy_seconds += max(o.ended for o in outcomes) - min(o.began for o in outcomes)
+
+    def p(self, fraction: float) -> float:
+        """The nearest-rank percentile, in milliseconds."""
+        ordered = sorted(self.latencies)
+        rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+        return ordered[rank] * 1000
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.busy_seconds if self.busy_seconds else 0.0
+
+
+@dataclass
+class CaseResult:
+    case: cases.Case
+    uncached: Timing = field(default_factory=Timing)
+    plain: Timing = field(default_factory=Timing)
+    cached: Timing = field(default_factory=Timing)
+    stored: Timing = field(default_factory=Timing)
+    answer_bytes: int = 0
+
+
+@dataclass
+class Startup:
+    seconds: float
+    memory: procs.Memory
+
+
+@dataclass
+class Workers:
+    count: int
+    connections: int
+    timing: Timing
+    memory: procs.Memory
+
+
+@dataclass
+class SizeResult:
+    nodes: int
+    yaml: Startup
+    build_seconds: float
+    snapshot_mb: float
+    snapshot: Startup
+    results: list[CaseResult]
+    workers: list[Workers]
+    cache: tuple[float, float] | None  # req/s of one cached GET: regkg alone, nginx in front
 
 
 def progress(message: str) -> None:
-    """A line on stderr, so that a run of several minutes shows where it is."""
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 def dataset(nodes: int, seed: int) -> Path:
-    """The synthetic set for (`nodes`, `seed`), generated unless already on disk."""
     out = BENCH_DATA / f"n{nodes}-s{seed}"
     if is_complete(out, nodes, seed):
         progress(f"reusing {out}")
@@ -577,52 +145,156 @@ def dataset(nodes: int, seed: int) -> Path:
     return out
 
 
-def load(data: Path) -> tuple[KnowledgeGraph, float]:
-    start = time.perf_counter()
-    kg = load_graph(data)
-    elapsed = time.perf_counter() - start
-    # As server.create_app does: the loaded graph is never collected, so keep the
-    # collector from walking it during the timings.
-    gc.collect()
-    gc.freeze()
-    return kg, elapsed
+def _graphql(case: cases.Case, variables: cases.Variables) -> bytes:
+    return client.post_json("/graphql", orjson.dumps({"query": case.query, "variables": variables}))
 
 
-def measure(
-    kg: KnowledgeGraph, data: Path, budget: Budget, seed: int
-) -> tuple[list[Result], dict[str, float]]:
-    """Every layer of every case; and the two servers' start-up times."""
-    results = [Result(c) for c in cases(kg, 1 + budget.warmup + budget.samples, seed)]
-    progress("timing the plain and schema layers in-process")
-    for result in results:
-        run_in_process(kg, result.case, budget, result)
-    progress("starting regkg (it loads the data again) and timing first requests")
-    with tempfile.TemporaryDirectory(prefix="regkg-bench-") as scratch, ExitStack() as stack:
+def _plain(index: int, variables: cases.Variables) -> bytes:
+    return client.post_json(f"/plain/{index}", orjson.dumps({"variables": variables}))
+
+
+def _one(port: int, requests: Sequence[bytes]) -> list[client.Outcome]:
+    return client.drive([client.Job(port, requests)])
+
+
+def _check(case: cases.Case, outcome: client.Outcome) -> None:
+    """The answer must be data, not errors: else the timings measure a failure."""
+    answer = orjson.loads(outcome.last_body)
+    if answer.get("errors") or not answer.get("data"):
+        raise RuntimeError(f"{case.name}: {outcome.last_body[:300]!r}")
+
+
+def measure_case(
+    index: int,
+    case: cases.Case,
+    variables: list[cases.Variables],
+    regkg: int,
+    baseline: int,
+    budget: Budget,
+) -> CaseResult:
+    result = CaseResult(case)
+    # variables[0] is the repeated request; the others are each asked once.
+    fresh = variables[1 : 1 + budget.warmup + budget.samples]
+    skip = min(budget.warmup, len(fresh) // 2)
+    outcomes = _one(regkg, [_graphql(case, v) for v in fresh])
+    _check(case, outcomes[0])
+    result.uncached.add(outcomes, skip)
+    result.plain.add(_one(baseline, [_plain(index, v) for v in fresh]), skip)
+    repeated = _graphql(case, variables[0])
+    first = _one(regkg, [repeated])[0]  # fills the response cache
+    _check(case, first)
+    result.answer_bytes = first.body_bytes
+    _one(baseline, [client.request("PUT", f"/stored/{index}", first.last_body)])
+    stored = client.post_json(f"/stored/{index}", orjson.dumps({"variables": variables[0]}))
+    per_round = max(1, budget.repeats // budget.rounds)
+    # Alternating rounds: a change in the machine's load falls on both alike.
+    for _ in range(budget.rounds):
+        result.cached.add(_one(regkg, [repeated] * per_round), skip=1)
+        result.stored.add(_one(baseline, [stored] * per_round), skip=1)
+    return result
+
+
+def measure_workers(
+    data: Path, logs: Path, load: list[cases.Variables], budget: Budget
+) -> list[Workers]:
+    """Throughput and memory of 1 and of 2 workers under the same uncached requests (a
+    trial each) on several connections. Both servers run side by side and take turns,
+    round by round, so that the other processes on the machine weigh on both alike."""
+    trial = cases.CASES[1]
+    per = min(budget.per_connection, len(load) // (budget.rounds * budget.connections))
+    requests = [_graphql(trial, v) for v in load]
+    rounds = [
+        [
+            requests[(r * budget.connections + c) * per : (r * budget.connections + c + 1) * per]
+            for c in range(budget.connections)
+        ]
+        for r in range(budget.rounds)
+    ]
+    with ExitStack() as stack:
+        servers = {
+            count: stack.enter_context(
+                procs.running(
+                    [*SERVER, "--data", str(data), "--workers", str(count)],
+                    logs / f"workers-{count}.log",
+                    children=0 if count == 1 else count,
+                )
+            )
+            for count in (1, 2)
+        }
+        timings = {count: Timing() for count in servers}
+        # Each server sees each request once: every request misses its response cache.
+        for jobs in rounds:
+            for count, server in servers.items():
+                timings[count].add(client.drive([client.Job(server.port, j) for j in jobs]))
+        return [
+            Workers(count, budget.connections, timings[count], procs.memory(server.process.pid))
+            for count, server in servers.items()
+        ]
+
+
+def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
+    data = dataset(nodes, seed)
+    snapshot = default_path(data)
+    snapshot.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="regkg-bench-") as scratch:
         logs = Path(scratch)
-        regkg_url, regkg_ready = stack.enter_context(
-            server(["regkg", "--data", str(data)], logs / "regkg.log")
+        progress(f"{nodes}: start-up from the YAML")
+        server = [*SERVER, "--data", str(data)]
+        with procs.running(server, logs / "yaml.log") as started:
+            yaml = Startup(started.ready_seconds, procs.memory(started.process.pid))
+        progress(f"{nodes}: python -m graph build")
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "graph", "build", str(data)],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
         )
-        regkg = stack.enter_context(_client(regkg_url))
-        # The baseline serves exactly the bytes regkg answered, so it needs them first.
-        table = {}
-        for result in results:
-            served = run_first_requests(regkg, kg, result.case, budget, result)
-            table[_table_key(_body(result.case, result.case.variables[0]))] = served.decode()
-        table_file = logs / "responses.json"
-        table_file.write_bytes(orjson.dumps(table))
-        baseline_url, baseline_ready = stack.enter_context(
-            server(["baseline", "--data", str(table_file)], logs / "baseline.log")
-        )
-        baseline = stack.enter_context(_client(baseline_url))
-        progress("timing repeated requests against regkg and the baseline")
-        for result in results:
-            run_repeated({"cached": regkg, "baseline": baseline}, result.case, budget, result)
-    return results, {"regkg": regkg_ready, "baseline": baseline_ready}
+        build_seconds = time.perf_counter() - start
+        progress(f"{nodes}: start-up from the snapshot, and the plain endpoint")
+        with (
+            procs.running(server, logs / "regkg.log") as regkg,
+            procs.running([*BASELINE, "--data", str(data)], logs / "baseline.log") as baseline,
+        ):
+            from_snapshot = Startup(regkg.ready_seconds, procs.memory(regkg.process.pid))
+            count = 1 + budget.warmup + budget.samples
+            load = budget.rounds * budget.connections * budget.per_connection
+            sets = _variables(baseline.port, count, load, seed)
+            results = []
+            for index, case in enumerate(cases.CASES):
+                progress(f"{nodes}: {case.name}")
+                results.append(
+                    measure_case(index, case, sets[case.name], regkg.port, baseline.port, budget)
+                )
+            progress(f"{nodes}: nginx in front, with deploy/nginx.conf")
+            trial = cases.CASES[1]
+            query = {"query": trial.query, "variables": orjson.dumps(sets[trial.name][0]).decode()}
+            path = "/graphql?" + urlencode(query)
+            cache_rates = cache.cached_get_rates(
+                regkg.port, logs, path, budget.connections, budget.repeats // 4, budget.rounds
+            )
+        progress(f"{nodes}: 1 and 2 workers")
+        workers = measure_workers(data, logs, sets["load"], budget)
+    return SizeResult(
+        nodes,
+        yaml,
+        build_seconds,
+        snapshot.stat().st_size / 2**20,
+        from_snapshot,
+        results,
+        workers,
+        cache_rates,
+    )
+
+
+def _variables(port: int, count: int, load: int, seed: int) -> dict[str, list[cases.Variables]]:
+    query = f"count={count}&load={load}&seed={seed}"
+    outcome = _one(port, [client.request("GET", f"/variables?{query}")])[0]
+    found: dict[str, list[cases.Variables]] = orjson.loads(outcome.last_body)
+    return found
 
 
 # --- the report -----------------------------------------------------------------------------
-
-LAYERS: Final = ("plain", "schema", "http", "cached", "baseline")
 
 
 def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -632,128 +304,173 @@ def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
     )
 
 
-def latency_table(results: Sequence[Result]) -> list[str]:
-    head = ["query (ms)", *(f"{layer} {q}" for layer in LAYERS for q in ("p50", "p90"))]
-    widths = [30, *([11] * (len(head) - 1))]
-    lines = [_row(head, widths)]
-    for r in results:
-        cells = [r.case.name]
-        for layer in LAYERS:
-            cells += [f"{percentile(r.samples[layer], q):.3f}" for q in (0.5, 0.9)]
-        lines.append(_row(cells, widths))
-    return lines
-
-
-def ratio_table(results: Sequence[Result]) -> list[str]:
-    head = [
-        "query",
-        "schema/plain",
-        "http/schema",
-        "cached req/s",
-        "baseline req/s",
-        "cached/baseline",
-        "cost",
-        "bytes",
-    ]
-    widths = [30, 12, 11, 12, 14, 15, 6, 7]
-    lines = [_row(head, widths)]
-    for r in results:
-        p50 = {layer: percentile(r.samples[layer], 0.5) for layer in LAYERS}
-        cached, base = r.throughput["cached"], r.throughput["baseline"]
-        cells = [
-            r.case.name,
-            f"{p50['schema'] / p50['plain']:.1f}x",
-            f"{p50['http'] / p50['schema']:.2f}x",
-            f"{cached:.0f}",
-            f"{base:.0f}",
-            f"{cached / base:.2f}x",
-            str(r.cost or "-"),
-            str(r.response_bytes),
-        ]
-        lines.append(_row(cells, widths))
-    return lines
-
-
-def targets(results: Sequence[Result]) -> list[str]:
-    """The issue's targets, judged on first-request HTTP p50 (what a client waits for),
-    with the schema layer alongside; information, never a failure."""
-    lines = []
-    for r in results:
-        target = r.case.target
-        if target is None:
-            continue
-        http, schema = (percentile(r.samples[layer], 0.5) for layer in ("http", "schema"))
-        lines.append(
-            f"  {target.label:<36} {_verdict(http <= target.p50_ms):<8} http {http:.3f} ms, "
-            f"schema {schema:.3f} ms ({_verdict(schema <= target.p50_ms)}): {r.case.name}"
-        )
-    worst = min(results, key=lambda r: r.throughput["cached"] / r.throughput["baseline"])
-    ratio = worst.throughput["cached"] / worst.throughput["baseline"]
-    lines.append(
-        f"  {'repeated >= 0.7x starlette+orjson':<36} {_verdict(ratio >= 0.7):<8} "
-        f"worst {ratio:.2f}x: {worst.case.name}"
-    )
-    return lines
-
-
 def _verdict(met: bool) -> str:
     return "met" if met else "NOT MET"
 
 
-def describe(
-    kg: KnowledgeGraph, load_seconds: float, startup: dict[str, float], busy: tuple[float, float]
-) -> list[str]:
-    counts = ", ".join(f"{k} {len(v)}" for k, v in kg.by_kind.items())
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return [
-        # Other processes on the machine skew every number; the load average says so.
-        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"1-minute load average {busy[0]:.2f} before, {busy[1]:.2f} after",
-        f"graph: {kg.graph.number_of_nodes()} nodes, {kg.graph.number_of_edges()} edges ({counts})",
-        f"load_graph: {load_seconds:.2f} s in-process (peak RSS {rss_mb:.0f} MB)",
-        f"server ready after: regkg {startup['regkg']:.2f} s (process start + load), "
-        f"baseline {startup['baseline']:.2f} s",
-    ]
-
-
-def report(results: Sequence[Result], header: Sequence[str], budget: Budget) -> str:
-    return "\n".join(
-        [
-            *header,
-            f"samples per layer: {budget.samples} (after {budget.warmup} warm-up), "
-            f"repeats: {budget.repeats}",
-            "",
-            *latency_table(results),
-            "",
-            *ratio_table(results),
-            "",
-            "targets (information only):",
-            *targets(results),
-        ]
+def _startup(label: str, found: Startup) -> str:
+    m = found.memory
+    return (
+        f"  {label:<22} {found.seconds:6.1f} s to the first 200; "
+        f"RSS {m.rss:.0f} MB (peak {m.peak_rss:.0f} MB), PSS {m.pss:.0f} MB"
     )
 
 
+def size_report(size: SizeResult) -> list[str]:
+    lines = [
+        f"== {size.nodes} records ==",
+        _startup("from the YAML", size.yaml),
+        f"  {'graph build':<22} {size.build_seconds:6.1f} s, snapshot {size.snapshot_mb:.0f} MB",
+        _startup("from the snapshot", size.snapshot),
+        "",
+    ]
+    head = ["query (ms; req/s)", "p50", "p99", "req/s", "plain p50", "p99", "req/s", "x p50"]
+    head += ["cached p50", "p99", "req/s", "stored p50", "p99", "req/s", "share", "bytes"]
+    widths = [30, 7, 7, 6, 9, 7, 6, 6, 10, 7, 6, 10, 7, 6, 6, 8]
+    lines.append(_row(head, widths))
+    for r in size.results:
+        cells = [r.case.name]
+        for timing in (r.uncached, r.plain):
+            cells += [f"{timing.p(0.5):.2f}", f"{timing.p(0.99):.2f}", f"{timing.rate:.0f}"]
+        cells.append(f"{r.uncached.p(0.5) / r.plain.p(0.5):.1f}")
+        for timing in (r.cached, r.stored):
+            cells += [f"{timing.p(0.5):.2f}", f"{timing.p(0.99):.2f}", f"{timing.rate:.0f}"]
+        cells += [f"{r.cached.rate / r.stored.rate:.2f}", str(r.answer_bytes)]
+        lines.append(_row(cells, widths))
+    lines.append(
+        "  (uncached: a new question each request; plain: the starlette + orjson endpoint "
+        "computing it; x p50: uncached/plain; cached: one question repeated; stored: the "
+        "endpoint answering stored bytes; share: cached/stored throughput)"
+    )
+    if size.cache is None:
+        lines += ["", "  nginx in front: not measured, no nginx binary"]
+    else:
+        alone, cached = size.cache
+        lines += [
+            "",
+            f"  one trial, GET, repeated on {size.workers[0].connections} connections: regkg "
+            f"{alone:.0f} req/s; nginx (deploy/nginx.conf) from its cache {cached:.0f} req/s",
+        ]
+    lines += [
+        "",
+        f"  many processes: {size.workers[0].connections} connections of uncached trial requests",
+    ]
+    for w in size.workers:
+        lines.append(
+            f"    {w.count} worker{'s' if w.count > 1 else ' '}: {w.timing.rate:6.0f} req/s, "
+            f"p50 {w.timing.p(0.5):.2f} ms; PSS {w.memory.pss:.0f} MB over "
+            f"{w.memory.processes} process{'es' if w.memory.processes > 1 else ''} "
+            f"(RSS {w.memory.rss:.0f} MB, unique {w.memory.uss:.0f} MB)"
+        )
+    return lines
+
+
+def _case(size: SizeResult, name: str) -> CaseResult:
+    return next(r for r in size.results if r.case.name == name)
+
+
+def targets(sizes: Sequence[SizeResult]) -> list[str]:
+    lines = []
+    for size in sizes:
+        label = f"{size.nodes:>8}"
+        for r in size.results:
+            target = r.case.target
+            if target is None:
+                continue
+            p50, plain = r.uncached.p(0.5), r.plain.p(0.5)
+            lines.append(
+                f"  {label} {r.case.name + ': p50 <= ' + str(target.p50_ms) + ' ms':<60} "
+                f"{_verdict(p50 <= target.p50_ms):<8} {p50:.2f} ms"
+            )
+            lines.append(
+                f"  {label} {r.case.name + ': <= x' + str(target.max_ratio) + ' plain':<60} "
+                f"{_verdict(p50 <= target.max_ratio * plain):<8} x{p50 / plain:.1f}"
+            )
+        worst = min(size.results, key=lambda r: r.cached.rate / r.stored.rate)
+        share = worst.cached.rate / worst.stored.rate
+        lines.append(
+            f"  {label} {'cached >= 0.7x the stored-bytes endpoint':<60} "
+            f"{_verdict(share >= 0.7):<8} worst {share:.2f}x ({worst.case.name})"
+        )
+        one, two = size.workers
+        speed = two.timing.rate / one.timing.rate
+        grown = two.memory.pss / one.memory.pss
+        lines.append(
+            f"  {label} {'2 workers >= 1.7x the throughput of 1':<60} "
+            f"{_verdict(speed >= 1.7):<8} {speed:.2f}x"
+        )
+        lines.append(
+            f"  {label} {'2 workers <= 1.3x the memory (PSS) of 1':<60} "
+            f"{_verdict(grown <= 1.3):<8} {grown:.2f}x"
+        )
+        if size.nodes >= 1_000_000:
+            start, rss = size.snapshot.seconds, size.snapshot.memory.rss
+            lines.append(
+                f"  {label} {'start-up <= 20 s':<60} {_verdict(start <= 20):<8} {start:.1f} s"
+            )
+            lines.append(
+                f"  {label} {'resident <= 2 GB':<60} {_verdict(rss <= 2048):<8} {rss:.0f} MB"
+            )
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        for name in (cases.CASES[2].name, cases.CASES[3].name, cases.CASES[0].name):
+            grew = _case(large, name).uncached.p(0.5) / _case(small, name).uncached.p(0.5)
+            lines.append(
+                f"  {'all':>8} {name + ': flat (p50 grows <= 1.5x)':<60} "
+                f"{_verdict(grew <= 1.5):<8} x{grew:.2f} from {small.nodes} to {large.nodes}"
+            )
+    return lines
+
+
+def summary(sizes: Sequence[SizeResult]) -> list[str]:
+    """The issue's table: one column per size."""
+    widths = [44, *([12] * len(sizes))]
+    lines = [_row(["", *(f"{s.nodes} records" for s in sizes)], widths)]
+
+    def row(label: str, values: Sequence[str]) -> None:
+        lines.append(_row([label, *values], widths))
+
+    row("start-up, YAML (s)", [f"{s.yaml.seconds:.1f}" for s in sizes])
+    row("start-up, snapshot (s)", [f"{s.snapshot.seconds:.1f}" for s in sizes])
+    row("resident after load, snapshot (MB)", [f"{s.snapshot.memory.rss:.0f}" for s in sizes])
+    row("peak resident, YAML (MB)", [f"{s.yaml.memory.peak_rss:.0f}" for s in sizes])
+    for name in (cases.CASES[2].name, cases.CASES[3].name, cases.CASES[0].name):
+        row(f"{name}, p50 (ms)", [f"{_case(s, name).uncached.p(0.5):.2f}" for s in sizes])
+    return lines
+
+
+def report(sizes: Sequence[SizeResult], budget: Budget, load: tuple[float, float]) -> str:
+    lines = [
+        # Other processes on the machine skew every number; the load average says so.
+        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"1-minute load average {load[0]:.2f} before, {load[1]:.2f} after",
+        f"budget: {budget}",
+        "",
+    ]
+    for size in sizes:
+        lines += [*size_report(size), ""]
+    lines += ["summary:", *summary(sizes), "", "targets (information, never a failure):"]
+    lines += targets(sizes)
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time regkg queries layer by layer.")
-    parser.add_argument("--quick", action="store_true", help="10 000 records, few iterations")
-    parser.add_argument("--nodes", type=int, help="records in the synthetic set")
+    parser = argparse.ArgumentParser(description="Measure regkg as shipped.")
+    parser.add_argument("--quick", action="store_true", help="10 000 records, few requests")
+    parser.add_argument("--full", action="store_true", help="also 1 000 000 records")
+    parser.add_argument("--nodes", type=int, action="append", help="records (repeatable)")
     parser.add_argument("--seed", type=int, default=0, help="data and sampling seed")
-    parser.add_argument("--serve", choices=("regkg", "baseline"), help=argparse.SUPPRESS)
-    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve:
-        serve(args.serve, args.data, args.port)
-        return 0
-    nodes = args.nodes or (10_000 if args.quick else 100_000)
+    if args.nodes:
+        sizes = args.nodes
+    elif args.quick:
+        sizes = [10_000]
+    else:
+        sizes = [10_000, 100_000, *([1_000_000] if args.full else [])]
     budget = QUICK if args.quick else FULL
-    data = dataset(nodes, args.seed)
-    progress(f"loading {sum(plan(nodes).values())} records with load_graph")
-    busy_before = os.getloadavg()[0]
-    kg, load_seconds = load(data)
-    results, startup = measure(kg, data, budget, args.seed)
-    header = describe(kg, load_seconds, startup, (busy_before, os.getloadavg()[0]))
-    print(report(results, header, budget))
+    before = os.getloadavg()[0]
+    found = [measure_size(nodes, args.seed, budget) for nodes in sizes]
+    print(report(found, budget, (before, os.getloadavg()[0])))
     return 0
 
 

@@ -99,7 +99,7 @@ def read_dir(root: Path, max_bytes: int | None = None) -> DataSet:
                 Problem(name, 1, f"cannot be read: {exc.strerror or exc}", root_cause=True)
             )
             continue
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + content)
+        digest.update(_version_part(path, root, content))
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -112,6 +112,19 @@ def read_dir(root: Path, max_bytes: int | None = None) -> DataSet:
         records.extend(recs)
         problems.extend(probs)
     return DataSet(records, problems, digest.hexdigest()[:12])
+
+
+def data_version(root: Path) -> str:
+    """The version `read_dir` gives the data under `root`, from the files' bytes alone,
+    without parsing them; raises `OSError` when a file cannot be read."""
+    digest = hashlib.sha256()
+    for path in data_files(root):
+        digest.update(_version_part(path, root, path.read_bytes()))
+    return digest.hexdigest()[:12]
+
+
+def _version_part(path: Path, root: Path, content: bytes) -> bytes:
+    return str(path.relative_to(root)).encode() + b"\0" + content
 
 
 def _display_name(path: Path, root: Path) -> str:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from graph.build import KnowledgeGraph
 from graph.model import KINDS
+from graph.quotes import QuoteCheck, Tally
+from graph.records import Record
+from graph.sourcing import weakly_sourced
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,49 @@ def graph_stats(kg: KnowledgeGraph) -> GraphStats:
         edges_by_relation=dict(sorted(relations.items())),
         sources_per_record=dict(sorted(per_record.items())),
     )
+
+
+@dataclass(frozen=True)
+class EvidenceStats:
+    """How the records stand against the quote rule, and how many key facts rest only on
+    reports of them."""
+
+    by_kind: dict[str, Tally]
+    weakly_sourced: int
+
+    def lines(self) -> list[str]:
+        out = [
+            "checkable values (dates, numbers, ids, names) and citations by kind:",
+            f"  {'kind':<14}{'values':>8}{'quoted':>8}{'derived':>8}{'cited':>8}{'derived':>8}",
+        ]
+        total = Tally()
+        for kind, tally in self.by_kind.items():
+            out.append(f"  {kind:<14}{_tally_columns(tally)}")
+            for name in vars(total):
+                setattr(total, name, getattr(total, name) + getattr(tally, name))
+        out.append(f"  {'total':<14}{_tally_columns(total)}")
+        if total.values:
+            out.append(
+                f"quoted {total.quoted / total.values:.1%} and derived "
+                f"{total.derived / total.values:.1%} of {total.values} checkable values"
+            )
+        out.append(
+            f"key facts resting only on press, reference works or copies: {self.weakly_sourced}"
+        )
+        return out
+
+
+def _tally_columns(tally: Tally) -> str:
+    return (
+        f"{tally.values:>8}{tally.quoted:>8}{tally.derived:>8}"
+        f"{tally.citations:>8}{tally.derived_citations:>8}"
+    )
+
+
+def evidence_stats(records: list[Record]) -> EvidenceStats:
+    check = QuoteCheck({r.id: r for r in records})
+    tallies: dict[str, Tally] = {}
+    for record in records:
+        if KINDS[record.kind].needs_sources:
+            check.tally(record, tallies)
+    return EvidenceStats(dict(sorted(tallies.items())), len(weakly_sourced(records)))

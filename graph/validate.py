@@ -15,6 +15,7 @@ from typing import Final
 from graph.dates import PartialDate, certainly_before
 from graph.errors import DataValidationError, Problem
 from graph.model import COMMON_FIELDS, KINDS, SOURCES_FIELD, Field, FieldType, Kind
+from graph.quotes import QuoteCheck
 from graph.reader import RawRecord, Value
 from graph.records import Citation, FieldValue, Record, Scalar
 
@@ -79,6 +80,7 @@ def validate(raw_records: Iterable[RawRecord], problems: Iterable[Problem] = ())
         records.append(record)
     _check_references(checker, {r.id: r.kind for r in records})
     _check_unique_urls(records, checker)
+    _check_quotes(records, seen, checker)
     if checker.problems:
         raise DataValidationError(checker.problems)
     return records
@@ -384,6 +386,15 @@ def _check_references(checker: _Checker, kinds: Mapping[str, str]) -> None:
                 f"{field_name!r} may refer to {' or '.join(ref.targets)}, "
                 f"not to {target_kind} {ref.target!r}",
             )
+
+
+def _check_quotes(records: list[Record], raws: Mapping[str, RawRecord], checker: _Checker) -> None:
+    # Runs after references resolve: a quote names a referenced record by that record's
+    # names, and a date may rest on the cited source's publication date.
+    check = QuoteCheck({r.id: r for r in records})
+    for record in records:
+        for finding in check.findings(record):
+            checker.report(raws[record.id], finding.path, finding.message)
 
 
 def _check_unique_urls(records: list[Record], checker: _Checker) -> None:

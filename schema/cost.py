@@ -238,16 +238,20 @@ class _Measuring:
 
 
 def _multiplier(node: FieldNode, field_type: GraphQLOutputType, inner: GraphQLNamedType) -> int:
+    # A page is at most `first` items and at most `last` items: with both, the smaller.
+    sizes: list[int] = []
     for argument in node.arguments or ():
-        if argument.name.value == "first":
+        if argument.name.value in ("first", "last"):
             if isinstance(argument.value, IntValueNode):
-                return max(_int_literal(argument.value.value), 1)
-            if isinstance(argument.value, VariableNode):
-                return MAX_PAGE
+                sizes.append(max(_int_literal(argument.value.value), 1))
+            elif isinstance(argument.value, VariableNode):
+                sizes.append(MAX_PAGE)
         if argument.name.value == "ids":  # nodes(ids:) returns one item per id
             if isinstance(argument.value, ListValueNode):
                 return max(len(argument.value.values), 1)
             return MAX_PAGE
+    if sizes:
+        return min(sizes)
     if inner.name.endswith("Connection"):
         return DEFAULT_PAGE
     unwrapped = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type

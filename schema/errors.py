@@ -9,7 +9,8 @@
 | `GRAPHQL_PARSE_FAILED` | the document is not GraphQL |
 | `GRAPHQL_VALIDATION_FAILED` | the document does not fit the schema (an unknown field...) |
 | `PERSISTED_QUERY_NOT_FOUND` | a persisted query's hash the server does not hold: send the query |
-| `BAD_REQUEST` | the HTTP request itself is wrong (no `query`, bad JSON, wrong method) |
+| `BAD_REQUEST` | the HTTP request is wrong: no `query`, bad JSON, an unknown `operationName` |
+| `SERVER_BUSY` | every execution slot is taken: retry after the `Retry-After` seconds |
 | `INTERNAL_SERVER_ERROR` | a fault of regkg's own; the message says no more |
 
 Resolvers raise `not_found` and `bad_input` (or `graph.errors` exceptions through
@@ -40,6 +41,7 @@ class Code(StrEnum):
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     BAD_REQUEST = "BAD_REQUEST"
+    SERVER_BUSY = "SERVER_BUSY"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 

@@ -23,6 +23,20 @@ JURISDICTIONS = """
       parent: jurisdiction:US
     """
 
+# Quotes too long for one line of the files below; each carries the values it cites.
+SPONSOR_NAMES = "Old Sponsor (to 2019-12-31) is Sponsor Inc. from 2020-01-01"
+BTD_QUOTE = (
+    "The Agency granted drugxamine for PTSD to Sponsor Inc. on 2 May 2018, announced 10 May 2018"
+)
+SUBMITTED_QUOTE = "drugxamine for PTSD submitted to The Agency in June 2019"
+PRIORITY_QUOTE = "The Agency gave drugxamine for PTSD priority review on August 1, 2019"
+CRL_QUOTE = "The Agency declined drugxamine for PTSD on 2020-03-01"
+TRIAL_QUOTE = (
+    "NCT00000001: Sponsor Inc. gives drugxamine to 90 people with PTSD "
+    "from January 2017 to 2018-02-03"
+)
+ABOUT = "The source reports this trial."
+
 TINY = {
     "sources.yaml": """
         - id: source:agency-page
@@ -39,34 +53,34 @@ TINY = {
           type: sponsor
         """,
     "jurisdictions.yaml": JURISDICTIONS,
-    "entities.yaml": """
+    "entities.yaml": f"""
         - id: substance:x
           name: Drugxamine
           synonyms: [Ex, "Street X"]
           code_names: [XY-100]
-          sources: [{source: source:sponsor-release, quote: "XY-100 (drugxamine)"}]
+          sources: [{{source: source:sponsor-release, quote: "XY-100 (drugxamine)"}}]
         - id: condition:broad
           name: Mood disorders
-          sources: [{source: source:agency-page}]
+          sources: [{{source: source:agency-page}}]
         - id: condition:narrow
           name: Post-traumatic stress disorder
           abbreviations: [PTSD]
           broader: [condition:broad]
-          sources: [{source: source:agency-page}]
+          sources: [{{source: source:agency-page, quote: "PTSD, one of the mood disorders"}}]
         - id: organisation:agency
           name: The Agency
           type: regulator
           country: jurisdiction:US
-          sources: [{source: source:agency-page}]
+          sources: [{{source: source:agency-page, quote: "The Agency of the United States"}}]
         - id: organisation:sponsor
           name: Sponsor Inc.
           names:
-            - {name: Old Sponsor, to: 2019-12-31}
-            - {name: Sponsor Inc., from: 2020-01-01}
+            - {{name: Old Sponsor, to: 2019-12-31}}
+            - {{name: Sponsor Inc., from: 2020-01-01}}
           type: company
-          sources: [{source: source:sponsor-release}]
+          sources: [{{source: source:sponsor-release, quote: "{SPONSOR_NAMES}"}}]
         """,
-    "actions.yaml": """
+    "actions.yaml": f"""
         - id: action:x-btd
           action: breakthrough_therapy_designation
           summary: Designation granted.
@@ -80,7 +94,7 @@ TINY = {
           disclosure: sponsor
           sources:
             - source: source:sponsor-release
-              quote: "granted on 2 May"
+              quote: "{BTD_QUOTE}"
         - id: action:x-submitted
           action: application_submitted
           summary: Application submitted.
@@ -90,7 +104,7 @@ TINY = {
           condition: condition:narrow
           date: 2019-06
           disclosure: sponsor
-          sources: [{source: source:sponsor-release}]
+          sources: [{{source: source:sponsor-release, quote: "{SUBMITTED_QUOTE}"}}]
         - id: action:x-priority
           action: priority_review
           summary: Priority review.
@@ -100,7 +114,7 @@ TINY = {
           condition: condition:narrow
           date: 2019-08-01
           disclosure: sponsor
-          sources: [{source: source:sponsor-release}]
+          sources: [{{source: source:sponsor-release, quote: "{PRIORITY_QUOTE}"}}]
         - id: action:x-crl
           action: complete_response_letter
           summary: Not approved.
@@ -110,9 +124,9 @@ TINY = {
           condition: condition:narrow
           date: 2020-03-01
           disclosure: regulator
-          sources: [{source: source:agency-page}]
+          sources: [{{source: source:agency-page, quote: "{CRL_QUOTE}"}}]
         """,
-    "trials.yaml": """
+    "trials.yaml": f"""
         - id: trial:NCT00000001
           registry_id: NCT00000001
           title: A trial of drugxamine
@@ -124,23 +138,23 @@ TINY = {
           sponsor: organisation:sponsor
           substances: [substance:x]
           conditions: [condition:narrow]
-          sources: [{source: source:sponsor-release}]
+          sources: [{{source: source:sponsor-release, quote: "{TRIAL_QUOTE}"}}]
         """,
-    "claims.yaml": """
+    "claims.yaml": f"""
         - id: claim:significant
           statement: X significantly helped.
           subject: trial:NCT00000001
           predicate: result
           value: significant
           status: contradicted
-          sources: [{source: source:sponsor-release, quote: "significantly"}]
+          sources: [{{source: source:sponsor-release, quote: "significantly", derived: "{ABOUT}"}}]
         - id: claim:not-significant
           statement: X did not reach significance.
           subject: trial:NCT00000001
           predicate: result
           value: not significant
           status: confirmed
-          sources: [{source: source:agency-page, quote: "p = .056"}]
+          sources: [{{source: source:agency-page, quote: "p = .056", derived: "{ABOUT}"}}]
         - id: conflict:result
           question: Did X help significantly?
           claims: [claim:significant, claim:not-significant]

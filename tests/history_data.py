@@ -10,7 +10,7 @@ from pathlib import Path
 
 from graph.importers.recorded import recorded
 from graph.versions import DataSnapshot, read_folder
-from tests.conftest import TINY, write_data
+from tests.conftest import CRL_QUOTE, TINY, write_data
 
 NEW_ACTION = """
 - id: action:x-approval
@@ -22,7 +22,7 @@ NEW_ACTION = """
   condition: condition:narrow
   date: 2021-02-01
   disclosure: regulator
-  sources: [{source: source:agency-page}]
+  sources: [{source: source:agency-page, quote: "The Agency approved drugxamine, PTSD, 2021-02-01"}]
 """
 
 
@@ -48,10 +48,11 @@ def second_step(data: Path) -> None:
     _edit(actions, "summary: Approved.", "summary: Approved for adults.")
     _edit(
         actions,
-        "  date: 2020-03-01\n  disclosure: regulator\n  sources: [{source: source:agency-page}]\n",
+        "  date: 2020-03-01\n  disclosure: regulator\n"
+        f'  sources: [{{source: source:agency-page, quote: "{CRL_QUOTE}"}}]\n',
         "  date: 2020-03-01\n  disclosure: regulator\n  sources:\n"
-        "    - {source: source:agency-page}\n"
-        "    - {source: source:sponsor-release, quote: Not approved}\n",
+        f'    - {{source: source:agency-page, quote: "{CRL_QUOTE}"}}\n'
+        "    - {source: source:sponsor-release, quote: Not approved, supports: [summary]}\n",
     )
     _edit(data / "claims.yaml", "statement: X significantly helped.", "statement: X helped.")
 

@@ -6,22 +6,29 @@ import gc
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from server import Settings, create_app
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[str]:
-    """Serve regkg on a free port of 127.0.0.1; yield its base URL (`http://127.0.0.1:N`)."""
+def live_server(
+    settings: Settings, port: int = 0, wrap: Callable[[ASGIApp], ASGIApp] | None = None
+) -> Iterator[str]:
+    """Serve regkg on `port` (a free one by default) of 127.0.0.1, its app wrapped in
+    `wrap` if given; yield its base URL (`http://127.0.0.1:N`)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    # A test that restarts the server on the same port must not wait for TIME_WAIT.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings), lifespan="on", log_level="warning", ws="none", access_log=False
+        wrap(app) if wrap else app, lifespan="on", log_level="warning", ws="none", access_log=False
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

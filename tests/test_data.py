@@ -56,11 +56,13 @@ def test_seed_claims_quote_the_seeds_own_wording(real: KnowledgeGraph) -> None:
 
 @needs_shared
 def test_every_other_quote_is_in_facts_md(real: KnowledgeGraph) -> None:
-    """Except quotes from sources the curators read themselves (those with `retrieved`)."""
+    """Except quotes from sources the curators read themselves (those with `retrieved`),
+    and a source's own title, which its record gives."""
     facts = _squash(FACTS.read_text(encoding="utf-8"))
     seed = _squash(SEED.read_text(encoding="utf-8"))
     for node, citation in _citations(real):
-        if not citation.quote or "retrieved" in real.node(citation.source):
+        source = real.node(citation.source)
+        if not citation.quote or "retrieved" in source or citation.quote == source["title"]:
             continue
         for piece in _squash(citation.quote).split("..."):
             piece = piece.strip()
@@ -82,7 +84,27 @@ def test_every_source_url_is_one_facts_md_gives_or_was_read_directly(
     # Curators keep adding sources they read themselves; these three must stay among them.
     assert {
         "source:beckley-psytech-audited-accounts-2024",
+        "source:comp360-phase2b-nejm-reviewerly",
         "source:compass-8k-2022-08",
+        "source:ctgov-eu-lysergide",
+        "source:ctgov-nct02427568",
+        "source:ctgov-nct04077437-record",
+        "source:ctgov-nct04438512",
+        "source:ctgov-nct04714359",
+        "source:ctgov-nct05624268",
+        "source:cybin-btd-financetom",
+        "source:fastcompany-mindmed-btd-2024",
+        "source:fierce-lykos-2025-01",
+        "source:healio-mm120-btd-2024",
+        "source:jnj-spravato-monotherapy-financetom",
+        "source:lykos-adcom-scheduled-prnewswire",
+        "source:maestro-spravato-mdd-suicidal",
+        "source:maps-lykos-name-change-globenewswire",
+        "source:meddatax-comp006",
+        "source:meddatax-nct02008396",
+        "source:neuly-nct05407064",
+        "source:politico-priority-review-excerpt",
+        "source:thefly-crl-tipranks",
         "source:usona-faq",
     } <= set(read_directly)
 
@@ -296,3 +318,53 @@ def test_mdma_trials_newest_start_first_with_undated_last(real: KnowledgeGraph) 
     assert dated == sorted(dated, reverse=True)
     assert starts[len(dated) :] == [None] * (len(starts) - len(dated))
     assert ordered.index("trial:NCT04077437") < ordered.index("trial:NCT03537014")  # MAPP2, MAPP1
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "refused"),
+    [
+        (
+            "trials.yaml",
+            "  enrollment: 90\n",
+            "  enrollment: 91\n",
+            [(27, "trial:NCT03537014: a citation of source:mitchell-2021-mapp1-focus")],
+        ),
+        (
+            "actions/mdma.yaml",
+            "  date: 2017-08-16\n",
+            "  date: 2017-08-15\n",
+            [
+                (87, "action:mdma-ptsd-btd: a citation of source:maps-btd-timeline"),
+                (90, "action:mdma-ptsd-btd: a citation of source:feduccia-2019-focus-reprint"),
+            ],
+        ),
+        (
+            "trials.yaml",
+            'quote: "phase 3 clinical trial (NCT03537014) to test',
+            'quote: "phase 3 clinical trial to test',
+            [(24, "trial:NCT03537014: a citation of source:mitchell-2021-mapp1-focus")],
+        ),
+    ],
+    ids=["enrollment", "designation-date", "registry-id"],
+)
+def test_a_copy_of_the_real_data_whose_quote_no_longer_carries_a_value_is_refused(
+    tmp_path: Path, file: str, old: str, new: str, refused: list[tuple[int, str]]
+) -> None:
+    import shutil
+
+    from graph.errors import DataValidationError
+    from graph.load import load_graph
+
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    path = copy / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_graph(copy)
+    problems = caught.value.problems
+    assert [(p.file, p.line) for p in problems] == [(f"data/{file}", n) for n, _ in refused]
+    assert [p.message[: len(m)] for p, (_, m) in zip(problems, refused, strict=True)] == [
+        m for _, m in refused
+    ]

@@ -17,7 +17,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 import server
 from graph.build import KnowledgeGraph
 from graph.load import load_graph
-from server import Settings, create_app, main
+from server import Settings, create_app, main, parse_settings
 
 with warnings.catch_warnings():
     # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
@@ -163,5 +163,17 @@ def test_module_docstring_names_every_environment_variable() -> None:
         "REGKG_MAX_WAITING",
         "REGKG_READ_TIMEOUT",
         "REGKG_MAX_DATA_BYTES",
+        "REGKG_SNAPSHOT",
+        "REGKG_WORKERS",
     ):
         assert name in doc
+
+
+def test_the_snapshot_sits_in_the_data_folder_unless_named(tmp_path: Path) -> None:
+    assert server._snapshot(parse_settings(["--data", str(tmp_path)], {})) == (
+        tmp_path / "regkg.snapshot"
+    )
+    named = parse_settings(["--data", str(tmp_path)], {"REGKG_SNAPSHOT": "/srv/g.snapshot"})
+    assert named.snapshot == Path("/srv/g.snapshot")
+    assert parse_settings(["--workers", "3"], {}).workers == 3
+    assert parse_settings([], {"REGKG_WORKERS": "2"}).workers == 2

@@ -312,7 +312,7 @@ class GraphQLEndpoint:
             return _error_response(exc.status, str(exc), media_type, exc.headers, exc.code)
         except Busy as exc:
             headers = {"Retry-After": str(exc.retry_after)}
-            return _error_response(503, str(exc), media_type, headers)
+            return _error_response(503, str(exc), media_type, headers, Code.SERVER_BUSY)
         headers = {"Cache-Control": NOT_CACHED} if request.method == "GET" else {}
         if request.method == "GET" and answer.public:
             etag = '"' + hashlib.blake2b(answer.body, digest_size=16).hexdigest() + '"'
@@ -338,7 +338,8 @@ class GraphQLEndpoint:
             problem = operation_problem(parsed.document, params.operation_name)
             if problem is not None:
                 status = 400 if media_type == GRAPHQL_RESPONSE else 200
-                return Answer(status, orjson.dumps({"errors": [{"message": problem}]}), False)
+                error = {"message": problem, "extensions": {"code": Code.BAD_REQUEST.value}}
+                return Answer(status, orjson.dumps({"errors": [error]}), False)
         lane = self.executions.lane(parsed.cost or 0)
         return await lane.run(self._execute, params, kg, media_type)
 
@@ -385,9 +386,8 @@ def _error_response(
     headers: Mapping[str, str] | None = None,
     code: str | None = None,
 ) -> Response:
-    error: dict[str, Any] = {"message": message}
-    if code is not None:
-        error["extensions"] = {"code": code}
+    # Every error says what it is: a request regkg could not take is the client's to fix.
+    error: dict[str, Any] = {"message": message, "extensions": {"code": code or Code.BAD_REQUEST}}
     body = orjson.dumps({"errors": [error]})
     return Response(
         body, status_code=status, media_type=_content_type(media_type), headers=dict(headers or {})

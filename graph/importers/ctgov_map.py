@@ -61,12 +61,21 @@ def _quote(text: str) -> str:
     return text if len(words) <= _QUOTE_WORDS else " ".join(words[:_QUOTE_WORDS]) + " ..."
 
 
-def _citation(source_id: str, quote: str | None = None, note: str | None = None) -> Record:
+# A registry record's values are read from its structured fields, not from prose a quote
+# could carry, so the citations of imported trials and actions say so.
+STRUCTURED: Final = "Read from the registry record's structured fields, not from a quoted passage."
+
+
+def _citation(
+    source_id: str, quote: str | None = None, note: str | None = None, derived: str | None = None
+) -> Record:
     citation: Record = {"source": source_id}
     if quote:
         citation["quote"] = _quote(quote)
     if note:
         citation["note"] = note
+    if derived:
+        citation["derived"] = derived
     return citation
 
 
@@ -117,7 +126,9 @@ def map_study(study: Study, batch: Batch) -> Unit | Skipped:
     pointer = _expanded_access_pointer(study, batch, trial_notes)
     if pointer:
         trial["expanded_access_record"] = pointer
-    trial["sources"] = [_citation(source_id, study.title, _registry_note(study, source_id))]
+    trial["sources"] = [
+        _citation(source_id, study.title, _registry_note(study, source_id), STRUCTURED)
+    ]
     actions: list[Record] = []
     if study.study_type is StudyType.EXPANDED_ACCESS:
         actions = _expanded_access_actions(study, batch, unit, substances, trial, trial_notes)
@@ -432,6 +443,7 @@ def _expanded_access_actions(
                 study.title,
                 "Agency and jurisdiction are inferred: expanded access registered on "
                 "ClinicalTrials.gov is access to an investigational drug under FDA rules.",
+                STRUCTURED,
             )
         ]
         actions.append(action)

@@ -26,6 +26,7 @@ from graph.vocab import ActionKind, Disclosure, OrganisationType
 COMMAND: Final = "python -m graph import drugsfda"
 FOLDER: Final = "imported/drugsfda"
 PUBLISHER: Final = "U.S. Food and Drug Administration (Drugs@FDA)"
+STRUCTURED: Final = "Read from the Drugs@FDA tables' structured fields, not from a quoted passage."
 _APPROVED: Final = "AP"
 _EFFICACY: Final = "EFFICACY"
 SKIPPED_SUPPLEMENTS: Final = "approved supplements skipped, not new approvals"
@@ -270,7 +271,8 @@ def _action(
     action["application_number"] = app.number
     action["product"] = product
     action["outcome"] = _outcome(submission)
-    action["sources"] = [{"source": source_id}]
+    # The values are read from Drugs@FDA's structured tables, not from prose a quote carries.
+    action["sources"] = [{"source": source_id, "derived": STRUCTURED}]
     return action
 
 

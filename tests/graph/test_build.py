@@ -13,7 +13,7 @@ from graph.build import CITES, KnowledgeGraph, build_graph, label_of
 from graph.dates import PartialDate
 from graph.load import load_graph
 from graph.records import Citation, Record
-from tests.conftest import TINY
+from tests.conftest import BTD_QUOTE, TINY
 
 
 def test_node_attributes(tiny: KnowledgeGraph) -> None:
@@ -21,7 +21,7 @@ def test_node_attributes(tiny: KnowledgeGraph) -> None:
         "id": "action:x-btd",
         "kind": "action",
         "label": "Designation granted.",
-        "citations": (Citation("source:sponsor-release", quote="granted on 2 May"),),
+        "citations": (Citation("source:sponsor-release", quote=BTD_QUOTE),),
         "origin": "data/actions.yaml:1",
         "action": "breakthrough_therapy_designation",
         "summary": "Designation granted.",

@@ -10,7 +10,7 @@ import pytest
 from graph.__main__ import main
 from graph.load import load_graph
 from tests.conftest import TINY
-from tests.graph.test_stats import TINY_LINES
+from tests.graph.test_stats import TINY_EVIDENCE_LINES, TINY_LINES
 
 
 def test_validate_valid_data(tiny_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,6 +19,40 @@ def test_validate_valid_data(tiny_dir: Path, capsys: pytest.CaptureFixture[str])
     out, err = capsys.readouterr()
     assert out == f"{tiny_dir}: valid, 19 records, data version {version}\n"
     assert err == ""
+
+
+def test_validate_prints_warnings_and_still_passes(
+    make_data: Callable[[dict[str, str]], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = TINY["sources.yaml"].replace("type: regulator", "type: press")
+    root = make_data({**TINY, "sources.yaml": sources})
+    assert main(["validate", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == (
+        "warning: data/actions.yaml:35: action:x-crl: the action rests only on press, "
+        "reference works or copies: cite the regulator's, registry's or sponsor's own page, "
+        "or say in `note` where a primary source was looked for"
+    )
+    assert out.splitlines()[1].startswith(f"{root}: valid, 19 records, data version ")
+    assert err == ""
+
+
+def test_validate_refuses_a_quote_that_does_not_carry_its_value(
+    make_data: Callable[[dict[str, str]], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    trials = TINY["trials.yaml"].replace("to 90 people", "to people")
+    root = make_data({**TINY, "trials.yaml": trials})
+    assert main(["validate", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[:2] == [
+        "1 problem in the data:",
+        "data/trials.yaml:12: trial:NCT00000001: a citation of source:sponsor-release, "
+        "https://sponsor.example/news supports 'enrollment', but its quote carries no value "
+        'of it (90): the quote says "NCT00000001: Sponsor Inc. gives drugxamine to people with '
+        'PTSD from January 2017 to 2018-02-03". Quote the value, narrow `supports`, or say how '
+        "it was `derived`",
+    ]
 
 
 def test_validate_broken_data(
@@ -84,7 +118,7 @@ def test_validate_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_stats(tiny_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", str(tiny_dir)]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines() == TINY_LINES
+    assert out.splitlines() == TINY_LINES + TINY_EVIDENCE_LINES
     assert err == ""
 
 
@@ -108,5 +142,5 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
         main(argv)
     assert info.value.code == 2
     assert capsys.readouterr().err.startswith(
-        "usage: python -m graph [-h] {validate,stats,import,sync,diff} ..."
+        "usage: python -m graph [-h] {validate,stats,import,sync,diff,build} ..."
     )

@@ -43,7 +43,9 @@ def test_each_step_is_recorded_field_by_field(versions: Versions) -> None:
     )
     second = {c.id: c for c in history[1].changes}
     added, removed = second["action:x-crl"].citations()
-    assert added == [{"source": "source:sponsor-release", "quote": "Not approved"}]
+    assert added == [
+        {"source": "source:sponsor-release", "quote": "Not approved", "supports": ["summary"]}
+    ]
     assert removed == []
     assert second["claim:significant"].fields == (
         FieldChange("statement", "X significantly helped.", "X helped."),

@@ -22,7 +22,7 @@ ISOLATED = """
     - id: target:serotonin
       name: Serotonin
       type: neurotransmitter
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     """
 
 
@@ -209,7 +209,7 @@ def test_paths_longer_than_the_bound_are_not_searched_for(
         - id: condition:c{i}
           name: Condition {i}
           {f"broader: [condition:c{i - 1}]" if i else ""}
-          sources: [{{source: source:agency-page}}]
+          sources: [{{source: source:agency-page, derived: test}}]
         """
         for i in range(9)
     )

@@ -21,24 +21,24 @@ from graph.provenance import (
     stale,
 )
 from graph.records import Citation
-from tests.conftest import TINY
+from tests.conftest import ABOUT, BTD_QUOTE, TINY
 
 Make = Callable[[dict[str, str]], Path]
 
 SPLIT_CITATIONS = TINY["actions.yaml"].replace(
-    """
+    f"""
           sources:
             - source: source:sponsor-release
-              quote: "granted on 2 May"
+              quote: "{BTD_QUOTE}"
     """,
-    """
+    f"""
           sources:
             - source: source:sponsor-release
-              quote: "granted on 2 May"
+              quote: "{BTD_QUOTE}"
               supports: [action, summary, agency, jurisdiction, substance, condition, sponsor,
                          date, disclosure]
             - source: source:agency-page
-              quote: "made public on 10 May"
+              quote: "made public on 10 May 2018"
               supports: [announced]
               note: the agency's page repeats it
     """,
@@ -55,7 +55,7 @@ UNDATED = """
       subject: substance:x
       predicate: safety
       status: unconfirmed
-      sources: [{source: source:undated}]
+      sources: [{source: source:undated, derived: test}]
     - id: conflict:open
       question: Is X safe?
       claims: [claim:undated, claim:significant]
@@ -77,7 +77,7 @@ def undated(make_data: Make) -> KnowledgeGraph:
 def test_cited_sources(tiny: KnowledgeGraph) -> None:
     assert cited_sources(tiny, "claim:not-significant") == [
         CitedSource(
-            citation=Citation("source:agency-page", quote="p = .056"),
+            citation=Citation("source:agency-page", quote="p = .056", derived=ABOUT),
             source="source:agency-page",
             url="https://agency.example/decision",
             title="Decision on drug X",
@@ -90,8 +90,8 @@ def test_cited_sources(tiny: KnowledgeGraph) -> None:
 def test_cited_sources_of_a_field(split: KnowledgeGraph) -> None:
     everything = cited_sources(split, "action:x-btd")
     assert [(c.source, c.citation.quote, c.published) for c in everything] == [
-        ("source:sponsor-release", "granted on 2 May", PartialDate(2018, 5)),
-        ("source:agency-page", "made public on 10 May", PartialDate(2020, 3, 1)),
+        ("source:sponsor-release", BTD_QUOTE, PartialDate(2018, 5)),
+        ("source:agency-page", "made public on 10 May 2018", PartialDate(2020, 3, 1)),
     ]
     assert everything[1].citation.note == "the agency's page repeats it"
     assert [c.source for c in cited_sources(split, "action:x-btd", field="date")] == [

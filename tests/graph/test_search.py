@@ -17,16 +17,16 @@ Make = Callable[[dict[str, str]], Path]
 TIERS = """
     - id: substance:calmorin
       name: Calmorin
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: substance:calmorine
       name: Calmorine
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: substance:oral
       name: Oral calmorin
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: substance:kalmorin
       name: Kalmorin
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     """
 
 
@@ -160,13 +160,13 @@ def test_ties_are_ordered_by_label_then_id(make_data: Make) -> None:
     twins = """
         - id: substance:b
           name: Twin
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         - id: substance:a
           name: Twin
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         - id: condition:twin
           name: Twin
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         """
     kg = load_graph(make_data({**TINY, "more.yaml": twins}))
     assert [(h.id, h.score) for h in kg.names.search("twin")] == [
@@ -198,10 +198,10 @@ CROWDED = """
     - id: substance:calmoradine
       name: Calmoradine
       synonyms: [Calmoradina, Kalmoradine, Calmoradyne]
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: condition:calmoradinum
       name: Calmoradinum
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     """
 
 
@@ -248,7 +248,7 @@ def test_kind_priority_within_a_tier(make_data: Make) -> None:
     more = """
         - id: substance:tablets
           name: Calmorin tablets
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         - id: source:leaflet
           url: https://leaflet.example/
           title: Calmorin A

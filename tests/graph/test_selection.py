@@ -21,14 +21,14 @@ MORE = """
       name: Other Agency
       type: regulator
       country: jurisdiction:AU
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: substance:y
       name: Whyzine
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: condition:narrower
       name: Complex PTSD
       broader: [condition:narrow]
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: trial:NCT00000002
       registry_id: NCT00000002
       title: A trial of whyzine
@@ -36,7 +36,7 @@ MORE = """
       status: RECRUITING
       substances: [substance:y]
       conditions: [condition:broad]
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: trial:NCT00000003
       registry_id: NCT00000003
       title: Drugxamine in complex PTSD
@@ -44,7 +44,7 @@ MORE = """
       status: COMPLETED
       substances: [substance:x]
       conditions: [condition:narrower]
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: action:y-au-approval
       action: approval
       summary: Whyzine approved in AU.
@@ -54,7 +54,7 @@ MORE = """
       condition: condition:broad
       date: 2021
       disclosure: regulator
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: action:x-au-scheduling
       action: scheduling
       summary: Drugxamine scheduled in AU.
@@ -63,7 +63,7 @@ MORE = """
       substance: substance:x
       announced: 2019-06-20
       disclosure: press
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: action:x-meeting
       action: regulator_meeting
       summary: A meeting at some point.
@@ -71,7 +71,7 @@ MORE = """
       jurisdiction: jurisdiction:US
       substance: substance:x
       disclosure: sponsor
-      sources: [{source: source:sponsor-release}]
+      sources: [{source: source:sponsor-release, derived: test}]
     """
 
 ALL_DATED = [

@@ -101,7 +101,7 @@ def test_status_of_a_non_substance(tiny: KnowledgeGraph) -> None:
 STORY = """
     - id: condition:other
       name: Other disorder
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: action:x-scheduled
       action: scheduling
       summary: Scheduled.
@@ -111,7 +111,7 @@ STORY = """
       date: 2016-01-10
       effective: 2016-02-15
       disclosure: regulator
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: action:x-rescheduled
       action: rescheduling
       summary: Rescheduled.
@@ -120,7 +120,7 @@ STORY = """
       substance: substance:x
       date: 2021-06
       disclosure: regulator
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: action:x-other-approval
       action: approval
       summary: Approved for the other disorder.
@@ -130,7 +130,7 @@ STORY = """
       condition: condition:other
       date: 2021-01-05
       disclosure: regulator
-      sources: [{source: source:agency-page}]
+      sources: [{source: source:agency-page, derived: test}]
     - id: action:x-hold
       action: clinical_hold
       summary: Hold.
@@ -141,7 +141,7 @@ STORY = """
       date: 2016-03-01
       ended: 2016-09-30
       disclosure: sponsor
-      sources: [{source: source:sponsor-release}]
+      sources: [{source: source:sponsor-release, derived: test}]
     """
 
 
@@ -196,7 +196,7 @@ def test_decision_on_one_indication_does_not_end_review_of_another(make_data: Ma
     other = """
         - id: condition:other
           name: Other disorder
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         - id: action:x-other-priority
           action: priority_review
           summary: Priority review for the other disorder.
@@ -206,7 +206,7 @@ def test_decision_on_one_indication_does_not_end_review_of_another(make_data: Ma
           condition: condition:other
           date: 2019-09-01
           disclosure: sponsor
-          sources: [{source: source:sponsor-release}]
+          sources: [{source: source:sponsor-release, derived: test}]
         """
     kg = load_graph(make_data({**TINY, "other.yaml": other}))
     per_condition = status_as_of(kg, "substance:x", date(2020, 6, 1), condition="condition:other")
@@ -249,23 +249,22 @@ def test_timeline_with_events_and_publications(make_data: Make) -> None:
           type: publication
           date: 2019-06-10
           substances: [substance:x]
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         - id: event:sponsor-rename
           summary: Old Sponsor renamed itself.
           type: corporate
           date: 2020-01-01
           organisations: [organisation:sponsor]
-          sources: [{source: source:sponsor-release}]
+          sources: [{source: source:sponsor-release, derived: test}]
         - id: event:agency-news
           summary: The Agency reorganised.
           type: corporate
           date: 2019
           organisations: [organisation:agency]
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         """
     trials = TINY["trials.yaml"].replace(
-        "sources: [{source: source:sponsor-release}]",
-        "publications: [source:agency-page]\n          sources: [{source: source:sponsor-release}]",
+        "          sources:", "          publications: [source:agency-page]\n          sources:"
     )
     kg = load_graph(make_data({**TINY, "events.yaml": events, "trials.yaml": trials}))
     assert [(str(e.date), e.node, e.what, e.label) for e in timeline(kg, "substance:x")] == [
@@ -294,7 +293,7 @@ ACTIONS_WITH_UNSCOPED = (
           substance: substance:x
           date: 2019-01-10
           disclosure: regulator
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         - id: action:x-scheduled
           action: scheduling
           summary: Placed in a schedule.
@@ -303,7 +302,7 @@ ACTIONS_WITH_UNSCOPED = (
           substance: substance:x
           date: 2015
           disclosure: regulator
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         - id: action:x-au
           action: rescheduling
           summary: Rescheduled elsewhere.
@@ -312,7 +311,7 @@ ACTIONS_WITH_UNSCOPED = (
           substance: substance:x
           date: 2019-02-01
           disclosure: regulator
-          sources: [{source: source:agency-page}]
+          sources: [{source: source:agency-page, derived: test}]
         """
 )
 

@@ -89,7 +89,7 @@ def test_changes_carry_version_citations_and_the_entity(versions: Versions) -> N
         {
             "sourceId": "source:sponsor-release",
             "quote": "Not approved",
-            "supports": [],
+            "supports": ["summary"],
             "source": {"regkgId": "source:sponsor-release"},
         }
     ]

@@ -215,6 +215,7 @@ def test_cyclic_fragments_are_a_validation_error_not_a_hang(real: KnowledgeGraph
         pytest.param("{ conflicts { regkgId } }", 11, id="plain-list"),
         pytest.param("{ sources { totalCount } }", 26, id="default-page"),
         pytest.param("{ sources(first: 3) { totalCount } }", 4, id="given-page"),
+        pytest.param("{ sources(last: 3) { totalCount } }", 4, id="last-page"),
         pytest.param(
             '{ search(text: "molly", first: 2) { nodes { label } } }', 5, id="search-page"
         ),

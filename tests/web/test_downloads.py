@@ -15,6 +15,7 @@ import pytest
 from graph.build import KnowledgeGraph
 from graph.model import KINDS
 from server import Settings, create_app
+from tests.conftest import BTD_QUOTE
 from web import downloads
 from web.downloads import api_name
 
@@ -117,7 +118,7 @@ def test_graph_json_has_nodes_with_citations_and_edges(tiny: KnowledgeGraph) -> 
     assert len(document["edges"]) == tiny.graph.number_of_edges()
     btd = next(n for n in document["nodes"] if n["id"] == "action:x-btd")
     assert btd["citations"] == [
-        {"source": "source:sponsor-release", "quote": "granted on 2 May", "note": None,
+        {"source": "source:sponsor-release", "quote": BTD_QUOTE, "note": None,
          "supports": []}
     ]  # fmt: skip
     assert (btd["date"], btd["action"], btd["kind"]) == (
@@ -135,7 +136,7 @@ def test_graphml_reads_back_with_networkx(tiny: KnowledgeGraph) -> None:
     assert graph.nodes["trial:NCT00000001"]["enrollment"] == 90
     assert graph.nodes["trial:NCT00000001"]["registryId"] == "NCT00000001"
     assert graph.nodes["substance:x"]["sourceUrls"] == SPONSOR_URL
-    assert "granted on 2 May" in graph.nodes["action:x-btd"]["citations"]
+    assert BTD_QUOTE in graph.nodes["action:x-btd"]["citations"]
 
 
 def test_downloads_carry_etags_and_answer_304(client: TestClient, tiny: KnowledgeGraph) -> None:

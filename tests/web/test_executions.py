@@ -86,7 +86,10 @@ def test_a_full_queue_answers_503_while_cheap_queries_and_healthz_flow(
         assert refused.headers["retry-after"] == "1"
         assert body(refused) == {
             "errors": [
-                {"message": "the server is busy with other costly queries; try again in 1 s"}
+                {
+                    "message": "the server is busy with other costly queries; try again in 1 s",
+                    "extensions": {"code": "SERVER_BUSY"},
+                }
             ]
         }
         assert client.get("/healthz").status_code == 200

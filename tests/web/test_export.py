@@ -23,6 +23,7 @@ from schema.app import build_schema
 from schema.context import Context
 from schema.limits import Limits
 from server import Settings, create_app
+from tests.conftest import BTD_QUOTE
 from web import export
 from web.export import Cell, Prepared, Table, prepare, table, to_csv, to_json
 from web.graphql_http import RequestError
@@ -227,7 +228,7 @@ def test_rows_are_the_items_of_the_shallowest_list(
             "substance.sourceUrls": SPONSOR_URL,
             "sponsor.name": "Sponsor Inc.",
             "sponsor.sourceUrls": SPONSOR_URL,
-            "sources.quote": "granted on 2 May",
+            "sources.quote": BTD_QUOTE,
             "sources.source.url": SPONSOR_URL,
             "regulatoryActions.totalCount": 1,
             "sourceUrls": SPONSOR_URL,

@@ -54,6 +54,11 @@ def version(client: TestClient) -> str:
     return version
 
 
+def request_error(message: str) -> dict[str, Any]:
+    """The body of a request regkg could not take."""
+    return {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+
+
 def body(response: Any) -> Any:
     return json.loads(response.content)
 
@@ -175,7 +180,7 @@ def test_accept_negotiation(client: TestClient, accept: str | None, media_type: 
 def test_unacceptable_accept_is_406(client: TestClient, accept: str) -> None:
     response = post(client, {"query": "{ __typename }"}, accept=accept)
     assert response.status_code == 406
-    assert body(response) == {"errors": [{"message": f"send Accept: {GRAPHQL_RESPONSE} or {JSON}"}]}
+    assert body(response) == request_error(f"send Accept: {GRAPHQL_RESPONSE} or {JSON}")
 
 
 # --- request errors and field errors ---------------------------------------------------
@@ -295,7 +300,7 @@ def test_bad_post_body_is_400(
     )
     assert response.status_code == 400
     assert response.headers["content-type"] == content_type(accept)
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
 
 
 @pytest.mark.parametrize(
@@ -312,7 +317,7 @@ def test_bad_post_body_is_400(
 def test_bad_get_is_400(client: TestClient, params: dict[str, str], message: str) -> None:
     response = client.get("/graphql", params=params, headers={"accept": JSON})
     assert response.status_code == 400
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
 
 
 @pytest.mark.parametrize(
@@ -335,7 +340,7 @@ def test_post_without_json_content_type_is_415(
         headers["content-type"] = content_type_header
     response = client.post("/graphql", content=b'{"query": "{ __typename }"}', headers=headers)
     assert response.status_code == 415
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
 
 
 def test_post_with_utf8_charset_is_accepted(client: TestClient) -> None:
@@ -696,7 +701,12 @@ def test_a_query_longer_than_the_limit_is_refused(client: TestClient) -> None:
     assert response.status_code == 400
     length = len(f'{{ search(text: "{long_text[:-20]}") {{ label }} }}')
     assert body(response) == {
-        "errors": [{"message": f"`query` is {length} characters, over the limit of 20000"}]
+        "errors": [
+            {
+                "message": f"`query` is {length} characters, over the limit of 20000",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
     }
 
 
@@ -756,7 +766,7 @@ def test_a_document_without_an_operation_to_run_is_a_request_error(
     response = post(client, payload, accept=accept)
     assert response.status_code == REQUEST_ERROR_STATUS[accept]
     assert response.headers["content-type"] == content_type(accept)
-    assert body(response) == {"errors": [{"message": message}]}
+    assert body(response) == request_error(message)
     assert response.headers.get("connection") != "close"
 
 
@@ -803,7 +813,7 @@ def test_deeply_nested_variables_are_refused(client: TestClient, depth: int) -> 
         "/graphql", content=text % nested, headers={"content-type": JSON, "accept": JSON}
     )
     assert response.status_code == 400
-    assert body(response) == {"errors": [{"message": "`variables` nests deeper than 32 levels"}]}
+    assert body(response) == request_error("`variables` nests deeper than 32 levels")
 
 
 def test_get_answers_holding_only_errors_are_not_publicly_cached(client: TestClient) -> None:

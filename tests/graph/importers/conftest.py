@@ -48,33 +48,33 @@ EXTRA_SUBSTANCES = """
 - id: substance:ruxolitinib
   name: Ruxolitinib
   code_names: [INCB018424]
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:ganaxolone
   name: Ganaxolone
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:oxytocin
   name: Oxytocin
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:nnz-2591
   name: NNZ-2591
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:cannabidiol
   name: Cannabidiol
   synonyms: [CBD]
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:safinamide
   name: Safinamide
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:levonorgestrel
   name: Levonorgestrel
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:ethinyl-estradiol
   name: Ethinyl estradiol
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: substance:dronabinol
   name: Dronabinol
   brand_names: [Marinol, Syndros]
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 """
 
 

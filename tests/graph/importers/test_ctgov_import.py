@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.dates import Precision
+from graph.importers.ctgov_map import STRUCTURED
 from graph.load import load_graph
 from tests.graph.importers.conftest import add_records, at, records_in, run_capture, snapshot
 
@@ -49,6 +50,7 @@ Emulsified With Montanide ISA 51 With or Without GM-CSF for Patients With Melano
     - source: source:ctgov-NCT00184067
       quote: Continuation Booster Trial After a Vaccine Combining Tyrosinase/GP100/MART-1 \
 Peptides Emulsified With Montanide ISA 51 With or Without GM-CSF for Patients With Melanoma
+      derived: Read from the registry record's structured fields, not from a quoted passage.
   note: "Interventions not linked to a substance in regkg: Montanide ISA 51 (biological)."
 """
 
@@ -104,6 +106,7 @@ def test_mapped_values_of_odd_cases(all_ctgov: list[Path], data_copy: Path) -> N
             "quote": "BiOSS Study (BiOSS LIM C Stent Registry in Bifurcated Lesions)",
             "note": "The registry gives these dates as estimates: primary_completion, "
             "completion. Last known status: RECRUITING.",
+            "derived": STRUCTURED,
         }
     ]
     combined = records_in(folder / "NCT03424005.yaml")["trial:NCT03424005"]
@@ -235,6 +238,7 @@ def test_graph_links_trials_to_substances_sponsors_conditions_and_expanded_acces
                 "Graft-Versus-Host Disease Following Allogeneic Hematopoietic Stem Cell Transplant",
                 "note": "Agency and jurisdiction are inferred: expanded access registered on "
                 "ClinicalTrials.gov is access to an investigational drug under FDA rules.",
+                "derived": STRUCTURED,
             }
         ],
     }
@@ -306,7 +310,7 @@ def test_curated_trial_is_left_unchanged(external: Path, data_copy: Path) -> Non
 - id: trial:NCT00184067
   registry_id: NCT00184067
   title: A curated title
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 """,
     )
     code, out, _ = run_capture("ctgov", [external / TERMINATED], data_copy)
@@ -325,7 +329,7 @@ def test_fields_curated_from_other_sources_are_never_overwritten(
     text = text.replace(
         '  note: "Interventions',
         "    - source: source:seed-mnt\n"
-        "      quote: a curator's reading of another source\n"
+        "      quote: a curator's reading of another source, 25 enrolled\n"
         "      supports: [enrollment]\n"
         '  note: "Interventions',
     )
@@ -341,7 +345,7 @@ def test_fields_curated_from_other_sources_are_never_overwritten(
     assert "status" in supports
     assert at(trial, "sources", 1) == {
         "source": "source:seed-mnt",
-        "quote": "a curator's reading of another source",
+        "quote": "a curator's reading of another source, 25 enrolled",
         "supports": ["enrollment"],
     }
     load_graph(data_copy)  # still valid
@@ -436,7 +440,7 @@ ZOLGENSMA = """
 - id: substance:onasemnogene-abeparvovec
   name: Onasemnogene abeparvovec
   code_names: [AVXS-101]
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 """
 EA_ACTION = "action:expanded-access-NCT03955679-onasemnogene-abeparvovec"
 EA_TITLE = "AveXis Managed Access Program Cohort for Access to AVXS-101"
@@ -489,6 +493,7 @@ def test_open_expanded_access_programme_is_a_standing_action(
                 "quote": EA_TITLE,
                 "note": "Agency and jurisdiction are inferred: expanded access registered on "
                 "ClinicalTrials.gov is access to an investigational drug under FDA rules.",
+                "derived": STRUCTURED,
             }
         ],
     }
@@ -554,7 +559,7 @@ def test_curated_trial_under_another_id_is_left_unchanged(external: Path, data_c
 - id: trial:booster-study
   registry_id: NCT00184067
   title: A curated title
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 """,
     )
     code, out, _ = run_capture("ctgov", [external / TERMINATED], data_copy)
@@ -581,7 +586,7 @@ def test_curated_expanded_access_is_not_duplicated(external: Path, data_copy: Pa
   trials: [trial:NCT03955679]
   date: 2019-05
   disclosure: registry
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 """,
     )
     code, out, _ = run_capture("ctgov", [external / EA_RECORD], data_copy)

@@ -10,7 +10,7 @@ import pytest
 
 from graph.dates import PartialDate
 from graph.importers.drugsfda import ReadResult, read_drugsfda
-from graph.importers.drugsfda_map import is_approval
+from graph.importers.drugsfda_map import STRUCTURED, is_approval
 from graph.importers.drugsfda_records import Application, SourceFormat, Submission
 from graph.load import load_graph
 from tests.graph.importers.conftest import add_records, records_in, run_capture, snapshot
@@ -147,7 +147,7 @@ def test_import_tables_as_approval_actions(external: Path, data_with_substances:
         "application_number": "NDA205525",
         "product": "SYNDROS (DRONABINOL)",
         "outcome": "Approved (original application: Type 3 - New Dosage Form)",
-        "sources": [{"source": "source:drugsfda-NDA205525"}],
+        "sources": [{"source": "source:drugsfda-NDA205525", "derived": STRUCTURED}],
     }
     assert syndros["source:drugsfda-NDA205525"] == {
         "id": "source:drugsfda-NDA205525",
@@ -203,7 +203,7 @@ def test_import_tables_as_approval_actions(external: Path, data_with_substances:
         "application_number": "NDA018651",
         "product": "MARINOL (DRONABINOL)",
         "outcome": "Approved (supplement: Efficacy)",
-        "sources": [{"source": "source:drugsfda-NDA018651"}],
+        "sources": [{"source": "source:drugsfda-NDA018651", "derived": STRUCTURED}],
     }
     epidiolex = records_in(data_with_substances / IMPORTED / "NDA210365.yaml")
     assert list(epidiolex) == ["source:drugsfda-NDA210365", "action:fda-approval-nda210365-orig1"]
@@ -334,7 +334,7 @@ def test_curated_approval_of_the_same_application_is_not_duplicated(
   application_number: NDA 018651
   date: 1992-12-22
   disclosure: regulator
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 """,
     )
     code, out, _ = run_capture("drugsfda", [external / TABLES], data_with_substances)

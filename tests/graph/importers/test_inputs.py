@@ -236,7 +236,7 @@ def test_curated_index_answers_what_mapping_asks(data_copy: Path) -> None:
 - id: trial:booster-study
   registry_id: NCT00184067
   title: A curated trial under another id
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: action:booster-access
   action: expanded_access
   summary: Curated expanded access.
@@ -246,7 +246,7 @@ def test_curated_index_answers_what_mapping_asks(data_copy: Path) -> None:
   trials: [trial:booster-study]
   date: 2019-01-01
   disclosure: registry
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 - id: action:curated-supplement
   action: approval
   summary: Curated approval of a supplement.
@@ -256,7 +256,7 @@ def test_curated_index_answers_what_mapping_asks(data_copy: Path) -> None:
   application_number: NDA 018651
   date: 1992-12-22
   disclosure: regulator
-  sources: [{source: source:seed-mnt}]
+  sources: [{source: source:seed-mnt, derived: test}]
 """,
     )
     index = read_existing(data_copy).curated_index

@@ -1,0 +1,202 @@
+"""A built graph saved to one file, so that start-up unpickles it instead of reading,
+validating and building the YAML again (ten times faster at 100 000 records).
+
+A snapshot is only ever used for the data it was built from: its header names the data
+version (the digest of the YAML files, `graph.reader.data_version`) and a fingerprint of
+the code that shapes the built graph, and a snapshot whose header differs from the data
+and code at hand is never loaded. The payload is checked against the digest in the header
+before it is unpickled, so a damaged file is an error, never a wrong graph.
+
+    python -m graph build [DIR] [--out FILE]    # DIR/regkg.snapshot by default
+
+Only load snapshots you built: unpickling runs code named in the file.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import pickle
+import platform
+import tempfile
+from dataclasses import dataclass, fields
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, BinaryIO, Final
+
+import networkx as nx
+
+from graph.build import KnowledgeGraph
+from graph.errors import RegkgError
+from graph.history import read_history
+from graph.reader import data_version
+
+SNAPSHOT_FILE: Final = "regkg.snapshot"
+FORMAT: Final = 1  # bump when the layout of the file itself changes
+MAGIC: Final = b"regkg snapshot\n"
+_CHUNK: Final = 1 << 20
+
+
+class SnapshotError(RegkgError):
+    """A snapshot cannot be used."""
+
+
+class StaleSnapshot(SnapshotError):
+    """The snapshot was built from other data, or by other code."""
+
+
+class DamagedSnapshot(SnapshotError):
+    """The file is not a complete snapshot: truncated, altered, or not a snapshot at all."""
+
+
+@dataclass(frozen=True)
+class Header:
+    format: int
+    code: str  # `code_fingerprint()` of the code that built it
+    data_version: str
+    built_at: str
+    payload_bytes: int
+    payload_sha256: str
+
+
+def default_path(root: Path) -> Path:
+    return root / SNAPSHOT_FILE
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of what decides the shape of a built graph: the graph package's sources,
+    and the Python and networkx versions that pickle it."""
+    digest = hashlib.sha256(f"{FORMAT} {platform.python_version()} {nx.__version__}".encode())
+    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_snapshot(kg: KnowledgeGraph, path: Path) -> int:
+    """Write `kg` to `path` atomically (a reader sees the old file or the new one, never
+    a part); return the file's size in bytes."""
+    payload = pickle.dumps(_parts(kg), protocol=pickle.HIGHEST_PROTOCOL)
+    header = Header(
+        format=FORMAT,
+        code=code_fingerprint(),
+        data_version=kg.version,
+        built_at=kg.built_at.isoformat(),
+        payload_bytes=len(payload),
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
+    )
+    head = MAGIC + json.dumps(header.__dict__).encode() + b"\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(head)
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        # mkstemp makes the file private; a snapshot is as readable as the data it holds.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(scratch, 0o666 & ~umask)
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+    return len(head) + len(payload)
+
+
+def read_header(path: Path) -> Header:
+    """The header of the snapshot at `path`; `DamagedSnapshot` if it has none."""
+    with path.open("rb") as file:
+        return _header(file, path)
+
+
+def read_snapshot(path: Path, root: Path) -> KnowledgeGraph:
+    """The graph saved at `path`, if it was built from the data now under `root` by this
+    code; else `StaleSnapshot` (or `DamagedSnapshot`), so that nothing stale is served.
+    The data's history is read from `root` as a fresh load would."""
+    try:
+        file = path.open("rb")
+    except OSError as exc:
+        raise DamagedSnapshot(f"{path} cannot be read: {exc.strerror or exc}") from exc
+    with file:
+        header = _header(file, path)
+        try:
+            current = data_version(root)
+        except OSError as exc:
+            raise StaleSnapshot(f"the data in {root} cannot be read: {exc}") from exc
+        if header.data_version != current:
+            raise StaleSnapshot(
+                f"{path} was built from data version {header.data_version}, "
+                f"but the data in {root} is version {current}"
+            )
+        if header.code != code_fingerprint():
+            raise StaleSnapshot(f"{path} was built by another version of regkg")
+        start = file.tell()
+        if _payload_digest(file) != (header.payload_bytes, header.payload_sha256):
+            raise DamagedSnapshot(f"{path} is damaged: its contents do not match its header")
+        file.seek(start)
+        # Unpickling makes millions of objects that live as long as the process: the
+        # collector would only rescan them.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            parts = pickle.load(file)
+        except Exception as exc:
+            raise DamagedSnapshot(f"{path} cannot be read as a snapshot: {exc}") from exc
+        finally:
+            if collecting:
+                gc.enable()
+    history, problems = read_history(root)
+    if problems:
+        raise StaleSnapshot(f"the data history in {root} has problems; load the data to see them")
+    return _assemble(parts, history)
+
+
+def _header(file: BinaryIO, path: Path) -> Header:
+    if file.read(len(MAGIC)) != MAGIC:
+        raise DamagedSnapshot(f"{path} is not a regkg snapshot")
+    line = file.readline(4096)
+    try:
+        header = Header(**json.loads(line))
+    except (ValueError, TypeError) as exc:
+        raise DamagedSnapshot(f"{path} has a damaged header: {exc}") from exc
+    if header.format != FORMAT:
+        raise StaleSnapshot(f"{path} is in snapshot format {header.format}, not {FORMAT}")
+    return header
+
+
+def _payload_digest(file: BinaryIO) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := file.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _parts(kg: KnowledgeGraph) -> dict[str, Any]:
+    """Every field the build made, as picklable values; the history is not built but read,
+    so it is read again on load. Read-only mappings become plain dicts here."""
+    parts: dict[str, Any] = {}
+    for spec in fields(kg):
+        if spec.name == "history":
+            continue
+        value = getattr(kg, spec.name)
+        parts[spec.name] = (
+            ("mapping", dict(value)) if isinstance(value, MappingProxyType) else ("value", value)
+        )
+    return parts
+
+
+def _assemble(parts: dict[str, Any], history: tuple[Any, ...]) -> KnowledgeGraph:
+    values: dict[str, Any] = {}
+    for name, (form, value) in parts.items():
+        values[name] = MappingProxyType(value) if form == "mapping" else value
+    if not isinstance(values.get("built_at"), datetime):
+        raise DamagedSnapshot("the snapshot holds no build time")
+    return KnowledgeGraph(**values, history=history)
