@@ -29,7 +29,7 @@ from graph.vocab import SourceType
 from schema.app import build_schema
 from schema.context import Context
 from schema.limits import Limits
-from schema.relay import to_global_id
+from schema.relay import MAX_PAGE, to_global_id
 from schema.types import TYPE_OF_KIND
 
 
@@ -904,18 +904,16 @@ def test_every_field_resolves_for_every_node_of_a_kind(real: KnowledgeGraph, kin
         f"... on {type_name} {{ {_select_all(type_, 1)} }} }} }}"
     )
     ids = list(real.by_kind[kind])
-    nodes: list[dict[str, Any]] = []
-    # `nodes` takes at most 100 ids a request, so ask in batches.
-    for start in range(0, len(ids), 100):
-        batch = ids[start : start + 100]
-        result = schema.execute_sync(
-            query,
-            variable_values={"ids": [to_global_id(i) for i in batch]},
-            context_value=Context(real),
-        )
-        nodes.extend(data_of(result)["nodes"])
-    assert [n["regkgId"] for n in nodes] == ids
-    assert {n["__typename"] for n in nodes} == {type_name}
+    # `nodes` takes at most MAX_PAGE ids a call, so a large kind is asked for in pages.
+    pages = [ids[start : start + MAX_PAGE] for start in range(0, len(ids), MAX_PAGE)]
+    resolved = []
+    for page in pages:
+        variables = {"ids": [to_global_id(i) for i in page]}
+        result = schema.execute_sync(query, variable_values=variables, context_value=Context(real))
+        data = data_of(result)
+        assert {n["__typename"] for n in data["nodes"]} == {type_name}
+        resolved += [n["regkgId"] for n in data["nodes"]]
+    assert resolved == ids
 
 
 # --- errors ----------------------------------------------------------------------------
