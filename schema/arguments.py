@@ -54,6 +54,12 @@ Track = Annotated[
 ActionKinds = Annotated[
     list[ActionKind] | None, strawberry.argument(description="Only these kinds of action.")
 ]
+AsOfOrToday = Annotated[
+    date | None,
+    strawberry.argument(
+        description="The day, YYYY-MM-DD; a month (YYYY-MM) means its last day; today if not given."
+    ),
+]
 AsOf = Annotated[
     date,
     strawberry.argument(

@@ -514,13 +514,7 @@ class Query(ChangesQuery):
         substance: arg.Substance,
         jurisdiction: arg.Jurisdiction,
         condition: arg.Condition = None,
-        as_of: Annotated[
-            date | None,
-            strawberry.argument(
-                description="The day, YYYY-MM-DD; a month (YYYY-MM) means its last day; "
-                "today if not given."
-            ),
-        ] = None,
+        as_of: arg.AsOfOrToday = None,
     ) -> RegulatoryStatus:
         return graph_call(
             status_as_of,
@@ -544,13 +538,7 @@ class Query(ChangesQuery):
         condition: arg.Condition = None,
         jurisdiction: arg.JurisdictionArg = None,
         include_subdivisions: arg.IncludeSubdivisions = False,
-        as_of: Annotated[
-            date | None,
-            strawberry.argument(
-                description="The day, YYYY-MM-DD; a month (YYYY-MM) means its last day; "
-                "today if not given."
-            ),
-        ] = None,
+        as_of: arg.AsOfOrToday = None,
     ) -> list[RegulatoryStatus]:
         return graph_call(
             statuses_as_of,
