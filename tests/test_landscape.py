@@ -21,8 +21,10 @@ def test_oregon_psilocybin_access_beside_the_product_still_investigational(
     status = status_as_of(
         real, "substance:psilocybin", date(2024, 1, 1), None, "jurisdiction:US-OR"
     )
-    # Lawful in a licensed Oregon programme while no psilocybin product is approved.
+    # In Schedule I federally, and lawful in a licensed Oregon programme on the same day,
+    # while no psilocybin product is approved.
     assert status.legal.standing is LegalStanding.ACCESS_IN_FORCE
+    assert status.legal.schedules == ("action:psilocybin-us-csa-schedule-i-1970",)
     assert {
         "action:psilocybin-us-or-measure-109-2020",
         "action:psilocybin-us-or-licence-applications-2023",
