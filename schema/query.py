@@ -18,7 +18,6 @@ from graph.selection import actions as select_actions
 from graph.selection import claims as select_claims
 from graph.selection import newest_first, sort_trials
 from graph.selection import trials as select_trials
-from graph.status import status_as_of, statuses_as_of, timeline
 from graph.vocab import (
     ActionKind,
     ActionTrack,
@@ -51,6 +50,9 @@ from schema.types import (
     TimelineEntry,
     TopicCoverage,
     Trial,
+    status_of,
+    statuses_of,
+    timeline_of,
 )
 
 
@@ -281,6 +283,10 @@ def _neighbourhood(
         nodes=nodes(info, ids),
         edges=[NeighbourhoodEdge(source=s, target=t, relation=r) for s, t, r in edges],
     )
+
+
+def _substance(info: Info, id_or_name: str) -> str:
+    return graph_call(resolve, info.context.kg, "substance", id_or_name)
 
 
 @strawberry.type(description="Ask the regulatory-status graph. Every answer carries its sources.")
@@ -516,14 +522,8 @@ class Query(ChangesQuery):
         condition: arg.Condition = None,
         as_of: arg.AsOfOrToday = None,
     ) -> RegulatoryStatus:
-        return graph_call(
-            status_as_of,
-            info.context.kg,
-            graph_call(resolve, info.context.kg, "substance", substance),
-            last_day(as_of) if as_of else date.today(),
-            resolve_optional(info, "condition", condition),
-            resolve_optional(info, "jurisdiction", jurisdiction),
-        )
+        day = last_day(as_of) if as_of else date.today()
+        return status_of(info, _substance(info, substance), day, condition, jurisdiction)
 
     @strawberry.field(
         description="The status of a substance on a date (default today) in every "
@@ -540,14 +540,9 @@ class Query(ChangesQuery):
         include_subdivisions: arg.IncludeSubdivisions = False,
         as_of: arg.AsOfOrToday = None,
     ) -> list[RegulatoryStatus]:
-        return graph_call(
-            statuses_as_of,
-            info.context.kg,
-            graph_call(resolve, info.context.kg, "substance", substance),
-            last_day(as_of) if as_of else date.today(),
-            resolve_optional(info, "condition", condition),
-            resolve_optional(info, "jurisdiction", jurisdiction),
-            include_subdivisions,
+        day = last_day(as_of) if as_of else date.today()
+        return statuses_of(
+            info, _substance(info, substance), day, condition, jurisdiction, include_subdivisions
         )
 
     @strawberry.field(description="Everything dated about a substance, oldest first.")
@@ -563,15 +558,14 @@ class Query(ChangesQuery):
         include_subdivisions: arg.IncludeSubdivisions = False,
         track: arg.Track = None,
     ) -> list[TimelineEntry]:
-        return graph_call(
-            timeline,
-            info.context.kg,
-            graph_call(resolve, info.context.kg, "substance", substance),
-            condition=resolve_optional(info, "condition", condition),
-            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
-            include_trials=include_trials,
-            include_subdivisions=include_subdivisions,
-            track=track,
+        return timeline_of(
+            info,
+            _substance(info, substance),
+            condition,
+            jurisdiction,
+            include_subdivisions,
+            track,
+            include_trials,
         )
 
     @strawberry.field(description="Shortest paths between two entities (regkg ids), any direction.")

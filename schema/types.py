@@ -207,6 +207,61 @@ class Vote:
     abstain: int | None = strawberry.field(description=part_doc("action", "votes", "abstain"))
 
 
+# A substance's status and timeline are asked on the substance and at the root (by name):
+# both read their arguments here.
+def status_of(
+    info: Info, substance: str, as_of: date, condition: str | None, jurisdiction: str | None
+) -> Any:
+    return graph_call(
+        status_as_of,
+        info.context.kg,
+        substance,
+        as_of,
+        resolve_optional(info, "condition", condition),
+        resolve_optional(info, "jurisdiction", jurisdiction),
+    )
+
+
+def statuses_of(
+    info: Info,
+    substance: str,
+    as_of: date,
+    condition: str | None,
+    jurisdiction: str | None,
+    include_subdivisions: bool,
+) -> Any:
+    return graph_call(
+        statuses_as_of,
+        info.context.kg,
+        substance,
+        as_of,
+        resolve_optional(info, "condition", condition),
+        resolve_optional(info, "jurisdiction", jurisdiction),
+        include_subdivisions,
+    )
+
+
+def timeline_of(
+    info: Info,
+    substance: str,
+    condition: str | None,
+    jurisdiction: str | None,
+    include_subdivisions: bool,
+    track: Any,
+    include_trials: bool = True,
+) -> Any:
+    return graph_call(
+        timeline,
+        info.context.kg,
+        substance,
+        condition=resolve_optional(info, "condition", condition),
+        jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
+        include_trials=include_trials,
+        include_subdivisions=include_subdivisions,
+        track=track,
+    )
+
+
 @strawberry.type(description=KINDS["substance"].doc)
 class Substance(Sourced):
     is_type_of = _is("substance")
@@ -285,14 +340,7 @@ class Substance(Sourced):
         jurisdiction: arg.Jurisdiction,
         condition: arg.Condition = None,
     ) -> RegulatoryStatus:
-        return graph_call(
-            status_as_of,
-            info.context.kg,
-            root["id"],
-            last_day(as_of),
-            resolve_optional(info, "condition", condition),
-            resolve_optional(info, "jurisdiction", jurisdiction),
-        )
+        return status_of(info, root["id"], last_day(as_of), condition, jurisdiction)
 
     @strawberry.field(
         description="Its status on a date in every jurisdiction where regkg holds actions on "
@@ -308,14 +356,8 @@ class Substance(Sourced):
         jurisdiction: arg.JurisdictionArg = None,
         include_subdivisions: arg.IncludeSubdivisions = False,
     ) -> list[RegulatoryStatus]:
-        return graph_call(
-            statuses_as_of,
-            info.context.kg,
-            root["id"],
-            last_day(as_of),
-            resolve_optional(info, "condition", condition),
-            resolve_optional(info, "jurisdiction", jurisdiction),
-            include_subdivisions,
+        return statuses_of(
+            info, root["id"], last_day(as_of), condition, jurisdiction, include_subdivisions
         )
 
     @strawberry.field(description="Everything dated about it, oldest first.")
@@ -328,15 +370,7 @@ class Substance(Sourced):
         include_subdivisions: arg.IncludeSubdivisions = False,
         track: arg.Track = None,
     ) -> list[TimelineEntry]:
-        return graph_call(
-            timeline,
-            info.context.kg,
-            root["id"],
-            condition=resolve_optional(info, "condition", condition),
-            jurisdiction=resolve_optional(info, "jurisdiction", jurisdiction),
-            include_subdivisions=include_subdivisions,
-            track=track,
-        )
+        return timeline_of(info, root["id"], condition, jurisdiction, include_subdivisions, track)
 
 
 @strawberry.type(description=KINDS["condition"].doc)
