@@ -204,17 +204,16 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
     defaults = Settings()
     limits = defaults.limits
 
-    def env_int(name: str, default: int) -> int:
-        value = env.get(name)
-        return int(value) if value else default
-
-    def env_float(name: str, default: float) -> float:
-        value = env.get(name)
-        return float(value) if value else default
-
     parser = argparse.ArgumentParser(description="Serve regkg over GraphQL.")
+
+    def number(flag: str, kind: type[int] | type[float], default: float, help: str = "") -> None:
+        """A numeric flag whose default the environment can set: `--max-cost` reads
+        REGKG_MAX_COST."""
+        value = env.get("REGKG_" + flag.removeprefix("--").replace("-", "_").upper())
+        parser.add_argument(flag, type=kind, default=kind(value) if value else default, help=help)
+
     parser.add_argument("--host", default=env.get("REGKG_HOST", defaults.host))
-    parser.add_argument("--port", type=int, default=env_int("REGKG_PORT", defaults.port))
+    number("--port", int, defaults.port)
     parser.add_argument(
         "--data", type=Path, default=Path(env.get("REGKG_DATA", str(defaults.data_dir)))
     )
@@ -223,61 +222,39 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         default=env.get("REGKG_CORS_ORIGINS", ""),
         help="comma-separated origins allowed to call the API from a browser",
     )
-    parser.add_argument(
-        "--max-depth", type=int, default=env_int("REGKG_MAX_DEPTH", limits.max_depth)
-    )
-    parser.add_argument(
-        "--max-aliases", type=int, default=env_int("REGKG_MAX_ALIASES", limits.max_aliases)
-    )
-    parser.add_argument(
-        "--max-tokens", type=int, default=env_int("REGKG_MAX_TOKENS", limits.max_tokens)
-    )
-    parser.add_argument("--max-cost", type=int, default=env_int("REGKG_MAX_COST", limits.max_cost))
-    parser.add_argument(
-        "--max-breadth", type=int, default=env_int("REGKG_MAX_BREADTH", limits.max_breadth)
-    )
-    parser.add_argument(
-        "--max-body-bytes",
-        type=int,
-        default=env_int("REGKG_MAX_BODY_BYTES", defaults.max_body_bytes),
-    )
-    parser.add_argument(
+    number("--max-depth", int, limits.max_depth)
+    number("--max-aliases", int, limits.max_aliases)
+    number("--max-tokens", int, limits.max_tokens)
+    number("--max-cost", int, limits.max_cost)
+    number("--max-breadth", int, limits.max_breadth)
+    number("--max-body-bytes", int, defaults.max_body_bytes)
+    number(
         "--time-budget",
-        type=float,
-        default=env_float("REGKG_TIME_BUDGET", limits.time_budget),
-        help="seconds one query may run before it is stopped (0: no limit)",
+        float,
+        limits.time_budget,
+        "seconds one query may run before it is stopped (0: no limit)",
     )
-    parser.add_argument(
-        "--max-running",
-        type=int,
-        default=env_int("REGKG_MAX_RUNNING", defaults.max_running),
-        help="costly queries and exports run at once",
-    )
-    parser.add_argument(
+    number("--max-running", int, defaults.max_running, "costly queries and exports run at once")
+    number(
         "--max-waiting",
-        type=int,
-        default=env_int("REGKG_MAX_WAITING", defaults.max_waiting),
-        help="costly queries waiting for a turn before the server answers 503",
+        int,
+        defaults.max_waiting,
+        "costly queries waiting for a turn before the server answers 503",
     )
-    parser.add_argument(
+    number(
         "--read-timeout",
-        type=float,
-        default=env_float("REGKG_READ_TIMEOUT", defaults.read_timeout),
-        help="seconds a request's headers and body may take to arrive",
+        float,
+        defaults.read_timeout,
+        "seconds a request's headers and body may take to arrive",
     )
-    parser.add_argument(
-        "--max-data-bytes",
-        type=int,
-        default=env_int("REGKG_MAX_DATA_BYTES", defaults.max_data_bytes),
-        help="largest data folder the server loads",
-    )
+    number("--max-data-bytes", int, defaults.max_data_bytes, "largest data folder the server loads")
     parser.add_argument(
         "--snapshot",
         type=Path,
         default=env.get("REGKG_SNAPSHOT"),
         help="snapshot from `python -m graph build` (default: DATA/regkg.snapshot)",
     )
-    parser.add_argument("--workers", type=int, default=env_int("REGKG_WORKERS", 1))
+    number("--workers", int, 1)
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
