@@ -176,6 +176,12 @@ def test_nginx_answers_repeats_from_its_cache_and_picks_up_new_data(
             # nginx asked regkg whether its copy was still good, by that copy's ETag.
             assert counter.graphql() == [None, etag]
             status, headers, again = _get(cache_port)
+            refetched = 0
+            while headers["X-Cache-Status"] == "EXPIRED" and refetched < 2:
+                # On a loaded machine the fresh answer can go stale before the next request
+                # arrives: nginx then fetches it again, and the request after that is a hit.
+                refetched += 1
+                status, headers, again = _get(cache_port)
             assert (headers["X-Cache-Status"], _version(again)) == ("HIT", new_version)
             fetched = time.monotonic()
 
@@ -184,5 +190,5 @@ def test_nginx_answers_repeats_from_its_cache_and_picks_up_new_data(
             status, headers, again = _get(cache_port)
             assert (status, headers["X-Cache-Status"]) == (200, "REVALIDATED")
             assert _version(again) == new_version
-            assert len(counter.graphql()) == 3
+            assert len(counter.graphql()) == 3 + refetched
             assert counter.graphql()[-1] is not None
