@@ -31,8 +31,14 @@ from datetime import date
 from pathlib import Path
 from typing import Final, TypeAlias
 
+if not __package__:  # run as `python bench/generate.py`: make `graph` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.model import KINDS, FieldType
+from graph.quotes import IDENTIFIER_FIELDS
+
 # Bump when the output changes, so that run.py regenerates instead of reusing old sets.
-GENERATOR_VERSION: Final = 2
+GENERATOR_VERSION: Final = 3
 # Written last: a directory holding it is a complete set made by this generator.
 MARKER: Final = "bench-dataset.json"
 RECORDS_PER_FILE: Final = 2500
@@ -74,6 +80,9 @@ JURISDICTIONS: Final = """\
 - {id: jurisdiction:GB, name: United Kingdom, code: GB, level: country}
 - {id: jurisdiction:CA, name: Canada, code: CA, level: country}
 """
+_JURISDICTION_NAMES: Final = dict(
+    re.findall(r"id: (jurisdiction:\w+), name: ([^,]+),", JURISDICTIONS)
+)
 
 # Word lists for names: combined by index, so names are unique and searchable.
 _ONSETS: Final = (
@@ -284,6 +293,12 @@ class _World:
     def name_of(self, node_id: str) -> str:
         return self.labels[node_id]
 
+    def carrier(self, node_id: str) -> str:
+        """How a quote names a record, or "" for the kinds a quote is not asked to name."""
+        if node_id.startswith("trial:"):
+            return node_id.removeprefix("trial:")
+        return self.labels.get(node_id) or _JURISDICTION_NAMES.get(node_id, "")
+
 
 def _substance_name(index: int) -> str:
     return " ".join(_coined(index, _ONSETS, _MIDDLES, _DRUG_ENDS)).replace(" ", "", 2).title()
@@ -310,17 +325,46 @@ def _registry_id(index: int) -> str:
     return f"NCT{10_000_000 + index * 37:08d}"
 
 
-def _citations(world: _World, rng: random.Random, keys: Sequence[str]) -> str:
-    """One to three citations: the first supports the whole record, others a few fields."""
+def _citations(world: _World, rng: random.Random, kind: str, fields: Fields) -> str:
+    """One to three citations whose quotes carry the values they support, as the quote check
+    requires: the first supports the whole record, the others a few fields."""
+    carriers = _carriers(world, kind, fields)
     count = rng.choices((1, 2, 3), weights=(45, 35, 20))[0]
     lines = ["  sources:\n"]
     for index in range(count):
-        lines.append(f"    - source: {world.pick('source', rng)}\n")
-        lines.append(f"      quote: {_q(_sentence(rng, 10))}\n")
+        keys = [k for k, _ in fields]
         if index:
-            supported = rng.sample(keys, k=min(len(keys), rng.randint(1, 3)))
-            lines.append(f"      supports: [{', '.join(supported)}]\n")
+            keys = rng.sample(keys, k=min(len(keys), rng.randint(1, 3)))
+        carried = [carriers[k] for k in keys if k in carriers]
+        quote = _sentence(rng, 10 - min(len(carried), 6))[:-1]
+        lines.append(f"    - source: {world.pick('source', rng)}\n")
+        lines.append(f"      quote: {_q('; '.join([quote, *carried]) + '.')}\n")
+        if index:
+            lines.append(f"      supports: [{', '.join(keys)}]\n")
     return "".join(lines)
+
+
+def _carriers(world: _World, kind: str, fields: Fields) -> dict[str, str]:
+    """For each field whose value the quote check looks for, words of a quote that carry it:
+    a date or number as written, an identifier, the names of the records it refers to."""
+    specs = KINDS[kind].by_name
+    carriers: dict[str, str] = {}
+    for key, rendered in fields:
+        spec = specs.get(key)
+        if spec is None:
+            continue
+        words: list[str] = []
+        if spec.type in (FieldType.DATE, FieldType.INT) or (kind, key) in IDENTIFIER_FIELDS:
+            words = [rendered.strip('"')]
+        elif spec.type is FieldType.REF:
+            for ref in rendered.strip("[]").split(", "):
+                words += [world.carrier(ref)] if world.carrier(ref) else []
+        elif spec.type is FieldType.STRUCT:  # its dated and counted parts, as written
+            checked = {p.name for p in spec.parts if p.type in (FieldType.DATE, FieldType.INT)}
+            words = [v for k, v in re.findall(r"(\w+): ([^\n]+)", rendered) if k in checked]
+        if words:
+            carriers[key] = " and ".join(words)
+    return carriers
 
 
 def _render(node_id: str, fields: Fields, citations: str, rng: random.Random) -> str:
@@ -602,7 +646,7 @@ def _records(world: _World, kind: str, seed: int) -> Iterable[str]:
     write = _WRITERS[kind]
     for i, node_id in enumerate(world.ids[kind]):
         fields = write(world, rng, i)
-        citations = "" if kind in _UNCITED else _citations(world, rng, [k for k, _ in fields])
+        citations = "" if kind in _UNCITED else _citations(world, rng, kind, fields)
         yield _render(node_id, fields, citations, rng)
 
 

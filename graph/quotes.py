@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import Final
 
 from graph.dates import PartialDate, Precision
@@ -202,17 +203,21 @@ def carries_identifier(text: str, value: str) -> bool:
     True
     >>> carries_identifier("NCT035370145", "NCT03537014")
     False
+    >>> carries_identifier("NCT03537014; 2018", "NCT03537014")
+    True
     """
-    wanted = _squash(value)
-    squashed = _squash(text)
-    start = squashed.find(wanted)
-    while start >= 0:
-        end = start + len(wanted)
-        # An id ending in a digit must not run on into more digits (NCT0353701 in NCT03537014).
-        if not (wanted[-1].isdigit() and end < len(squashed) and squashed[end].isdigit()):
-            return True
-        start = squashed.find(wanted, start + 1)
-    return False
+    return _identifier_pattern(value).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _identifier_pattern(value: str) -> re.Pattern[str]:
+    # Spaces and punctuation may sit anywhere inside the id ("NDA 215,455"), but an id
+    # ending in a digit must not run on into more digits (NCT0353701 in NCT03537014),
+    # while a separator after it ends it ("NCT03537014; 2018").
+    chars = list(_squash(value))
+    inside = r"[\W_]*".join(re.escape(c) for c in chars)
+    tail = r"(?!\d)" if chars and chars[-1].isdigit() else ""
+    return re.compile(inside + tail, re.IGNORECASE)
 
 
 def names_in_text(text: str, names: tuple[str, ...]) -> bool:
