@@ -11,14 +11,15 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from graph.errors import RegkgError, cut
-from schema.budget import TimeBudgetExceeded
+from schema.budget import TimeBudgetExceeded, budgeted_execution
 from schema.documents import DocumentCache
 from schema.errors import ErrorCodes, add_codes
 from schema.limits import Limits, extensions
 from schema.query import Query
 from schema.resolve import read_attribute
 from schema.scalars import SCALARS
-from schema.types import NODE_TYPES
+from schema.types import NODE_TYPES, TYPE_OF_KIND
+from schema.wiring import wire
 
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 LOG = logging.getLogger("regkg.graphql")
@@ -38,7 +39,9 @@ class RegkgSchema(strawberry.Schema):
             config=StrawberryConfig(default_resolver=read_attribute, scalar_map=SCALARS),
             # ErrorCodes first, so that it sees the errors last, once they are masked.
             extensions=[ErrorCodes, *extensions(limits, self.documents)],
+            execution_context_class=budgeted_execution(limits.time_budget),
         )
+        wire(self._schema, TYPE_OF_KIND)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -1,0 +1,149 @@
+"""What graphql-core calls for each field: the node's attribute, or our resolver, directly.
+
+strawberry puts a wrapper of its own around every field: for a plain field it calls the
+default resolver through two more functions, and for a field with a resolver it builds a
+strawberry `Info`, converts the (absent) arguments and chains the field extensions before
+calling the resolver. A page of 100 trials resolves thousands of fields, and those layers
+took more time than the fields themselves. Once the schema is built, this module gives
+graphql-core a resolver that does only the field's own work wherever that is all there is:
+
+- a plain field of a node type reads its key from the node's attribute Mapping (a list
+  field that the record leaves out reads as empty, as `schema.resolve.read_attribute`
+  has it); a plain field of any other type reads the attribute or key of its root;
+- a field whose resolver takes no GraphQL arguments calls the resolver with its root and
+  graphql-core's resolve info. Resolvers read only `info.context` from it, which
+  graphql-core's info has as strawberry's does.
+
+Fields with arguments keep strawberry's wrapper, which converts them (enums, inputs,
+scalars). The schema's SDL is the same either way: only the `resolve` functions change.
+
+An interface's value is always a node's attribute Mapping, so its GraphQL type is looked
+up by the node's kind instead of asking every type that implements it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from graphql import GraphQLField, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
+from strawberry.types.field import StrawberryField
+
+from graph.model import KINDS
+
+# Where strawberry keeps the definition a GraphQL type or field was built from.
+DEFINITION: Final = "strawberry-definition"
+
+Resolve = Callable[..., Any]
+
+
+def wire(schema: GraphQLSchema, type_of_kind: Mapping[str, type]) -> None:
+    """Give every field of `schema` that needs no more than its own work a direct resolver,
+    and every interface of node types a type resolver by kind. `type_of_kind` is the
+    strawberry type of each kind of node."""
+    type_names = {
+        kind: cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+        for kind, cls in type_of_kind.items()
+    }
+    kind_of_type = {name: kind for kind, name in type_names.items()}
+    for graphql_type in schema.type_map.values():
+        if graphql_type.name.startswith("__"):
+            continue
+        if isinstance(graphql_type, GraphQLObjectType):
+            kind = kind_of_type.get(graphql_type.name)
+            for field in graphql_type.fields.values():
+                direct = _direct_resolver(field, kind)
+                if direct is not None:
+                    field.resolve = direct
+        elif isinstance(graphql_type, GraphQLInterfaceType):
+            possible = schema.get_possible_types(graphql_type)
+            if possible and all(t.name in kind_of_type for t in possible):
+                graphql_type.resolve_type = _type_by_kind(type_names, graphql_type.resolve_type)
+
+
+def _direct_resolver(field: GraphQLField, kind: str | None) -> Resolve | None:
+    definition = field.extensions.get(DEFINITION)
+    if not isinstance(definition, StrawberryField) or definition.extensions:
+        return None  # not strawberry's, or with field extensions that must run
+    resolver = definition.base_resolver
+    if resolver is None:
+        name = definition.python_name
+        return _node_attribute(kind, name) if kind is not None else _attribute(name)
+    if field.args or resolver.is_async or not callable(resolver.wrapped_func):
+        return None
+    return _call(resolver.wrapped_func, _roles(resolver))
+
+
+def _node_attribute(kind: str, name: str) -> Resolve:
+    spec = KINDS[kind].by_name.get(name)
+    if spec is not None and spec.many:
+
+        def read_list(root: Mapping[str, Any], info: object) -> Any:
+            value = root.get(name)
+            return () if value is None else value
+
+        return read_list
+
+    def read(root: Mapping[str, Any], info: object) -> Any:
+        return root.get(name)
+
+    return read
+
+
+def _attribute(name: str) -> Resolve:
+    def read(root: Any, info: object) -> Any:
+        if isinstance(root, Mapping):
+            return root.get(name)
+        return getattr(root, name)
+
+    return read
+
+
+SOURCE: Final = "source"
+INFO: Final = "info"
+
+
+def _roles(resolver: Any) -> tuple[str, ...] | None:
+    """What each parameter of a resolver without arguments receives, in order: the root
+    (`self`, `root` or `parent`) or the resolve info; None when one receives anything else."""
+    sources = {resolver.self_parameter, resolver.root_parameter, resolver.parent_parameter}
+    roles = []
+    for parameter in resolver.signature.parameters.values():
+        if parameter.kind not in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            return None
+        if parameter in sources:
+            roles.append(SOURCE)
+        elif parameter == resolver.info_parameter:
+            roles.append(INFO)
+        else:
+            return None
+    return tuple(roles)
+
+
+def _call(function: Callable[..., Any], roles: tuple[str, ...] | None) -> Resolve | None:
+    # The common shapes are spelled out: no list of arguments is built per call.
+    if roles == (SOURCE, SOURCE, INFO):  # (self, root, info)
+        return lambda source, info: function(source, source, info)
+    if roles == (SOURCE, SOURCE):  # (self, root)
+        return lambda source, info: function(source, source)
+    if roles == (SOURCE, INFO):  # (self, info)
+        return lambda source, info: function(source, info)
+    if roles is None:
+        return None
+    chosen = roles
+
+    def call(source: Any, info: Any) -> Any:
+        return function(*(source if role == SOURCE else info for role in chosen))
+
+    return call
+
+
+def _type_by_kind(type_names: Mapping[str, str], fallback: Any) -> Callable[..., Any]:
+    def resolve_type(value: Any, info: Any, abstract_type: Any) -> Any:
+        if isinstance(value, Mapping):
+            name = type_names.get(value.get("kind"))  # type: ignore[arg-type]
+            if name is not None:
+                return name
+        return fallback(value, info, abstract_type) if fallback is not None else None
+
+    return resolve_type
