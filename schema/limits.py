@@ -10,7 +10,6 @@ from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
 
 from graph.errors import RegkgError
-from schema.budget import budget_extension
 from schema.cost import measure, query_cost, widest_selection
 from schema.documents import DocumentCache, Parsed
 
@@ -108,6 +107,5 @@ def extensions(limits: Limits, documents: DocumentCache) -> list[Any]:
         documents.extension(),
         lambda: AddValidationRules(rules),
         lambda: ReportCost(documents),
-        budget_extension(limits.time_budget),
         lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
     ]
