@@ -13,7 +13,7 @@ from strawberry.types import ExecutionContext
 from graph.errors import RegkgError, cut
 from schema.budget import TimeBudgetExceeded, budgeted_execution
 from schema.documents import DocumentCache
-from schema.errors import ErrorCodes, add_codes
+from schema.errors import add_codes
 from schema.limits import Limits, extensions
 from schema.query import Query
 from schema.resolve import read_attribute
@@ -37,8 +37,7 @@ class RegkgSchema(strawberry.Schema):
             query=Query,
             types=list(NODE_TYPES),
             config=StrawberryConfig(default_resolver=read_attribute, scalar_map=SCALARS),
-            # ErrorCodes first, so that it sees the errors last, once they are masked.
-            extensions=[ErrorCodes, *extensions(limits, self.documents)],
+            extensions=extensions(limits, self.documents),
             execution_context_class=budgeted_execution(limits.time_budget),
         )
         wire(self._schema, TYPE_OF_KIND)

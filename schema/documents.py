@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
-from strawberry.extensions import SchemaExtension
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+)
+from strawberry.extensions import AddValidationRules, SchemaExtension
 
 from graph.errors import cut
+from schema.cost import query_cost
 
 # Measured with tracemalloc on documents of short names and punctuation, the densest kind.
 BYTES_PER_CHAR: Final = 256
@@ -70,34 +78,60 @@ class DocumentCache:
                     self.bytes -= old.size
         return parsed
 
-    def extension(self) -> Callable[[], SchemaExtension]:
-        """A factory of the extension that parses and validates through this cache."""
-        cache = self
+    def measured(self, schema: GraphQLSchema, query: str) -> Parsed:
+        """The entry of `query`, its cost worked out (once per cached text)."""
+        parsed = self.get(query)
+        if parsed.cost is None:
+            parsed.cost = query_cost(schema, parsed.document) if parsed.document else 0
+        return parsed
 
-        class CachedDocuments(SchemaExtension):
+    def extension(self, rules: Sequence[type[ASTValidationRule]]) -> Callable[[], SchemaExtension]:
+        """A factory of the extension that parses, validates (with `rules` added) and
+        reports the cost through this cache."""
+        cache = self
+        added = list(rules)
+
+        # An `AddValidationRules`, so that whoever validates a document outside an
+        # execution (the exports) finds the same rules among the schema's extensions.
+        class CachedDocuments(AddValidationRules):
+            """One cache entry per request: its document, its validation and its cost."""
+
+            # The rules are applied in `on_parse`, where a new document is validated once.
+            on_operation = SchemaExtension.on_operation  # type: ignore[assignment]
+
+            def __init__(self) -> None:
+                super().__init__(added)
+                self.parsed: Parsed | None = None
+
             def on_parse(self) -> Iterator[None]:
+                # Validated here too, once per text: strawberry validates only a document
+                # whose validation is not known yet (`pre_execution_errors` is None).
                 context = self.execution_context
                 if context.query is not None:
-                    parsed = cache.get(context.query)
+                    self.parsed = parsed = cache.get(context.query)
                     if parsed.syntax_error is not None:
                         raise parsed.syntax_error
-                    context.graphql_document = parsed.document
-                yield
+                    if parsed.validation is None and parsed.document is not None:
+                        # Imported here: strawberry's schema module imports the extensions.
+                        from strawberry.schema.schema import validate_document
 
-            def on_validate(self) -> Iterator[None]:
-                # Imported here: strawberry's schema module imports the extensions.
-                from strawberry.schema.schema import validate_document
-
-                context = self.execution_context
-                document = context.graphql_document
-                if context.query is not None and document is not None:
-                    parsed = cache.get(context.query)
-                    if parsed.validation is None or parsed.document is not document:
                         parsed.validation = validate_document(
-                            context.schema._schema, document, context.validation_rules
+                            context.schema._schema,
+                            parsed.document,
+                            (*context.validation_rules, *added),
                         )
+                    context.graphql_document = parsed.document
                     context.pre_execution_errors = parsed.validation
                 yield
+
+            def get_results(self) -> dict[str, Any]:
+                context = self.execution_context
+                parsed = self.parsed
+                if parsed is None or parsed.document is None:
+                    return {}
+                if parsed.cost is None:
+                    parsed.cost = query_cost(context.schema._schema, parsed.document)
+                return {"cost": parsed.cost}
 
         return CachedDocuments
 

@@ -14,8 +14,8 @@
 | `INTERNAL_SERVER_ERROR` | a fault of regkg's own; the message says no more |
 
 Resolvers raise `not_found` and `bad_input` (or `graph.errors` exceptions through
-`schema.resolve.graph_call`); the `ErrorCodes` extension gives every other error its code
-from what it is.
+`schema.resolve.graph_call`); every other error is given its code from what it is
+(`add_codes`) when the schema processes it, before internal errors are masked.
 """
 
 from __future__ import annotations
@@ -117,10 +117,35 @@ def add_codes(errors: Iterable[GraphQLError]) -> None:
             error.extensions = {**extensions, "code": code_of(error).value}
 
 
-class ErrorCodes(SchemaExtension):
-    """Codes the errors of a result once they are masked (a masked error is a new error).
-    Errors that stop a request before execution are coded by `CodedSchema`."""
+def should_mask(error: GraphQLError) -> bool:
+    """Whether an error's message could carry internals (a path, a value, a traceback's
+    words): anything raised that is not a message we wrote on purpose (a GraphQLError, or
+    a regkg error)."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError | RegkgError)
+
+
+class MaskInternalErrors(SchemaExtension):
+    """Replaces each error that `should_mask` with one that says no more than "Internal
+    error.", at the same place in the query. The masked error keeps the original's
+    `extensions`: regkg's schema gives every error its code before masking
+    (`RegkgSchema.process_errors`), so a masked error says INTERNAL_SERVER_ERROR."""
 
     def on_operation(self) -> Iterator[None]:
         yield
-        add_codes(getattr(self.execution_context.result, "errors", None) or ())
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if errors and any(should_mask(e) for e in errors):
+            result.errors = [_masked(e) if should_mask(e) else e for e in errors]  # type: ignore[union-attr]
+
+
+def _masked(error: GraphQLError) -> GraphQLError:
+    return GraphQLError(
+        MASKED_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=error.extensions,
+    )

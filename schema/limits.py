@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, ValidationRule
+from graphql import ASTValidationRule, DocumentNode, GraphQLSchema, ValidationRule
 from graphql.validation.validate import ValidationAbortedError
-from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
 
-from graph.errors import RegkgError
-from schema.cost import measure, query_cost, widest_selection
+from schema.cost import measure, widest_selection
 from schema.documents import DocumentCache, Parsed
+from schema.errors import MaskInternalErrors
 
 
 @dataclass(frozen=True)
@@ -61,20 +60,6 @@ def _budget_rule(limits: Limits) -> type[ValidationRule]:
     return QueryBudget
 
 
-class ReportCost(SchemaExtension):
-    """Puts the query's cost in the response's `extensions`, so clients can see it."""
-
-    def __init__(self, documents: DocumentCache) -> None:
-        super().__init__()
-        self.documents = documents
-
-    def get_results(self) -> dict[str, Any]:
-        context = self.execution_context
-        if context.graphql_document is None or context.query is None:
-            return {}
-        return {"cost": cost_of(self.documents, context.schema._schema, context.query)}
-
-
 def cost_of(documents: DocumentCache, schema: GraphQLSchema, query: str) -> int:
     """The cost of `query` (0 when it does not parse), worked out once per cached text."""
     return measured(documents, schema, query).cost or 0
@@ -82,30 +67,15 @@ def cost_of(documents: DocumentCache, schema: GraphQLSchema, query: str) -> int:
 
 def measured(documents: DocumentCache, schema: GraphQLSchema, query: str) -> Parsed:
     """The cache entry of `query`, its cost worked out."""
-    parsed = documents.get(query)
-    if parsed.cost is None:
-        parsed.cost = query_cost(schema, parsed.document) if parsed.document else 0
-    return parsed
-
-
-def _should_mask(error: GraphQLError) -> bool:
-    # Messages we wrote (a GraphQLError raised on purpose, or a regkg error) are safe to
-    # show; anything else could carry a path or internals, and is masked.
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError | RegkgError)
+    return documents.measured(schema, query)
 
 
 def extensions(limits: Limits, documents: DocumentCache) -> list[Any]:
     """Extension factories: strawberry builds fresh extensions for each request.
 
     Documents are parsed (with the token limit) and validated through `documents`, whose
-    entries keep their validation; the rules are fixed for the schema, so the query text
-    is key enough.
+    entries keep their validation and cost; the rules are fixed for the schema, so the
+    query text is key enough. Each request reports its cost from the same entry.
     """
     rules: list[type[ASTValidationRule]] = [_budget_rule(limits)]
-    return [
-        documents.extension(),
-        lambda: AddValidationRules(rules),
-        lambda: ReportCost(documents),
-        lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
-    ]
+    return [documents.extension(rules), MaskInternalErrors]

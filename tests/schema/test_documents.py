@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
+import pytest
 from graphql import parse
+from strawberry.schema import schema as strawberry_schema
+from strawberry.schema.schema import validate_document
 
+from graph.build import KnowledgeGraph
+from schema import documents
 from schema.app import build_schema
+from schema.context import Context
+from schema.cost import query_cost
 from schema.documents import BYTES_PER_CHAR, DocumentCache, operation_problem
 from schema.limits import Limits
 
@@ -67,3 +77,31 @@ def test_operation_problems() -> None:
     long_name = "x" * 500
     message = operation_problem(parse("query A { a }"), long_name)
     assert message == f"no operation named '{'x' * 79}…' in the document; it has: A"
+
+
+def test_a_query_text_is_parsed_validated_and_measured_once(
+    tiny: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: Counter[str] = Counter()
+
+    def counted(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(documents, "parse", counted("parse", parse))
+    monkeypatch.setattr(documents, "query_cost", counted("cost", query_cost))
+    monkeypatch.setattr(
+        strawberry_schema, "validate_document", counted("validate", validate_document)
+    )
+    schema = build_schema()
+    query = "query Meta { meta { dataVersion } }"
+    results = [schema.execute_sync(query, context_value=Context(tiny)) for _ in range(3)]
+    assert [r.extensions for r in results] == [{"cost": 2}] * 3
+    assert all(r.errors is None for r in results)
+    assert calls == {"parse": 1, "validate": 1, "cost": 1}
+    # The endpoint measures the cost before it runs a query: from the same entry.
+    assert schema.documents.measured(schema._schema, query).cost == 2
+    assert calls["cost"] == 1
