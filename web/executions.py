@@ -10,14 +10,14 @@ rather than queueing without end.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sys
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Final, TypeVar
-
-import anyio
-import anyio.to_thread
 
 T = TypeVar("T")
 
@@ -49,28 +49,50 @@ class LaneLimits:
 
 
 class Lane:
-    """Runs functions in worker threads, at most `running` at once and `waiting` queued."""
+    """Runs functions in worker threads, at most `running` at once and `waiting` queued.
+
+    Plain asyncio: a semaphore for the places and a pool of `running` threads. anyio's
+    `to_thread.run_sync` took two capacity limiters (the lane's and its own default) and
+    a cancel scope on every call, a sizeable share of a small query's whole answer.
+    """
 
     def __init__(self, name: str, limits: LaneLimits, retry_after: int) -> None:
         self.name = name
         self.limits = limits
         self.retry_after = retry_after
-        self._limiter: anyio.CapacityLimiter | None = None
-        # Running and waiting, counted here as they are admitted: the limiter counts a
+        self._places: asyncio.Semaphore | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        # Running and waiting, counted here as they are admitted: the semaphore counts a
         # waiter only once its task has run up to the wait, after other requests checked.
         self.admitted = 0
 
     @property
-    def limiter(self) -> anyio.CapacityLimiter:
-        # Made on first use: a limiter belongs to the event loop it is first used on.
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.limits.running)
-        return self._limiter
+    def places(self) -> asyncio.Semaphore:
+        # Made on first use: a semaphore belongs to the event loop it is first used on.
+        if self._places is None:
+            self._places = asyncio.Semaphore(self.limits.running)
+        return self._places
+
+    @property
+    def threads(self) -> ThreadPoolExecutor:
+        # Made on first use, so that a server's forked workers each start their own.
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(self.limits.running, f"regkg-{self.name}")
+        return self._threads
 
     async def run(self, function: Callable[..., T], *args: object) -> T:
         """`function(*args)` in a worker thread once the lane has room; `Busy` if full."""
         async with self.slot():
-            return await anyio.to_thread.run_sync(function, *args)
+            done = asyncio.wrap_future(self.threads.submit(function, *args))
+            try:
+                return await asyncio.shield(done)
+            except asyncio.CancelledError:
+                # A thread cannot be stopped: its place stays taken until it has finished,
+                # and only then does the cancellation go on.
+                while not done.done():
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await asyncio.shield(done)
+                raise
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -80,7 +102,7 @@ class Lane:
             raise Busy(self.name, self.retry_after)
         self.admitted += 1
         try:
-            async with self.limiter:
+            async with self.places:
                 yield
         finally:
             self.admitted -= 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -47,6 +49,37 @@ def test_a_full_lane_says_busy_at_once() -> None:
         "first ran",
         "second ran",
     ]
+
+
+def test_a_cancelled_execution_keeps_its_place_until_its_thread_ends() -> None:
+    started, release = threading.Event(), threading.Event()
+    outcomes: list[str] = []
+
+    def work() -> str:
+        started.set()
+        release.wait(5)
+        return "done"
+
+    async def main() -> None:
+        lane = Lane("costly", LaneLimits(running=1, waiting=0), retry_after=1)
+        first = asyncio.ensure_future(lane.run(work))
+        while not started.is_set():
+            await asyncio.sleep(0.01)
+        first.cancel()
+        await asyncio.sleep(0.05)
+        try:  # the thread still runs: no room yet
+            await lane.run(str, "x")
+        except Busy:
+            outcomes.append("busy while the cancelled one runs")
+        assert not first.done()  # its cancellation waits for the thread
+        release.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await first
+        outcomes.append(f"cancelled: {first.cancelled()}")
+        outcomes.append(await lane.run(str, "room again"))
+
+    asyncio.run(main())
+    assert outcomes == ["busy while the cancelled one runs", "cancelled: True", "room again"]
 
 
 class Blocked:
