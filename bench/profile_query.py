@@ -90,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the GraphQL side")
     parser.add_argument("--top", type=int, default=30, help="profile lines to print")
     parser.add_argument("--sort", default="tottime", help="profile order (tottime, cumtime)")
+    parser.add_argument("--save", type=Path, help="also write the profile to this file")
     args = parser.parse_args(argv)
 
     kg = load_graph(args.data, snapshot=default_path(args.data))
@@ -119,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for v in timed:
                 graphql(v)
             profiler.disable()
+            if args.save is not None:
+                profiler.dump_stats(args.save)
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     return 0
 

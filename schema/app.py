@@ -40,7 +40,7 @@ class RegkgSchema(strawberry.Schema):
             extensions=extensions(limits, self.documents),
             execution_context_class=budgeted_execution(limits.time_budget),
         )
-        wire(self._schema, TYPE_OF_KIND)
+        wire(self._schema, TYPE_OF_KIND, self.config.name_converter.from_argument)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -10,12 +10,13 @@ graphql-core a resolver that does only the field's own work wherever that is all
 - a plain field of a node type reads its key from the node's attribute Mapping (a list
   field that the record leaves out reads as empty, as `schema.resolve.read_attribute`
   has it); a plain field of any other type reads the attribute or key of its root;
-- a field whose resolver takes no GraphQL arguments calls the resolver with its root and
-  graphql-core's resolve info. Resolvers read only `info.context` from it, which
-  graphql-core's info has as strawberry's does.
+- a field with a resolver calls the resolver with its root and graphql-core's resolve
+  info, and its arguments by their Python names. Resolvers read only `info.context` from
+  the info, which graphql-core's has as strawberry's does.
 
-Fields with arguments keep strawberry's wrapper, which converts them (enums, inputs,
-scalars). The schema's SDL is the same either way: only the `resolve` functions change.
+A field with an argument that strawberry converts (a list, an input object) keeps
+strawberry's wrapper; scalars and enums reach a resolver as graphql-core parsed them in
+either case. The schema's SDL is the same either way: only the `resolve` functions change.
 
 An interface's value is always a node's attribute Mapping, so its GraphQL type is looked
 up by the node's kind instead of asking every type that implements it.
@@ -26,7 +27,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from graphql import GraphQLField, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    get_nullable_type,
+)
+from strawberry.relay.types import GlobalID
+from strawberry.types.arguments import StrawberryArgument
+from strawberry.types.base import StrawberryMaybe
 from strawberry.types.field import StrawberryField
 
 from graph.model import KINDS
@@ -37,10 +49,15 @@ DEFINITION: Final = "strawberry-definition"
 Resolve = Callable[..., Any]
 
 
-def wire(schema: GraphQLSchema, type_of_kind: Mapping[str, type]) -> None:
+def wire(
+    schema: GraphQLSchema,
+    type_of_kind: Mapping[str, type],
+    argument_name: Callable[[StrawberryArgument], str],
+) -> None:
     """Give every field of `schema` that needs no more than its own work a direct resolver,
     and every interface of node types a type resolver by kind. `type_of_kind` is the
-    strawberry type of each kind of node."""
+    strawberry type of each kind of node; `argument_name` the GraphQL name of an argument
+    (the schema's name converter)."""
     type_names = {
         kind: cls.__strawberry_definition__.name  # type: ignore[attr-defined]
         for kind, cls in type_of_kind.items()
@@ -52,7 +69,7 @@ def wire(schema: GraphQLSchema, type_of_kind: Mapping[str, type]) -> None:
         if isinstance(graphql_type, GraphQLObjectType):
             kind = kind_of_type.get(graphql_type.name)
             for field in graphql_type.fields.values():
-                direct = _direct_resolver(field, kind)
+                direct = _direct_resolver(field, kind, argument_name)
                 if direct is not None:
                     field.resolve = direct
         elif isinstance(graphql_type, GraphQLInterfaceType):
@@ -61,7 +78,9 @@ def wire(schema: GraphQLSchema, type_of_kind: Mapping[str, type]) -> None:
                 graphql_type.resolve_type = _type_by_kind(type_names, graphql_type.resolve_type)
 
 
-def _direct_resolver(field: GraphQLField, kind: str | None) -> Resolve | None:
+def _direct_resolver(
+    field: GraphQLField, kind: str | None, argument_name: Callable[[StrawberryArgument], str]
+) -> Resolve | None:
     definition = field.extensions.get(DEFINITION)
     if not isinstance(definition, StrawberryField) or definition.extensions:
         return None  # not strawberry's, or with field extensions that must run
@@ -69,9 +88,12 @@ def _direct_resolver(field: GraphQLField, kind: str | None) -> Resolve | None:
     if resolver is None:
         name = definition.python_name
         return _node_attribute(kind, name) if kind is not None else _attribute(name)
-    if field.args or resolver.is_async or not callable(resolver.wrapped_func):
+    if resolver.is_async or not callable(resolver.wrapped_func):
         return None
-    return _call(resolver.wrapped_func, _roles(resolver))
+    if not field.args:
+        return _call(resolver.wrapped_func, _roles(resolver))
+    names = _plain_arguments(definition, field, argument_name)
+    return None if names is None else _call_with_arguments(resolver, names)
 
 
 def _node_attribute(kind: str, name: str) -> Resolve:
@@ -134,6 +156,56 @@ def _call(function: Callable[..., Any], roles: tuple[str, ...] | None) -> Resolv
 
     def call(source: Any, info: Any) -> Any:
         return function(*(source if role == SOURCE else info for role in chosen))
+
+    return call
+
+
+def _plain_arguments(
+    definition: StrawberryField,
+    field: GraphQLField,
+    argument_name: Callable[[StrawberryArgument], str],
+) -> dict[str, str] | None:
+    """The Python name of each GraphQL argument of a field whose arguments all reach the
+    resolver as graphql-core gives them: single scalars and enums, which strawberry passes
+    on unchanged. None when one needs converting (a list, an input object, a global id)."""
+    names = {}
+    for argument in definition.arguments:
+        graphql_name = argument_name(argument)
+        graphql_argument = field.args.get(graphql_name)
+        if graphql_argument is None or argument.type is GlobalID:
+            return None
+        if isinstance(argument.type, StrawberryMaybe):
+            return None
+        if not isinstance(
+            get_nullable_type(graphql_argument.type), GraphQLScalarType | GraphQLEnumType
+        ):
+            return None
+        names[graphql_name] = argument.python_name
+    return names if len(names) == len(field.args) else None
+
+
+def _call_with_arguments(resolver: Any, names: Mapping[str, str]) -> Resolve | None:
+    """Call a resolver by keyword: its root and info, and each argument by its Python name."""
+    function = resolver.wrapped_func
+    sources = [
+        p.name
+        for p in (resolver.self_parameter, resolver.root_parameter, resolver.parent_parameter)
+        if p is not None
+    ]
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    if any(
+        p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        for p in resolver.signature.parameters.values()
+    ):
+        return None
+
+    def call(source: Any, info: Any, **arguments: Any) -> Any:
+        kwargs = {names[name]: value for name, value in arguments.items()}
+        for name in sources:
+            kwargs[name] = source
+        if info_name is not None:
+            kwargs[info_name] = info
+        return function(**kwargs)
 
     return call
 
