@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 T = TypeVar("T")
 
@@ -48,10 +49,61 @@ class LaneLimits:
     waiting: int  # executions queued behind them before Busy
 
 
+class Workers:
+    """`count` threads that take calls from one queue and settle each call's future on the
+    event loop it came from. Started on first use, so that each process serving requests
+    (a forked worker too) has its own.
+
+    A thread pool's `submit` builds a `concurrent.futures.Future` with its lock and
+    condition, and asyncio wraps it in a second future chained to the first: more work
+    than many small queries take to run. Here a call is one asyncio future and one queue.
+    """
+
+    def __init__(self, count: int, name: str) -> None:
+        self.count = count
+        self.name = name
+        self._calls: queue.SimpleQueue[_Call] | None = None
+
+    def call(self, function: Callable[..., T], *args: object) -> asyncio.Future[T]:
+        """`function(*args)` in one of the threads; its result or exception is the future's."""
+        if self._calls is None:
+            self._calls = queue.SimpleQueue()
+            for index in range(self.count):
+                name = f"{self.name}-{index}"
+                threading.Thread(target=_work, args=(self._calls,), name=name, daemon=True).start()
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._calls.put((future, function, args))
+        return future
+
+
+_Call = tuple["asyncio.Future[Any]", Callable[..., Any], tuple[object, ...]]
+
+
+def _work(calls: queue.SimpleQueue[_Call]) -> None:
+    while True:
+        future, function, args = calls.get()
+        loop = future.get_loop()
+        try:
+            result = function(*args)
+        except BaseException as error:  # handed to the caller, as a thread pool does
+            loop.call_soon_threadsafe(_settle, future, None, error)
+        else:
+            loop.call_soon_threadsafe(_settle, future, result, None)
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # the caller has gone: nobody is waiting for it
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
 class Lane:
     """Runs functions in worker threads, at most `running` at once and `waiting` queued.
 
-    Plain asyncio: a semaphore for the places and a pool of `running` threads. anyio's
+    Plain asyncio: a semaphore for the places and `running` threads of its own. anyio's
     `to_thread.run_sync` took two capacity limiters (the lane's and its own default) and
     a cancel scope on every call, a sizeable share of a small query's whole answer.
     """
@@ -61,7 +113,7 @@ class Lane:
         self.limits = limits
         self.retry_after = retry_after
         self._places: asyncio.Semaphore | None = None
-        self._threads: ThreadPoolExecutor | None = None
+        self.workers = Workers(limits.running, f"regkg-{name}")
         # Running and waiting, counted here as they are admitted: the semaphore counts a
         # waiter only once its task has run up to the wait, after other requests checked.
         self.admitted = 0
@@ -73,25 +125,16 @@ class Lane:
             self._places = asyncio.Semaphore(self.limits.running)
         return self._places
 
-    @property
-    def threads(self) -> ThreadPoolExecutor:
-        # Made on first use, so that a server's forked workers each start their own.
-        if self._threads is None:
-            self._threads = ThreadPoolExecutor(self.limits.running, f"regkg-{self.name}")
-        return self._threads
-
     async def run(self, function: Callable[..., T], *args: object) -> T:
         """`function(*args)` in a worker thread once the lane has room; `Busy` if full."""
         async with self.slot():
-            done = asyncio.wrap_future(self.threads.submit(function, *args))
+            done = self.workers.call(function, *args)
             try:
                 return await asyncio.shield(done)
             except asyncio.CancelledError:
                 # A thread cannot be stopped: its place stays taken until it has finished,
                 # and only then does the cancellation go on.
-                while not done.done():
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await asyncio.shield(done)
+                await _settled(done)
                 raise
 
     @asynccontextmanager
@@ -106,6 +149,16 @@ class Lane:
                 yield
         finally:
             self.admitted -= 1
+
+
+async def _settled(future: asyncio.Future[Any]) -> None:
+    """Wait until `future` is done, through any cancellation, and take its outcome so that
+    an exception nobody waits for any more is not reported as lost."""
+    while not future.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait([future])
+    if not future.cancelled():
+        future.exception()
 
 
 class Executions:

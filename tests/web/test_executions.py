@@ -82,6 +82,24 @@ def test_a_cancelled_execution_keeps_its_place_until_its_thread_ends() -> None:
     assert outcomes == ["busy while the cancelled one runs", "cancelled: True", "room again"]
 
 
+def test_what_a_worker_raises_reaches_the_caller_and_frees_the_place() -> None:
+    def fails() -> None:
+        raise ValueError("no such thing")
+
+    async def main() -> list[str]:
+        lane = Lane("cheap", LaneLimits(running=1, waiting=0), retry_after=1)
+        outcomes = []
+        for _ in range(2):
+            try:
+                await lane.run(fails)
+            except ValueError as exc:
+                outcomes.append(str(exc))
+        outcomes.append(await lane.run(str, "still serving"))
+        return outcomes
+
+    assert asyncio.run(main()) == ["no such thing", "no such thing", "still serving"]
+
+
 class Blocked:
     """`running` is set when a costly execution has started; it goes on once `release` is."""
 
