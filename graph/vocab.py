@@ -103,13 +103,18 @@ PRIMARY_SOURCE_TYPES = frozenset(
 )
 
 
+_SOURCE_RANKS = {kind.value: rank for rank, kind in enumerate(SourceType)}
+
+
 def source_rank(source_type: str) -> int:
     """How close a kind of source stands to the fact: 0 is closest.
 
     >>> source_rank("regulator") < source_rank("press") < source_rank("secondary_copy")
     True
     """
-    return list(SourceType).index(SourceType(source_type))
+    # Every citation of every answer is ranked: looked up, not searched for in the enum.
+    rank = _SOURCE_RANKS.get(source_type)
+    return rank if rank is not None else list(SourceType).index(SourceType(source_type))
 
 
 class OrganisationType(StrEnum):
