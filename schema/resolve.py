@@ -43,12 +43,13 @@ def follow(info: Info, root: NodeAttrs, field: str) -> Any:
 
 def follow_all(info: Info, root: NodeAttrs, field: str) -> list[Any]:
     """The nodes a list-of-references field points to, in the order written."""
-    targets = root.get(field) or ()
-    return [info.context.kg.node(t) for t in targets]
+    node = info.context.kg.node
+    return [node(t) for t in root.get(field) or ()]
 
 
 def nodes(info: Info, ids: list[str]) -> list[Any]:
-    return [info.context.kg.node(i) for i in ids]
+    node = info.context.kg.node
+    return [node(i) for i in ids]
 
 
 def graph_call(function: Any, *args: Any, **kwargs: Any) -> Any:
