@@ -74,8 +74,9 @@ class Settings:
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
     """The ASGI app. The lifespan loads, validates and freezes the graph once, unless the
     caller has already `loaded` it (the command line does, to report bad data before
-    binding the port)."""
-    settings = settings or Settings()
+    binding the port). Without `settings`, the environment's REGKG_* variables give them,
+    as they do to the command line: `uvicorn --factory server:create_app` calls it so."""
+    settings = settings or parse_settings([], dict(os.environ))
     schema = build_schema(settings.limits)
 
     @asynccontextmanager

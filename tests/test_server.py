@@ -65,6 +65,26 @@ def test_create_app_without_settings_serves_the_bundled_data() -> None:
         gc.unfreeze()
 
 
+def test_the_factory_reads_its_settings_from_the_environment(
+    tiny_dir: Path, tiny: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What `uvicorn --factory server:create_app` does: import, call with no arguments.
+    monkeypatch.setenv("REGKG_DATA", str(tiny_dir))
+    monkeypatch.setenv("REGKG_MAX_DEPTH", "2")
+    config = uvicorn.Config("server:create_app", factory=True)
+    config.load()
+    try:
+        with TestClient(config.loaded_app) as client:
+            assert client.get("/healthz").json()["dataVersion"] == tiny.version
+            deep = '{ substance(name: "ex") { streetFormOf { streetFormOf { name } } } }'
+            answer = client.post("/graphql", json={"query": deep})
+            assert answer.json()["errors"][0]["message"] == (
+                "'anonymous' exceeds maximum operation depth of 2"
+            )
+    finally:
+        gc.unfreeze()
+
+
 @pytest.fixture
 def no_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Record `uvicorn.run` calls instead of serving."""
