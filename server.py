@@ -8,8 +8,13 @@ Every option can also be set in the environment (REGKG_HOST, REGKG_PORT, REGKG_D
 REGKG_CORS_ORIGINS, REGKG_MAX_DEPTH, REGKG_MAX_ALIASES, REGKG_MAX_TOKENS, REGKG_MAX_COST,
 REGKG_MAX_BREADTH, REGKG_MAX_BODY_BYTES, REGKG_TIME_BUDGET, REGKG_MAX_RUNNING,
 REGKG_MAX_WAITING, REGKG_READ_TIMEOUT, REGKG_MAX_DATA_BYTES, REGKG_SNAPSHOT,
-REGKG_WORKERS); a flag wins over the environment. With `--workers N` the graph is loaded
-once and N forked processes share it (web/prefork.py).
+REGKG_WORKERS, REGKG_ACCESS_LOG); a flag wins over the environment. With `--workers N` the
+graph is loaded once and N forked processes share it (web/prefork.py).
+
+No line is logged per request unless `--access-log` asks for it: a proxy in front
+(deploy/nginx.conf) is where production keeps its access log, and here writing the line
+costs a quarter of a cached answer. Start-up, warnings and the server's own errors are
+always logged.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ class Settings:
     # A `python -m graph build` file, used when current; None: DATA/regkg.snapshot.
     snapshot: Path | None = None
     workers: int = 1
+    access_log: bool = False  # one INFO line per request, uvicorn's
 
 
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
@@ -256,6 +262,12 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         help="snapshot from `python -m graph build` (default: DATA/regkg.snapshot)",
     )
     number("--workers", int, 1)
+    parser.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=env.get("REGKG_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes", "on"),
+        help="log one line per request (default: off; REGKG_ACCESS_LOG=1 turns it on)",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -279,6 +291,7 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         max_data_bytes=args.max_data_bytes,
         snapshot=args.snapshot,
         workers=args.workers,
+        access_log=args.access_log,
     )
 
 
@@ -307,6 +320,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "log_level": "info",
+        "access_log": settings.access_log,
         "http": with_read_timeout(settings.read_timeout),
         "timeout_keep_alive": 5,
     }

@@ -185,6 +185,7 @@ def test_module_docstring_names_every_environment_variable() -> None:
         "REGKG_MAX_DATA_BYTES",
         "REGKG_SNAPSHOT",
         "REGKG_WORKERS",
+        "REGKG_ACCESS_LOG",
     ):
         assert name in doc
 
@@ -197,3 +198,12 @@ def test_the_snapshot_sits_in_the_data_folder_unless_named(tmp_path: Path) -> No
     assert named.snapshot == Path("/srv/g.snapshot")
     assert parse_settings(["--workers", "3"], {}).workers == 3
     assert parse_settings([], {"REGKG_WORKERS": "2"}).workers == 2
+
+
+def test_the_access_log_is_off_unless_asked_for() -> None:
+    assert server.uvicorn_options(parse_settings([], {}))["access_log"] is False
+    assert parse_settings(["--access-log"], {}).access_log is True
+    assert parse_settings([], {"REGKG_ACCESS_LOG": "1"}).access_log is True
+    assert parse_settings([], {"REGKG_ACCESS_LOG": "0"}).access_log is False
+    assert parse_settings(["--no-access-log"], {"REGKG_ACCESS_LOG": "yes"}).access_log is False
+    assert server.uvicorn_options(Settings(access_log=True))["access_log"] is True
