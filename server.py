@@ -120,8 +120,13 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
 
     async def graphql(request: Request) -> Response:
         # `format=csv` or `format=json` on a GET downloads the answer as rows (web/export.py);
-        # an export is a costly execution, and waits its turn in that lane.
-        if request.method == "GET" and "format" in request.query_params:
+        # an export is a costly execution, and waits its turn in that lane. The query string
+        # is parsed only when it may hold `format`: a cached answer must not pay for it.
+        if (
+            request.method == "GET"
+            and b"format" in request.scope["query_string"]
+            and "format" in request.query_params
+        ):
             try:
                 async with executions.costly.slot():
                     return await export.export_answer(

@@ -3,8 +3,15 @@
 GET and POST, `application/graphql-response+json` and `application/json` negotiated
 from `Accept`, status codes that tell a request error (400, no `data`) from a field
 error (200 with `data`), and GraphiQL for browsers. The graph never changes while the
-server runs, so whole responses are cached by (document, variables, operation, media
-type, data version), and GET responses carry an `ETag` and `Cache-Control`.
+server runs, so whole responses are cached, and GET responses carry an `ETag` and
+`Cache-Control`.
+
+A cached answer should cost little more than sending stored bytes: its key is a hash of
+the request's bytes as they arrived (the query string of a GET, the body of a POST) with
+the method, media type, data version and day, computed before anything is parsed; its
+`ETag` is computed once, when first needed, and kept with it. The same question written
+differently (other spacing, keys in another order) is a separate entry: a miss, never a
+wrong answer.
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, lru_cache
 from typing import Any, Final
 
 import orjson
 from graphql import GraphQLError, parse
+from starlette.datastructures import QueryParams
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
@@ -65,19 +74,18 @@ class GraphQLParams:
     variables: dict[str, Any] | None
     extensions: dict[str, Any] | None
 
-    def cache_key(self, media_type: str, version: str) -> bytes:
-        # Resolvers may default to today's date, so the day is part of the key.
-        return orjson.dumps(
-            [
-                self.query,
-                self.operation_name,
-                self.variables,
-                media_type,
-                version,
-                str(date.today()),
-            ],
-            option=orjson.OPT_SORT_KEYS,
-        )
+
+def cache_key(method: str, raw: bytes, media_type: str, version: str) -> bytes:
+    """The response cache's key for a request's `raw` parameters (a GET's query string, a
+    POST's body). Resolvers may default to today's date, so the day is part of it."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{method} {media_type} {version} {date.today()}\n".encode())
+    digest.update(raw)
+    return digest.digest()
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,11 @@ class Answer:
     body: bytes
     public: bool
     kept: bool = True
+
+    @cached_property
+    def etag(self) -> str:
+        """The body's tag, hashed once however often the answer is sent or revalidated."""
+        return etag_of(self.body)
 
 
 class ResponseCache:
@@ -136,6 +149,7 @@ def _ranked(accept: str) -> list[str]:
     return [media for _, _, media in sorted(ranked, reverse=True)]
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct headers, again and again
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an `Accept` header, or None when none is acceptable.
 
@@ -172,14 +186,15 @@ def wants_html(accept: str | None) -> bool:
 
 async def read_params(request: Request) -> GraphQLParams:
     """The query, operation name, variables and extensions of a GET or POST request."""
+    return parse_params(request.method, await read_raw(request))
+
+
+async def read_raw(request: Request) -> bytes:
+    """The bytes that carry a request's parameters: a GET's query string, a POST's body
+    (once its `Content-Type` says it is JSON)."""
     if request.method == "GET":
-        raw: dict[str, Any] = dict(request.query_params)
-        for name in ("variables", "extensions"):
-            if name in raw and raw[name] not in ("", None):
-                raw[name] = _json(raw[name], f"`{name}` is not valid JSON")
-            elif name in raw:
-                raw[name] = None
-        return _params(_persisted(raw))
+        query_string: bytes = request.scope["query_string"]
+        return query_string
     content_type = request.headers.get("content-type")
     if content_type is None:
         raise RequestError(415, "a POST needs `Content-Type: application/json`")
@@ -191,12 +206,24 @@ async def read_params(request: Request) -> GraphQLParams:
         if name == "charset" and value.strip('"') not in ("utf-8", "utf8"):
             raise RequestError(415, "the request body must be UTF-8")
     try:
-        body = await request.body()
+        return await request.body()
     except ClientDisconnect:  # it went away, or was cut off for sending too slowly
         raise RequestError(400, "the request body did not arrive") from None
-    if not body:
+
+
+def parse_params(method: str, raw: bytes) -> GraphQLParams:
+    """The parameters `read_raw` found for a request of `method`."""
+    if method == "GET":
+        found: dict[str, Any] = dict(QueryParams(raw))
+        for name in ("variables", "extensions"):
+            if name in found and found[name] not in ("", None):
+                found[name] = _json(found[name], f"`{name}` is not valid JSON")
+            elif name in found:
+                found[name] = None
+        return _params(_persisted(found))
+    if not raw:
         raise RequestError(400, "the request body is empty; send a JSON object with `query`")
-    parsed = _json(body, "the request body is not valid JSON")
+    parsed = _json(raw, "the request body is not valid JSON")
     if not isinstance(parsed, dict):
         raise RequestError(400, "the request body must be a JSON object with `query`")
     return _params(_persisted(parsed))
@@ -300,11 +327,12 @@ class GraphQLEndpoint:
         if media_type is None:
             return _error_response(406, f"send Accept: {GRAPHQL_RESPONSE} or {JSON}", JSON)
         try:
-            params = await read_params(request)
+            raw = await read_raw(request)
             kg = self.graph(request)
-            key = params.cache_key(media_type, kg.version)
+            key = cache_key(request.method, raw, media_type, kg.version)
             answer = self.cache.get(key)
             if answer is None:
+                params = parse_params(request.method, raw)
                 answer = await self._answer(params, kg, media_type)
                 if answer.kept:
                     self.cache.put(key, answer)
@@ -315,11 +343,13 @@ class GraphQLEndpoint:
             return _error_response(503, str(exc), media_type, headers, Code.SERVER_BUSY)
         headers = {"Cache-Control": NOT_CACHED} if request.method == "GET" else {}
         if request.method == "GET" and answer.public:
-            etag = '"' + hashlib.blake2b(answer.body, digest_size=16).hexdigest() + '"'
+            etag = answer.etag
             headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
-            matches = _etags(request.headers.get("if-none-match"))
-            if etag in matches or "*" in matches:
-                return Response(status_code=304, headers=headers)
+            if_none_match = request.headers.get("if-none-match")
+            if if_none_match is not None:
+                matches = _etags(if_none_match)
+                if etag in matches or "*" in matches:
+                    return Response(status_code=304, headers=headers)
         return Response(
             answer.body,
             status_code=answer.status,
