@@ -187,10 +187,11 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
         )
     return Starlette(
         routes=[
+            # First: the router tries each route in turn, and most requests are queries.
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/", front_page),
             Route("/healthz", health),
             Route("/schema.graphql", schema_file),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/explore", explore),
             Route("/timeline", timeline),
             Route("/downloads", downloads),

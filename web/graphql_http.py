@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any, Final
@@ -97,11 +97,49 @@ class Answer:
     body: bytes
     public: bool
     kept: bool = True
+    # Encoded response headers by (GET?, media type), made once for a cached answer.
+    _headers: dict[tuple[bool, str], RawHeaders] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @cached_property
     def etag(self) -> str:
         """The body's tag, hashed once however often the answer is sent or revalidated."""
         return etag_of(self.body)
+
+    def response(self, is_get: bool, media_type: str) -> Response:
+        """This answer as a response to a GET or a POST asking for `media_type`."""
+        raw = self._headers.get((is_get, media_type))
+        if raw is None:
+            headers = {"Content-Type": _content_type(media_type)}
+            if is_get:
+                headers.update(self.cache_headers() or {"Cache-Control": NOT_CACHED})
+            headers["Content-Length"] = str(len(self.body))
+            raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+            self._headers[(is_get, media_type)] = raw
+        return _Ready(self.body, self.status, raw)
+
+    def cache_headers(self) -> dict[str, str]:
+        """What tells a shared cache it may keep a GET's answer, if it may."""
+        if not self.public:
+            return {}
+        return {"ETag": self.etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+class _Ready(Response):
+    """A response whose body and headers were made before: sending a cached answer costs
+    no more than this."""
+
+    def __init__(self, body: bytes, status: int, raw_headers: RawHeaders) -> None:
+        self.body = body
+        self.status_code = status
+        # Shared between the responses of one answer: starlette copies the list before
+        # adding to it (MutableHeaders), never changes it in place.
+        self.raw_headers = raw_headers
+        self.background = None
 
 
 class ResponseCache:
@@ -206,9 +244,23 @@ async def read_raw(request: Request) -> bytes:
         if name == "charset" and value.strip('"') not in ("utf-8", "utf8"):
             raise RequestError(415, "the request body must be UTF-8")
     try:
-        return await request.body()
+        return await _body(request)
     except ClientDisconnect:  # it went away, or was cut off for sending too slowly
         raise RequestError(400, "the request body did not arrive") from None
+
+
+async def _body(request: Request) -> bytes:
+    """The whole body, read straight from the ASGI channel: starlette's `Request.body()`
+    (an async generator inside a context manager) costs a cached answer more than sending
+    it does."""
+    chunks: list[bytes] = []
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_params(method: str, raw: bytes) -> GraphQLParams:
@@ -321,18 +373,21 @@ class GraphQLEndpoint:
         self.cache = ResponseCache(cache_bytes, max_entry_bytes=cache_bytes // 64)
 
     async def handle(self, request: Request) -> Response:
-        if request.method == "GET" and wants_html(request.headers.get("accept")):
+        method = request.method
+        accept = request.headers.get("accept")
+        is_get = method == "GET"
+        if is_get and wants_html(accept):
             return HTMLResponse(self.ide_html)
-        media_type = negotiate(request.headers.get("accept"))
+        media_type = negotiate(accept)
         if media_type is None:
             return _error_response(406, f"send Accept: {GRAPHQL_RESPONSE} or {JSON}", JSON)
         try:
             raw = await read_raw(request)
             kg = self.graph(request)
-            key = cache_key(request.method, raw, media_type, kg.version)
+            key = cache_key(method, raw, media_type, kg.version)
             answer = self.cache.get(key)
             if answer is None:
-                params = parse_params(request.method, raw)
+                params = parse_params(method, raw)
                 answer = await self._answer(params, kg, media_type)
                 if answer.kept:
                     self.cache.put(key, answer)
@@ -341,21 +396,13 @@ class GraphQLEndpoint:
         except Busy as exc:
             headers = {"Retry-After": str(exc.retry_after)}
             return _error_response(503, str(exc), media_type, headers, Code.SERVER_BUSY)
-        headers = {"Cache-Control": NOT_CACHED} if request.method == "GET" else {}
-        if request.method == "GET" and answer.public:
-            etag = answer.etag
-            headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+        if is_get and answer.public:
             if_none_match = request.headers.get("if-none-match")
             if if_none_match is not None:
                 matches = _etags(if_none_match)
-                if etag in matches or "*" in matches:
-                    return Response(status_code=304, headers=headers)
-        return Response(
-            answer.body,
-            status_code=answer.status,
-            media_type=_content_type(media_type),
-            headers=headers,
-        )
+                if answer.etag in matches or "*" in matches:
+                    return Response(status_code=304, headers=answer.cache_headers())
+        return answer.response(is_get, media_type)
 
     async def _answer(self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str) -> Answer:
         """Measure the query (parsing a new document in a worker: a large one takes
