@@ -42,6 +42,7 @@ class Outcome:
     ended: float = 0.0
     body_bytes: int = 0  # of the last answer
     last_body: bytes = b""
+    cpu_seconds: float = 0.0  # this client process's own, over the requests
 
 
 class BadAnswer(RuntimeError):
@@ -101,6 +102,7 @@ def run(job: Job) -> Outcome:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         pending = bytearray()
         outcome.began = time.monotonic()
+        cpu = time.process_time()
         clock = time.perf_counter
         for raw in job.requests:
             start = clock()
@@ -110,6 +112,7 @@ def run(job: Job) -> Outcome:
             if status != 200:
                 raise BadAnswer(f"HTTP {status}: {body[:300]!r}")
         outcome.ended = time.monotonic()
+        outcome.cpu_seconds = time.process_time() - cpu
         outcome.body_bytes = len(body) if job.requests else 0
         outcome.last_body = body if job.requests else b""
     return outcome

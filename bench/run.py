@@ -16,8 +16,11 @@ For each size, on a synthetic set from bench/generate.py:
    answers stored bytes), one keep-alive connection from a raw-socket client process
    (bench/client.py);
 3. many processes: `server.py --workers 1` and `--workers 2`, each freshly started, under
-   several connections of uncached requests: throughput and memory (PSS, from
-   /proc/PID/smaps_rollup, over the server and its workers).
+   16 connections of uncached requests: throughput, the CPU time each worker and the
+   client processes used, and memory (PSS, from /proc/PID/smaps_rollup, over the server
+   and its workers). Each connection is a client that asks again as soon as it is
+   answered: with only 4, the kernel's spreading of connections would leave one worker
+   with one or none of them a good part of the time, idle between its client's requests.
 
 Nothing here asserts on timings: each target is printed as met or NOT MET. Only 127.0.0.1
 is contacted, and every loop is bounded by a count.
@@ -61,13 +64,28 @@ class Budget:
     samples: int  # timed uncached requests per case (fewer if the graph has fewer)
     repeats: int  # timed identical requests per case, against regkg and the baseline
     rounds: int  # the repeats are split into rounds alternating regkg and baseline
-    connections: int  # concurrent connections in the many-process runs
-    per_connection: int  # requests per connection there
+    connections: int  # concurrent connections repeating one GET, nginx in front or not
+    worker_connections: int  # concurrent connections in the many-process runs
+    per_connection: int  # requests per connection there, per round
 
 
-QUICK: Final = Budget(warmup=5, samples=40, repeats=400, rounds=3, connections=4, per_connection=50)
+QUICK: Final = Budget(
+    warmup=5,
+    samples=40,
+    repeats=400,
+    rounds=3,
+    connections=4,
+    worker_connections=16,
+    per_connection=15,
+)
 FULL: Final = Budget(
-    warmup=20, samples=200, repeats=2000, rounds=4, connections=4, per_connection=120
+    warmup=20,
+    samples=200,
+    repeats=2000,
+    rounds=4,
+    connections=4,
+    worker_connections=16,
+    per_connection=40,
 )
 
 
@@ -116,6 +134,8 @@ class Workers:
     connections: int
     timing: Timing
     memory: procs.Memory
+    worker_cpu: list[float]  # CPU seconds each serving process used over the rounds
+    client_cpu: float  # CPU seconds the client processes used
 
 
 @dataclass
@@ -201,12 +221,13 @@ def measure_workers(
     trial each) on several connections. Both servers run side by side and take turns,
     round by round, so that the other processes on the machine weigh on both alike."""
     trial = cases.CASES[1]
-    per = min(budget.per_connection, len(load) // (budget.rounds * budget.connections))
+    connections = budget.worker_connections
+    per = min(budget.per_connection, len(load) // (budget.rounds * connections))
     requests = [_graphql(trial, v) for v in load]
     rounds = [
         [
-            requests[(r * budget.connections + c) * per : (r * budget.connections + c + 1) * per]
-            for c in range(budget.connections)
+            requests[(r * connections + c) * per : (r * connections + c + 1) * per]
+            for c in range(connections)
         ]
         for r in range(budget.rounds)
     ]
@@ -222,14 +243,34 @@ def measure_workers(
             for count in (1, 2)
         }
         timings = {count: Timing() for count in servers}
+        serving = {count: _serving(server) for count, server in servers.items()}
+        worker_cpu = {count: [0.0] * len(pids) for count, pids in serving.items()}
+        client_cpu = dict.fromkeys(servers, 0.0)
         # Each server sees each request once: every request misses its response cache.
         for jobs in rounds:
             for count, server in servers.items():
-                timings[count].add(client.drive([client.Job(server.port, j) for j in jobs]))
+                before = [procs.cpu_seconds(pid) for pid in serving[count]]
+                outcomes = client.drive([client.Job(server.port, j) for j in jobs])
+                timings[count].add(outcomes)
+                client_cpu[count] += sum(o.cpu_seconds for o in outcomes)
+                for index, pid in enumerate(serving[count]):
+                    worker_cpu[count][index] += procs.cpu_seconds(pid) - before[index]
         return [
-            Workers(count, budget.connections, timings[count], procs.memory(server.process.pid))
+            Workers(
+                count,
+                connections,
+                timings[count],
+                procs.memory(server.process.pid),
+                worker_cpu[count],
+                client_cpu[count],
+            )
             for count, server in servers.items()
         ]
+
+
+def _serving(server: procs.Started) -> list[int]:
+    """The processes that answer requests: the workers, or the server itself."""
+    return procs.child_pids(server.process.pid) or [server.process.pid]
 
 
 def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
@@ -258,7 +299,7 @@ def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
         ):
             from_snapshot = Startup(regkg.ready_seconds, procs.memory(regkg.process.pid))
             count = 1 + budget.warmup + budget.samples
-            load = budget.rounds * budget.connections * budget.per_connection
+            load = budget.rounds * budget.worker_connections * budget.per_connection
             sets = _variables(baseline.port, count, load, seed)
             results = []
             for index, case in enumerate(cases.CASES):
@@ -360,7 +401,9 @@ def size_report(size: SizeResult) -> list[str]:
             f"    {w.count} worker{'s' if w.count > 1 else ' '}: {w.timing.rate:6.0f} req/s, "
             f"p50 {w.timing.p(0.5):.2f} ms; PSS {w.memory.pss:.0f} MB over "
             f"{w.memory.processes} process{'es' if w.memory.processes > 1 else ''} "
-            f"(RSS {w.memory.rss:.0f} MB, unique {w.memory.uss:.0f} MB)"
+            f"(RSS {w.memory.rss:.0f} MB, unique {w.memory.uss:.0f} MB); "
+            f"CPU s: workers {' + '.join(f'{c:.1f}' for c in w.worker_cpu)} "
+            f"in {w.timing.busy_seconds:.1f} s, clients {w.client_cpu:.1f}"
         )
     return lines
 
