@@ -72,8 +72,8 @@ class Budget:
 QUICK: Final = Budget(
     warmup=5,
     samples=40,
-    repeats=400,
-    rounds=3,
+    repeats=1000,
+    rounds=5,
     connections=4,
     worker_connections=16,
     per_connection=15,
@@ -148,6 +148,7 @@ class SizeResult:
     results: list[CaseResult]
     workers: list[Workers]
     cache: tuple[float, float] | None  # req/s of one cached GET: regkg alone, nginx in front
+    cache_connections: int
 
 
 def progress(message: str) -> None:
@@ -325,6 +326,7 @@ def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
         results,
         workers,
         cache_rates,
+        budget.connections,
     )
 
 
@@ -389,7 +391,7 @@ def size_report(size: SizeResult) -> list[str]:
         alone, cached = size.cache
         lines += [
             "",
-            f"  one trial, GET, repeated on {size.workers[0].connections} connections: regkg "
+            f"  one trial, GET, repeated on {size.cache_connections} connections: regkg "
             f"{alone:.0f} req/s; nginx (deploy/nginx.conf) from its cache {cached:.0f} req/s",
         ]
     lines += [
@@ -405,6 +407,15 @@ def size_report(size: SizeResult) -> list[str]:
             f"CPU s: workers {' + '.join(f'{c:.1f}' for c in w.worker_cpu)} "
             f"in {w.timing.busy_seconds:.1f} s, clients {w.client_cpu:.1f}"
         )
+    cores = os.cpu_count() or 1
+    shares = (
+        f"{w.count}: {sum(w.worker_cpu) / (cores * w.timing.busy_seconds):.0%}"
+        for w in size.workers
+    )
+    lines.append(
+        f"    (share of the {cores} cores the serving processes used, by workers: "
+        f"{', '.join(shares)})"
+    )
     return lines
 
 
