@@ -18,7 +18,7 @@ kernel does not balance SO_REUSEPORT sockets (not Linux), the workers share one 
 The parent only supervises: it restarts a worker that dies after it was ready to serve,
 and on SIGTERM or SIGINT stops them all and waits for them to finish their requests. A
 worker that dies before it was ready would fail again: the parent stops the server instead.
-POSIX only (fork).
+Workers whose parent is killed outright stop by themselves. POSIX only (fork).
 """
 
 from __future__ import annotations
@@ -147,17 +147,26 @@ def _was_ready(ready: int) -> bool:
 
 
 class _WorkerServer(uvicorn.Server):
-    """uvicorn, telling the supervisor once it accepts connections."""
+    """uvicorn, telling the supervisor once it accepts connections, and stopping (after
+    its requests) if the supervisor is gone."""
 
     def __init__(self, config: uvicorn.Config, tell: int) -> None:
         super().__init__(config)
         self.tell = tell
+        self.supervisor = os.getppid()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started:
             os.write(self.tell, READY)
             os.close(self.tell)
+
+    async def on_tick(self, counter: int) -> bool:
+        # A supervisor killed outright (SIGKILL, the OOM killer) cannot stop its workers:
+        # orphaned, they would hold the port with nobody to restart or stop them.
+        if os.getppid() != self.supervisor:
+            self.should_exit = True
+        return await super().on_tick(counter)
 
 
 def _serve_in_child(config: uvicorn.Config, sock: socket.socket, tell: int) -> NoReturn:

@@ -229,3 +229,17 @@ def test_each_worker_gets_a_socket_of_its_own_on_one_port() -> None:
     finally:
         for sock in sockets:
             sock.close()
+
+
+def test_workers_stop_when_their_supervisor_is_killed(
+    two_workers: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    process, port = two_workers
+    workers = _children(process.pid)
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while not all(_zombie_or_gone(worker) for worker in workers):
+        assert time.monotonic() < deadline, "orphaned workers still running after 30 s"
+        time.sleep(0.1)
+    assert not _answers(port)
