@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from graph.dates import PartialDate
 
@@ -14,9 +14,13 @@ Scalar: TypeAlias = str | int | bool | PartialDate
 FieldValue: TypeAlias = Scalar | Mapping[str, "FieldValue"] | tuple["FieldValue", ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """A source backing some or all of a record's fields."""
+class Citation(NamedTuple):
+    """A source backing some or all of a record's fields.
+
+    A named tuple rather than a frozen dataclass: a million-record graph holds over a
+    million of them, and a tuple is smaller and is rebuilt from a snapshot without a call
+    into Python per citation.
+    """
 
     source: str
     quote: str | None = None

@@ -10,9 +10,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Final
+from itertools import repeat
+from typing import Final, NamedTuple, TypeAlias
 
 import networkx as nx
 from rapidfuzz import fuzz, process
@@ -69,12 +71,16 @@ class SearchHit:
     score: float  # 0-100
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     norm: str
     node: str
     text: str
     field: str
+
+
+# Positions in the entry list, as machine integers: a million-node index holds tens of
+# millions of them, and a list of ints would hold each as a 28-byte object.
+Positions: TypeAlias = "array[int]"
 
 
 class NameIndex:
@@ -86,8 +92,8 @@ class NameIndex:
         self._entries = entries
         self._kinds = kinds
         self._labels = labels
-        self._sorted = sorted((e.norm, i) for i, e in enumerate(entries))
-        self._sorted_keys = [norm for norm, _ in self._sorted]
+        self._order = _positions(sorted(range(len(entries)), key=lambda i: entries[i].norm))
+        self._sorted_keys = [entries[i].norm for i in self._order]
         # Each word's entries, shortest name first: among names that hold every word of the
         # query, the shortest rank highest, so a common word's first few are enough.
         words: dict[str, list[int]] = {}
@@ -95,23 +101,31 @@ class NameIndex:
             for word in set(entry.norm.split()):
                 words.setdefault(word, []).append(index)
         self._words = {
-            word: sorted(indices, key=lambda i: len(entries[i].norm))
+            word: _positions(sorted(indices, key=lambda i: len(entries[i].norm)))
             for word, indices in words.items()
         }
         # Near spellings are looked for among names only: a misspelt word is not "close" to
         # a source's title or a claim's sentence, and scanning those would cost most of the
         # time. Per-kind pools keep a search for one kind from being crowded out by others.
-        self._all: list[int] = []
+        self._all = _positions(())
         self._norms: list[str] = []
-        self._by_kind: dict[str, tuple[list[int], list[str]]] = {}
+        self._by_kind: dict[str, tuple[Positions, list[str]]] = {}
         for index, entry in enumerate(entries):
             if entry.field == "label" and kinds[entry.node] in _SENTENCE_LABELS:
                 continue
             self._all.append(index)
             self._norms.append(entry.norm)
-            indices, norms = self._by_kind.setdefault(kinds[entry.node], ([], []))
+            indices, norms = self._by_kind.setdefault(kinds[entry.node], (_positions(()), []))
             indices.append(index)
             norms.append(entry.norm)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Entries as plain tuples: they unpickle without a call into Python each.
+        return {**self.__dict__, "_entries": [tuple(e) for e in self._entries]}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._entries = list(map(tuple.__new__, repeat(_Entry), self._entries))
 
     @classmethod
     def build(cls, graph: nx.MultiDiGraph) -> NameIndex:
@@ -172,7 +186,7 @@ class NameIndex:
             for node, (score, entry) in ranked[:limit]
         ]
 
-    def _fuzzy_pools(self, kinds: Collection[str]) -> list[tuple[list[int], list[str]]]:
+    def _fuzzy_pools(self, kinds: Collection[str]) -> list[tuple[Positions, list[str]]]:
         if not kinds:
             return [(self._all, self._norms)]
         return [self._by_kind[k] for k in kinds if k in self._by_kind]
@@ -187,7 +201,8 @@ class NameIndex:
     def _prefixed(self, query: str) -> Iterator[int]:
         start = bisect.bisect_left(self._sorted_keys, query)
         # Bounded: a one-letter query must not walk a million names.
-        for norm, index in self._sorted[start : start + _PREFIX_SCAN]:
+        end = start + _PREFIX_SCAN
+        for norm, index in zip(self._sorted_keys[start:end], self._order[start:end], strict=True):
             if not norm.startswith(query):
                 break
             yield index
@@ -195,7 +210,7 @@ class NameIndex:
     def _with_all_words(self, words: list[str], limit: int) -> list[int]:
         """Up to `limit` entries holding every word, shortest first. Bounded, so that a word
         in every title ("trial") does not make each search walk them all."""
-        postings = [self._words.get(word, []) for word in words]
+        postings = [self._words.get(word, _positions(())) for word in words]
         if not postings or not all(postings):
             return []
         shortest = min(postings, key=len)
@@ -207,6 +222,10 @@ class NameIndex:
                 if len(found) >= limit:
                     break
         return found
+
+
+def _positions(values: Iterable[int]) -> Positions:
+    return array("I", values)
 
 
 def _names(attrs: Mapping[str, object]) -> Iterator[tuple[str, str]]:

@@ -1,12 +1,13 @@
 """One GraphQL type per kind of node.
 
-Each type's root is its node's attribute dict; plain fields are read from it by the
+Each type's root is its node's attribute mapping; plain fields are read from it by the
 schema's default resolver, and each field is declared here once, with the description
 the model gives it (`graph.model`), so GraphiQL's docs pane and the data format agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -78,7 +79,7 @@ def _snake_to_camel(name: str) -> str:
 
 def _is(kind: str) -> Any:
     def is_type_of(cls: type, obj: object, info: Any) -> bool:
-        return isinstance(obj, dict) and obj.get("kind") == kind
+        return isinstance(obj, Mapping) and obj.get("kind") == kind
 
     return classmethod(is_type_of)
 

@@ -11,7 +11,8 @@ import pytest
 
 from graph.build import CITES, KnowledgeGraph, build_graph, label_of
 from graph.dates import PartialDate
-from graph.load import load_graph
+from graph.load import load_graph, load_records
+from graph.model import KINDS, FieldType
 from graph.records import Citation, Record
 from tests.conftest import BTD_QUOTE, TINY
 
@@ -199,3 +200,58 @@ def test_build_graph_is_a_pure_function_of_records() -> None:
     assert kg.node("substance:b")["origin"] == "g.yaml:9"
     assert [label_of(r) for r in records] == ["S", "A", "substance:b"]
     assert kg.names.search("a")[0].id == "substance:a"
+
+
+def _built_by_networkx(records: list[Record]) -> nx.MultiDiGraph:
+    """The graph networkx's own add_node and add_edge make from the records: the
+    reference the directly assembled dicts must equal."""
+    graph = nx.MultiDiGraph()
+    for record in records:
+        graph.add_node(
+            record.id,
+            id=record.id,
+            kind=record.kind,
+            label=label_of(record),
+            citations=record.citations,
+            origin=record.origin,
+            **record.fields,
+        )
+    for record in records:
+        for spec in KINDS[record.kind].fields:
+            if spec.type is not FieldType.REF or spec.name not in record.fields:
+                continue
+            value = record.fields[spec.name]
+            for target in value if isinstance(value, tuple) else (value,):
+                graph.add_edge(
+                    record.id, target, key=spec.relation, relation=spec.relation, field=spec.name
+                )
+        for source in dict.fromkeys(c.source for c in record.citations):
+            graph.add_edge(record.id, source, key=CITES, relation=CITES, field="sources")
+    return graph
+
+
+def test_graph_equals_the_one_networkx_would_build() -> None:
+    records, version = load_records()
+    kg = build_graph(records, version=version, built_at=datetime.now(UTC))
+    reference = _built_by_networkx(records)
+    assert list(kg.graph.nodes) == list(reference.nodes)
+    for node in reference:
+        assert dict(kg.node(node)) == reference.nodes[node]
+        assert list(kg.node(node)) == list(reference.nodes[node])  # fields in the same order
+        # Neighbours in the same order both ways, with the same keys and edge data.
+        assert list(kg.graph.out_edges(node, keys=True, data=True)) == list(
+            reference.out_edges(node, keys=True, data=True)
+        )
+        assert list(kg.graph.in_edges(node, keys=True, data=True)) == list(
+            reference.in_edges(node, keys=True, data=True)
+        )
+    assert kg.graph.number_of_edges() == reference.number_of_edges() > 1000
+
+
+def test_equal_values_are_one_object(real: KnowledgeGraph) -> None:
+    trial = next(real.node(t) for t in real.by_kind["trial"] if real.node(t).get("substances"))
+    substance = trial["substances"][0]
+    assert substance is next(n for n in real.graph if n == substance)  # the node's own id
+    assert trial["kind"] is real.node(real.by_kind["trial"][-1])["kind"]
+    data = {id(d) for _, _, d in real.graph.edges(data=True) if d["field"] == "sources"}
+    assert len(data) == 1  # every citing edge shares its data

@@ -13,6 +13,7 @@ import pytest
 
 from graph import snapshot
 from graph.__main__ import main
+from graph.attributes import Attributes
 from graph.build import KnowledgeGraph
 from graph.load import DEFAULT_DATA_DIR, load_graph
 from graph.snapshot import DamagedSnapshot, StaleSnapshot, read_snapshot, write_snapshot
@@ -48,6 +49,21 @@ def test_round_trip_gives_every_record_edge_and_index(data_copy: Path, tmp_path:
     assert sorted(loaded.graph.edges(keys=True, data=True), key=repr) == sorted(
         fresh.graph.edges(keys=True, data=True), key=repr
     )
+    for node, attrs in fresh.graph.nodes(data=True):
+        mine = loaded.node(node)
+        assert type(mine) is Attributes
+        # Every field, in the order written, with values of the same types.
+        assert list(mine.items()) == list(attrs.items())
+        assert list(map(type, mine.values())) == list(map(type, attrs.values()))
+        assert list(loaded.graph.in_edges(node, keys=True, data=True)) == list(
+            fresh.graph.in_edges(node, keys=True, data=True)
+        )
+        assert list(loaded.graph.out_edges(node, keys=True, data=True)) == list(
+            fresh.graph.out_edges(node, keys=True, data=True)
+        )
+    # Equal values are still one object: a reference is its target's own id.
+    action = loaded.node(loaded.by_kind["action"][0])
+    assert action["substance"] is next(n for n in loaded.graph if n == action["substance"])
     for spec in fields(KnowledgeGraph):
         if spec.name == "graph":
             continue
