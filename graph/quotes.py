@@ -104,6 +104,7 @@ _NUMBER_WORDS: Final = [
     "twenty",
 ]
 _NOT_ALNUM: Final = re.compile(r"[^0-9a-z]+")
+_ALNUM: Final = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 _POSSESSIVE: Final = re.compile(r"(?<=\w)['\u2019]s\b")
 _INNER_STOP: Final = re.compile(r"(?<=\b[A-Za-z])\.(?=[A-Za-z]\b)|(?<=\b[A-Za-z]\.[A-Za-z])\.")
 _LETTERS_OR_DIGITS: Final = re.compile(r"[a-z]+|[0-9]+")
@@ -136,6 +137,12 @@ def dates_in(text: str) -> list[PartialDate]:
     return found
 
 
+@lru_cache(maxsize=1 << 14)
+def _dates_of(text: str) -> tuple[PartialDate, ...]:
+    # A record's quote is searched for each of its dates in turn.
+    return tuple(dates_in(text))
+
+
 def carries_date(text: str, value: PartialDate, published: PartialDate | None = None) -> bool:
     """True when `text` gives `value`, or a finer date within it.
 
@@ -156,7 +163,7 @@ def carries_date(text: str, value: PartialDate, published: PartialDate | None = 
     >>> carries_date("said on Wednesday", wednesday, None)
     False
     """
-    for found in dates_in(text):
+    for found in _dates_of(text):
         if value.earliest <= found.earliest and found.latest <= value.latest:
             return True
     return value.precision is Precision.DAY and _weekday_carries(text, value, published)
@@ -206,18 +213,29 @@ def carries_identifier(text: str, value: str) -> bool:
     >>> carries_identifier("NCT03537014; 2018", "NCT03537014")
     True
     """
-    return _identifier_pattern(value).search(text) is not None
-
-
-@lru_cache(maxsize=4096)
-def _identifier_pattern(value: str) -> re.Pattern[str]:
-    # Spaces and punctuation may sit anywhere inside the id ("NDA 215,455"), but an id
-    # ending in a digit must not run on into more digits (NCT0353701 in NCT03537014),
-    # while a separator after it ends it ("NCT03537014; 2018").
-    chars = list(_squash(value))
-    inside = r"[\W_]*".join(re.escape(c) for c in chars)
-    tail = r"(?!\d)" if chars and chars[-1].isdigit() else ""
-    return re.compile(inside + tail, re.IGNORECASE)
+    wanted = _squash(value)
+    if not wanted:
+        return False
+    # Spaces and punctuation may sit anywhere inside the id ("NDA 215,455"), so the text is
+    # squashed the same way; each kept character remembers where it stood, because an id
+    # ending in a digit must not run on into more digits (NCT0353701 in NCT03537014) while
+    # a separator after it ends it ("NCT03537014; 2018").
+    lowered = text.lower()
+    kept = [i for i, char in enumerate(lowered) if char in _ALNUM]
+    squashed = "".join(lowered[i] for i in kept)
+    start = squashed.find(wanted)
+    while start >= 0:
+        end = start + len(wanted)
+        runs_on = (
+            wanted[-1].isdigit()
+            and end < len(squashed)
+            and squashed[end].isdigit()
+            and kept[end] == kept[end - 1] + 1
+        )
+        if not runs_on:
+            return True
+        start = squashed.find(wanted, start + 1)
+    return False
 
 
 def names_in_text(text: str, names: tuple[str, ...]) -> bool:
@@ -247,10 +265,14 @@ def _normalise(text: str) -> str:
     plain = _POSSESSIVE.sub("", _INNER_STOP.sub("", unicodedata.normalize("NFKD", text)))
     # Typographic punctuation (a curly apostrophe) separates words like its ASCII forms; accents,
     # split off by the normalisation, are dropped.
-    plain = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in plain)
+    if not plain.isascii():  # ASCII punctuation becomes a space below anyway
+        plain = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in plain)
     return _NOT_ALNUM.sub(" ", plain.encode("ascii", "ignore").decode().lower()).strip()
 
 
+# Quotes are checked once per value they might carry, and the same names (a popular
+# substance's) are looked for in thousands of quotes: normalising each text once matters.
+@lru_cache(maxsize=1 << 16)
 def _words(text: str) -> str:
     # MM120 and MM-120 are the same code name: letters and digits part like punctuation.
     return " ".join(_LETTERS_OR_DIGITS.findall(_normalise(text)))
