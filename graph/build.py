@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from graph.history import DataVersion
+from graph.indexes import Indexes
 from graph.model import KINDS, FieldType
 from graph.records import Record, date_order
 from graph.search import NameIndex
@@ -34,6 +35,7 @@ class KnowledgeGraph:
     names: NameIndex
     version: str
     built_at: datetime
+    indexes: Indexes  # orders and counts the queries read instead of scanning
     history: tuple[DataVersion, ...] = ()  # the data's recorded versions, oldest first
 
     def node(self, node_id: str) -> Mapping[str, Any]:
@@ -100,4 +102,5 @@ def build_graph(records: Iterable[Record], version: str, built_at: datetime) -> 
         names=names,
         version=version,
         built_at=built_at,
+        indexes=Indexes.build(graph, by_kind),
     )
