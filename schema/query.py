@@ -16,8 +16,7 @@ from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import actions as select_actions
 from graph.selection import claims as select_claims
-from graph.selection import newest_first, sort_trials
-from graph.selection import trials as select_trials
+from graph.selection import newest_first, ordered_trials
 from graph.vocab import (
     ActionKind,
     ActionTrack,
@@ -86,7 +85,7 @@ class ActionOrder(Enum):
 
 @strawberry.enum(description="Orders for lists of trials.")
 class TrialOrder(Enum):
-    # The values are graph.selection.sort_trials' keys.
+    # The values are graph.orders.TRIAL_ORDERS.
     REGISTRY_ID = "registry_id"
     START_ASC = "start"
     START_DESC = "-start"
@@ -416,15 +415,15 @@ class Query(ChangesQuery):
     ) -> Connection[Trial]:
         kg = info.context.kg
         f = filter or TrialFilter()
-        ids: list[str] = graph_call(
-            select_trials,
+        ids = graph_call(
+            ordered_trials,
             kg,
+            order.value,
             substance=resolve_optional(info, "substance", f.substance),
             condition=resolve_optional(info, "condition", f.condition),
             phases=[p.value for p in f.phases or ()],
             statuses=[s.value for s in f.statuses or ()],
         )
-        ids = sort_trials(kg, ids, order.value)
         return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Regulatory actions matching a filter, by date.")
