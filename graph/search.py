@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Final
 
 import networkx as nx
-from rapidfuzz import fuzz, process
+
+from graph.spelling import NearSpellings
 
 # Node attributes that hold names, and how much a match on each is worth.
 NAME_FIELDS: Final = (
@@ -99,19 +100,13 @@ class NameIndex:
             for word, indices in words.items()
         }
         # Near spellings are looked for among names only: a misspelt word is not "close" to
-        # a source's title or a claim's sentence, and scanning those would cost most of the
-        # time. Per-kind pools keep a search for one kind from being crowded out by others.
-        self._all: list[int] = []
-        self._norms: list[str] = []
-        self._by_kind: dict[str, tuple[list[int], list[str]]] = {}
-        for index, entry in enumerate(entries):
-            if entry.field == "label" and kinds[entry.node] in _SENTENCE_LABELS:
-                continue
-            self._all.append(index)
-            self._norms.append(entry.norm)
-            indices, norms = self._by_kind.setdefault(kinds[entry.node], ([], []))
-            indices.append(index)
-            norms.append(entry.norm)
+        # a source's title or a claim's sentence, and comparing with those would cost most of
+        # the time.
+        self._near = NearSpellings(
+            (index, entry.norm, kinds[entry.node])
+            for index, entry in enumerate(entries)
+            if not (entry.field == "label" and kinds[entry.node] in _SENTENCE_LABELS)
+        )
 
     @classmethod
     def build(cls, graph: nx.MultiDiGraph) -> NameIndex:
@@ -154,11 +149,8 @@ class NameIndex:
         for index in self._with_all_words(words, limit=max(200, 20 * limit)):
             offer(index, ALL_WORDS + 3.0 * min(1.0, len(query) / len(self._entries[index].norm)))
         if len(best) < limit:
-            for indices, norms in self._fuzzy_pools(kinds):
-                for _, score, position in process.extract(
-                    query, norms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=limit * 4
-                ):
-                    offer(indices[position], min(float(score), ALL_WORDS - 0.01) * 0.99)
+            for index, score in self._near.find(query, kinds, limit * 4, FUZZY_CUTOFF):
+                offer(index, min(score, ALL_WORDS - 0.01) * 0.99)
         ranked = sorted(best.items(), key=lambda item: self._rank(item[0], item[1][0]))
         return [
             SearchHit(
@@ -172,10 +164,19 @@ class NameIndex:
             for node, (score, entry) in ranked[:limit]
         ]
 
-    def _fuzzy_pools(self, kinds: Collection[str]) -> list[tuple[list[int], list[str]]]:
-        if not kinds:
-            return [(self._all, self._norms)]
-        return [self._by_kind[k] for k in kinds if k in self._by_kind]
+    def exact(self, text: str, kind: str, field: str) -> list[str]:
+        """The nodes of `kind` whose `field` is `text`, but for case, accents and
+        punctuation, by id: a lookup, however many names there are."""
+        query = normalise(text)
+        start = bisect.bisect_left(self._sorted_keys, query)
+        found = set()
+        for norm, index in self._sorted[start:]:
+            if norm != query:
+                break
+            entry = self._entries[index]
+            if entry.field == field and self._kinds[entry.node] == kind:
+                found.add(entry.node)
+        return sorted(found)
 
     def _rank(self, node: str, score: float) -> tuple[int, float, str, str]:
         # The tier (exact, prefix, every word, near spelling) comes first; the kind only
