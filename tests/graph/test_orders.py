@@ -243,3 +243,29 @@ def test_matches_reads_on_demand() -> None:
 def test_an_unknown_order_is_refused(tiny: KnowledgeGraph) -> None:
     with pytest.raises(ValueError, match="unknown trial order 'colour'"):
         ordered_trials(tiny, "colour")
+
+
+def test_claims_of_a_status_are_counted_without_reading_them(generated: KnowledgeGraph) -> None:
+    from graph.selection import claims, claims_of_status
+
+    every = generated.by_kind["claim"]
+    status = str(generated.node(every[0])["status"])
+    found = claims_of_status(generated, status)
+    assert len(found) == len(claims(generated, status=status))
+    assert found.walked == 0
+    assert paginate(found, 3, None).nodes == claims(generated, status=status)[:3]
+    assert found.walked == every.index(found[2]) + 1
+    assert list(claims_of_status(generated)) == claims(generated)
+
+
+def test_coverage_is_counted_when_the_graph_is_built(real: KnowledgeGraph) -> None:
+    from graph.coverage import topic_coverage
+    from graph.records import date_order
+
+    for topic in real.by_kind["jurisdiction"] + real.by_kind["substance"]:
+        relation = "applies_in" if topic.startswith("jurisdiction:") else "concerns"
+        acting = [a for a, _, k in real.graph.in_edges(topic, keys=True) if k == relation]
+        dated = [a for a in acting if date_order(a, real.node(a))[0].year < 9999]
+        newest = max(dated, key=lambda a: date_order(a, real.node(a))) if dated else None
+        found = topic_coverage(real, topic)
+        assert (found.actions, found.newest_action) == (len(acting), newest), topic
