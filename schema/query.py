@@ -15,8 +15,7 @@ from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import actions as select_actions
-from graph.selection import claims as select_claims
-from graph.selection import newest_first, ordered_trials
+from graph.selection import claims_of_status, newest_first, ordered_trials
 from graph.vocab import (
     ActionKind,
     ActionTrack,
@@ -479,7 +478,7 @@ class Query(ChangesQuery):
         before: arg.Before = None,
     ) -> Connection[Claim]:
         kg = info.context.kg
-        ids = select_claims(kg, status=status.value if status else None)
+        ids = claims_of_status(kg, status.value if status else None)
         return paginate(ids, first, after, load=kg.node, last=last, before=before)
 
     @strawberry.field(
