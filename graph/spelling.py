@@ -69,6 +69,12 @@ class NearSpellings:
             for kind, by_piece in postings.items()
         }
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when built from the same names (a snapshot's copy equals the original)."""
+        return isinstance(other, NearSpellings) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def find(
         self, query: str, kinds: Collection[str], per_kind: int, cutoff: float
     ) -> list[tuple[int, float]]:

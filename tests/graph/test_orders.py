@@ -269,3 +269,22 @@ def test_coverage_is_counted_when_the_graph_is_built(real: KnowledgeGraph) -> No
         newest = max(dated, key=lambda a: date_order(a, real.node(a))) if dated else None
         found = topic_coverage(real, topic)
         assert (found.actions, found.newest_action) == (len(acting), newest), topic
+
+
+@pytest.mark.parametrize("year", [1990, 2012, 2020, 2100])
+def test_stale_claims_are_counted_from_the_dates_kept(generated: KnowledgeGraph, year: int) -> None:
+    from datetime import date
+
+    from graph.provenance import newest_source_date, stale_claims
+
+    day = date(year, 6, 15)
+    expected = []
+    for claim in generated.by_kind["claim"]:
+        newest = newest_source_date(generated, claim)
+        if newest is None or newest.latest < day:
+            expected.append((claim, newest))
+    found = stale_claims(generated, day)
+    assert len(found) == len(expected)
+    assert found.walked == 0
+    assert paginate(found, 5, _cursor(1)).nodes == expected[2:7]
+    assert list(stale_claims(generated, day)) == expected
