@@ -616,7 +616,12 @@ class Query(ChangesQuery):
             return StaleClaim(newest_source_date=newest, claim=kg.node(claim))  # type: ignore[arg-type]
 
         return paginate(
-            provenance.stale(kg, older_than), first, after, load=load, last=last, before=before
+            provenance.stale_claims(kg, older_than),
+            first,
+            after,
+            load=load,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="The data version, load time and counts.")
