@@ -39,7 +39,7 @@ PREFIX: Final = 90.0
 ALL_WORDS: Final = 80.0
 FUZZY_CUTOFF: Final = 80.0
 _PREFIX_SCAN: Final = 2000
-_WORD_SCAN: Final = 5000
+_WORD_SCAN: Final = 2000
 # Kinds whose label is a title or a sentence rather than a name.
 _SENTENCE_LABELS: Final = frozenset({"source", "claim", "action", "event", "effect", "conflict"})
 # Readers search for things more often than for documents about them: on equal scores,
@@ -203,7 +203,7 @@ class NameIndex:
         shortest = min(postings, key=len)
         wanted = set(words)
         found: list[int] = []
-        # The rarest word's entries, checked for the others; only the shortest few thousand,
+        # The rarest word's entries, checked for the others; only the shortest two thousand,
         # so that a rare pair of common words does not walk a common word's every name.
         for index in shortest[:_WORD_SCAN]:
             if wanted <= set(self._entries[index].norm.split()):

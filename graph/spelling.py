@@ -9,10 +9,11 @@ candidates, not a comparison with every name in the graph.
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -23,8 +24,8 @@ SHARED: Final = 1 / 3
 # At most this many entries of the piece index are read for one query, and at most this
 # many distinct names compared with it (those sharing the most pieces): a query made of
 # the commonest pieces costs no more than a rare one.
-MAX_READ: Final = 20_000
-MAX_CANDIDATES: Final = 2000
+MAX_READ: Final = 6000
+MAX_CANDIDATES: Final = 1000
 
 
 def pieces(norm: str) -> set[str]:
@@ -84,23 +85,34 @@ class NearSpellings:
         wanted = [k for k in kinds if k in self._postings] if kinds else list(self._postings)
         candidates = self._candidates(query, wanted)
         norms = [self._norms[key] for key in candidates]
-        found: list[tuple[float, int, str]] = []
+        levels: dict[float, list[int]] = {}  # the names at each similarity
         for _, score, position in process.extract(
             query, norms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         ):
-            key = candidates[position]
-            pool = self._kinds[key] if kinds else ""
-            start = self._starts[key]
-            for index in self._entries[start : min(self._starts[key + 1], start + per_kind)]:
-                found.append((-float(score), index, pool))
-        found.sort()
+            levels.setdefault(float(score), []).append(candidates[position])
+        pools = len(wanted) if kinds else 1
         taken: dict[str, int] = {}
         best: list[tuple[int, float]] = []
-        for negative, index, pool in found:
-            if taken.get(pool, 0) < per_kind:
-                taken[pool] = taken.get(pool, 0) + 1
-                best.append((index, -negative))
+        for score in sorted(levels, reverse=True):
+            # Within one similarity, entries in index order: merged from each name's own.
+            for index, pool in heapq.merge(
+                *(self._holding(key, kinds, per_kind) for key in levels[score])
+            ):
+                if taken.get(pool, 0) < per_kind:
+                    taken[pool] = taken.get(pool, 0) + 1
+                    best.append((index, score))
+                elif sum(1 for n in taken.values() if n >= per_kind) == pools:
+                    return best
         return best
+
+    def _holding(
+        self, key: int, kinds: Collection[str], per_kind: int
+    ) -> Iterator[tuple[int, str]]:
+        """The first `per_kind` entries holding name `key`, each with the pool it counts in."""
+        pool = self._kinds[key] if kinds else ""
+        start = self._starts[key]
+        for index in self._entries[start : min(self._starts[key + 1], start + per_kind)]:
+            yield index, pool
 
     def _candidates(self, query: str, kinds: list[str]) -> list[int]:
         """The names of `kinds` sharing at least `SHARED` of the query's pieces, as keys in
