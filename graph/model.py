@@ -143,7 +143,13 @@ KINDS: Final[dict[str, Kind]] = {
             "A document that facts are taken from: a regulator page, registry record, paper, "
             "press release or news report.",
             (
-                Field("url", FieldType.URL, "Where the text was read.", required=True),
+                # Required in practice: `_check_source` lets only a copy with `held` go without.
+                Field(
+                    "url",
+                    FieldType.URL,
+                    "Where the text was read: the document's public address; none only for a "
+                    "copy that has no public address and says where its text is kept (`held`).",
+                ),
                 _text("title", "The document's title.", required=True),
                 _text(
                     "publisher", "Who published it; for a copy, whose text it is.", required=True
@@ -153,6 +159,10 @@ KINDS: Final[dict[str, Kind]] = {
                 _date("retrieved", "When the text was read."),
                 _text("licence", "The licence of the text, where known."),
                 _text("original", "For a copy: the original it reproduces, and its address."),
+                _text(
+                    "held",
+                    "For a copy with no public address: where the text that was read is kept.",
+                ),
                 Field(
                     "sponsor_affiliated",
                     FieldType.BOOL,

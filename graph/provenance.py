@@ -21,7 +21,7 @@ class CitedSource:
 
     citation: Citation
     source: str
-    url: str
+    url: str | None  # None: a copy with no public address (its record says where it is held)
     title: str
     publisher: str
     published: PartialDate | None
@@ -62,11 +62,12 @@ def cited_sources(kg: KnowledgeGraph, node_id: str, field: str | None = None) ->
             continue
         source = kg.node(citation.source)
         published = source.get("published")
+        url = source.get("url")
         found.append(
             CitedSource(
                 citation,
                 citation.source,
-                str(source["url"]),
+                str(url) if url is not None else None,
                 str(source["title"]),
                 str(source["publisher"]),
                 published if isinstance(published, PartialDate) else None,
@@ -178,5 +179,7 @@ def _cite_source(attrs: object, version: str | None) -> str:
     assert hasattr(attrs, "get")
     published = attrs.get("published")
     when = f" ({published})" if published else ""
-    text = f'{attrs.get("publisher")}{when}. "{attrs.get("title")}". {attrs.get("url")}'
+    url = attrs.get("url")
+    where = url if url else f"No public address; text held in {attrs.get('held')}"
+    text = f'{attrs.get("publisher")}{when}. "{attrs.get("title")}". {where}'
     return f"{text} [regkg data version {version}]" if version else text

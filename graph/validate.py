@@ -342,6 +342,32 @@ def _check_source(raw: RawRecord, values: Mapping[str, FieldValue], checker: _Ch
         checker.report(
             raw, "type", "a secondary copy needs `original`: what it copies, and where that is"
         )
+    _check_address(raw, values, checker)
+
+
+def _check_address(raw: RawRecord, values: Mapping[str, FieldValue], checker: _Checker) -> None:
+    # A reader must be able to find the text a quote comes from: at its public address, or,
+    # for a copy that has none, where regkg keeps it. Only a copy may lack an address, so
+    # that a document that has one is never cited without it.
+    has_url, held = "url" in raw.data, "held" in raw.data
+    if not has_url and not held:
+        checker.report(
+            raw,
+            "id",
+            f"{raw.data.get('id')}: required field 'url' is missing (a copy with no public "
+            "address says where its text is kept, in `held`, instead)",
+        )
+    elif held and has_url:
+        checker.report(
+            raw, "held", "`held` is for a copy with no public address; this source has a `url`"
+        )
+    elif held and values.get("type") != "secondary_copy":
+        checker.report(
+            raw,
+            "held",
+            "only a secondary copy may go without a `url`: a document of its own is cited at "
+            "its public address",
+        )
 
 
 def _check_dates(

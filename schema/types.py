@@ -148,7 +148,7 @@ class Sourced(Node):
 @strawberry.type(description=KINDS["source"].doc)
 class Source(Sourced):
     is_type_of = _is("source")
-    url: Url = doc("source", "url")
+    url: Url | None = doc("source", "url")
     title: str = doc("source", "title")
     publisher: str = doc("source", "publisher")
     published: PartialDate | None = doc("source", "published")
@@ -156,6 +156,7 @@ class Source(Sourced):
     retrieved: PartialDate | None = doc("source", "retrieved")
     licence: str | None = doc("source", "licence")
     original: str | None = doc("source", "original")
+    held: str | None = doc("source", "held")
     sponsor_affiliated: bool | None = doc("source", "sponsor_affiliated")
     caveat: str | None = doc("source", "caveat")
     machine_written: bool | None = doc("source", "machine_written")

@@ -25,6 +25,14 @@ needs_shared = pytest.mark.skipif(
 )
 
 US, AU = "jurisdiction:US", "jurisdiction:AU"
+# The seed article: Medical News Today's original, and the blog copy whose text the project
+# holds. Each quote is cited to the one whose words it carries.
+ORIGINAL, COPY = "source:seed-mnt", "source:seed-copy"
+# The sentences the copy kept word for word from the original (both texts carry them).
+KEPT_WORD_FOR_WORD = (
+    "Current research is investigating the uses of MDMA therapy in the treatment of:",
+    "Research into MDMA therapy for treating PTSD",
+)
 
 
 def _squash(text: str) -> str:
@@ -39,34 +47,98 @@ def _citations(real: KnowledgeGraph) -> list[tuple[str, Citation]]:
     ]
 
 
+def _pieces(quote: str | None) -> list[str]:
+    """The parts of a quote between the ellipses that cut it."""
+    return [p.strip() for p in _squash(quote or "").split("...") if p.strip()]
+
+
+def _citations_of(real: KnowledgeGraph, source: str) -> list[tuple[str, Citation]]:
+    return [(node, c) for node, c in _citations(real) if c.source == source]
+
+
 @needs_shared
-def test_seed_claims_quote_the_seeds_own_wording(real: KnowledgeGraph) -> None:
+def test_seed_claims_are_cited_to_the_copy_in_its_own_words(real: KnowledgeGraph) -> None:
     seed = _squash(SEED.read_text(encoding="utf-8"))
     seed_claims = [c for c in real.by_kind["claim"] if c.startswith("claim:seed-")]
     assert len(seed_claims) >= 34
-
-    def in_seed(quote: str | None) -> bool:
-        pieces = _squash(quote or "").split("...")
-        return bool(quote) and all(p.strip() in seed for p in pieces)
-
     for claim in seed_claims:
-        quotes = [c.citation.quote for c in cited_sources(real, claim)]
-        assert any(in_seed(q) for q in quotes), f"{claim} quotes nothing from the seed"
+        assert any(c.source == COPY for c in cited_sources(real, claim)), (
+            f"{claim} does not cite the seed"
+        )
+    cited = _citations_of(real, COPY)
+    assert len(cited) >= 50
+    for node, citation in cited:
+        pieces = _pieces(citation.quote)
+        # A derived citation carries no words: it says how a value was worked out.
+        assert pieces or citation.derived, f"{node}: a citation of the copy without a quote"
+        for piece in pieces:
+            assert piece in seed, f"{node}: {piece!r} is cited to the copy but is not its wording"
+
+
+def _in_the_copys_own_words(quote: str, seed: str) -> bool:
+    """Whether `quote` is the copy's text rather than the original's: the copy paraphrases
+    the original, and keeps the original's words only in the sentences listed here."""
+    return _squash(quote) in seed and _squash(quote) not in KEPT_WORD_FOR_WORD
+
+
+@needs_shared
+def test_the_copys_words_are_never_cited_to_the_original(real: KnowledgeGraph) -> None:
+    seed = _squash(SEED.read_text(encoding="utf-8"))
+    # The check itself: the copy's paraphrase is caught, the original's words pass.
+    assert _in_the_copys_own_words("MDMA used in MDMA therapy is of the highest quality.", seed)
+    assert not _in_the_copys_own_words("MDMA therapy uses pharmaceutical grade MDMA.", seed)
+    assert all(_squash(kept) in seed for kept in KEPT_WORD_FOR_WORD)
+    cited = _citations_of(real, ORIGINAL)
+    assert len(cited) >= 20
+    for node, citation in cited:
+        assert citation.quote, f"{node}: a citation of the original without a quote"
+        for piece in _pieces(citation.quote):
+            assert not _in_the_copys_own_words(piece, seed), (
+                f"{node}: {piece!r} is the copy's wording, cited to the original"
+            )
+
+
+@needs_shared
+def test_the_originals_words_that_facts_md_gives_are_cited_to_the_original(
+    real: KnowledgeGraph,
+) -> None:
+    facts = _squash(FACTS.read_text(encoding="utf-8"))
+    grade = "MDMA therapy uses pharmaceutical grade MDMA."
+    assert grade in facts
+    quotes = [_squash(c.quote or "") for _, c in _citations_of(real, ORIGINAL)]
+    assert grade in quotes
+    assert not any(grade in _squash(c.quote or "") for _, c in _citations_of(real, COPY))
+
+
+def test_every_record_citing_the_copy_cites_the_original_or_says_why_not(
+    real: KnowledgeGraph,
+) -> None:
+    records = {node for node, _ in _citations_of(real, COPY)}
+    assert len(records) >= 45
+    for record in sorted(records):
+        citations = real.node(record)["citations"]
+        cites_original = any(c.source == ORIGINAL for c in citations)
+        says_why = any(c.source == COPY and ORIGINAL in (c.note or "") for c in citations)
+        assert cites_original or says_why, f"{record}: the original is neither cited nor excused"
 
 
 @needs_shared
 def test_every_other_quote_is_in_facts_md(real: KnowledgeGraph) -> None:
     """Except quotes from sources the curators read themselves (those with `retrieved`),
-    and a source's own title, which its record gives."""
+    the seed copy's (its own text, checked above), and a source's own title, which its
+    record gives."""
     facts = _squash(FACTS.read_text(encoding="utf-8"))
-    seed = _squash(SEED.read_text(encoding="utf-8"))
     for node, citation in _citations(real):
         source = real.node(citation.source)
-        if not citation.quote or "retrieved" in source or citation.quote == source["title"]:
+        if (
+            not citation.quote
+            or "retrieved" in source
+            or citation.source == COPY
+            or citation.quote == source["title"]
+        ):
             continue
-        for piece in _squash(citation.quote).split("..."):
-            piece = piece.strip()
-            assert piece in facts or piece in seed, f"{node}: {piece!r} is in no shared text"
+        for piece in _pieces(citation.quote):
+            assert piece in facts, f"{node}: {piece!r} is in no shared text"
 
 
 @needs_shared
@@ -77,7 +149,11 @@ def test_every_source_url_is_one_facts_md_gives_or_was_read_directly(
     read_directly = []
     for source in real.by_kind["source"]:
         attrs = real.node(source)
-        if "retrieved" in attrs:
+        if "url" not in attrs:
+            # Only the seed copy has no public address; its record says where it is held.
+            assert source == COPY
+            assert SEED.name in str(attrs["held"])
+        elif "retrieved" in attrs:
             read_directly.append(source)
         else:
             assert str(attrs["url"]) in facts, f"{source}: {attrs['url']} is not in facts.md"
@@ -104,6 +180,7 @@ def test_every_source_url_is_one_facts_md_gives_or_was_read_directly(
         "source:meddatax-nct02008396",
         "source:neuly-nct05407064",
         "source:politico-priority-review-excerpt",
+        "source:seed-mnt",
         "source:thefly-crl-tipranks",
         "source:usona-faq",
     } <= set(read_directly)
@@ -136,18 +213,53 @@ def test_seed_claim_is_in_the_graph_attributed_to_the_seed(
         c
         for c in real.by_kind["claim"]
         if any(
-            cited.source == "source:seed-mnt" and phrase in _squash(cited.citation.quote or "")
+            cited.source == COPY and phrase in _squash(cited.citation.quote or "")
             for cited in cited_sources(real, c)
         )
     ]
     assert claims, f"no claim cites the seed for {phrase!r}"
 
 
+@pytest.mark.parametrize(
+    ("claim", "phrase"),
+    [
+        ("claim:seed-therapy-combines-mdma-and-psychotherapy", "regulated doses of MDMA alongside"),
+        ("claim:seed-mdma-chemical-name", "MDMA stands for 3,4-methylenedioxymethamphetamine"),
+        ("claim:seed-ecstasy-common-name", "People may refer to recreational MDMA as ecstasy"),
+        ("claim:seed-therapy-mdma-highest-quality", "MDMA therapy uses pharmaceutical grade MDMA"),
+        ("claim:seed-revisit-experiences-without-overwhelm", "revisit traumatic memories"),
+        ("claim:seed-research-ptsd", "Research into MDMA therapy for treating PTSD"),
+    ],
+)
+def test_seed_claim_is_also_cited_to_the_original_in_its_own_words(
+    real: KnowledgeGraph, claim: str, phrase: str
+) -> None:
+    assert any(
+        cited.source == ORIGINAL and phrase in _squash(cited.citation.quote or "")
+        for cited in cited_sources(real, claim)
+    )
+
+
 def test_seed_source_is_medical_news_today_2022_09_29(real: KnowledgeGraph) -> None:
-    seed = real.node("source:seed-mnt")
+    seed = real.node(ORIGINAL)
     assert seed["publisher"] == "Medical News Today"
     assert seed["published"] == PartialDate(2022, 9, 29)
     assert seed["title"] == "What is MDMA therapy used for"
+    assert (
+        seed["url"] == "https://www.medicalnewstoday.com/articles/mdma-therapy?utm_source=ReadNext"
+    )
+    assert seed["retrieved"] == PartialDate(2026, 12, 2)  # its stored text was read
+
+
+def test_the_seed_copy_is_held_without_an_address_and_names_its_original(
+    real: KnowledgeGraph,
+) -> None:
+    copy = real.node(COPY)
+    assert copy["type"] == "secondary_copy"
+    assert "url" not in copy
+    assert "000_c4d38e4f2f9fb276.txt" in str(copy["held"])
+    assert str(real.node(ORIGINAL)["url"]) in str(copy["original"])
+    assert copy["title"] == real.node(ORIGINAL)["title"]
 
 
 def test_pilot_significance_conflict_keeps_both_claims(real: KnowledgeGraph) -> None:
@@ -158,6 +270,11 @@ def test_pilot_significance_conflict_keeps_both_claims(real: KnowledgeGraph) -> 
         "claim:wolfson-2020-pilot-not-significant",
     )
     assert real.node(conflict["claims"][0])["status"] == "contradicted"
+    # The seed's "significantly" is the copy's; the original's stored text ends before the
+    # pilot, so nothing of it is cited to the original.
+    seed = cited_sources(real, conflict["claims"][0])
+    assert any("significantly lowered anxiety" in (c.citation.quote or "") for c in seed)
+    assert {c.source for c in seed} == {COPY, "source:wolfson-2020-sci-rep"}
     wolfson = cited_sources(real, "claim:wolfson-2020-pilot-not-significant")
     assert any("p = .056" in (c.citation.quote or "") for c in wolfson)
 

@@ -124,7 +124,9 @@ def _row(kg: KnowledgeGraph, node_id: str) -> dict[str, Cell]:
     row["kind"] = type_name(str(attrs["kind"]))
     citations: tuple[Citation, ...] = attrs.get("citations", ())
     row["sources"] = VALUE_LIST_JOIN.join(dict.fromkeys(c.source for c in citations))
-    row["sourceUrls"] = VALUE_LIST_JOIN.join(c["url"] for c in ranked_citations(kg, node_id))
+    row["sourceUrls"] = VALUE_LIST_JOIN.join(
+        c["url"] for c in ranked_citations(kg, node_id) if c["url"]
+    )
     row["dataVersion"] = kg.version
     return row
 

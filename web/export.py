@@ -465,8 +465,9 @@ SOURCE_RANK: Final[Mapping[str, int]] = {
 
 def ranked_citations(kg: KnowledgeGraph, node_id: str) -> list[dict[str, Any]]:
     """The sources of one entity, best kind first (then in the order the record gives
-    them), each once: `{url, kind, publisher, published, quotes}`. A source entity is its
-    own first source."""
+    them), each once: `{url, held, kind, publisher, published, quotes}`; `url` is null
+    only for a copy with no public address, whose `held` says where its text is kept. A
+    source entity is its own first source."""
     if node_id not in kg:
         return []
     attrs = kg.node(node_id)
@@ -477,7 +478,8 @@ def ranked_citations(kg: KnowledgeGraph, node_id: str) -> list[dict[str, Any]]:
         entry = found.setdefault(
             source_id,
             {
-                "url": str(source["url"]),
+                "url": str(source["url"]) if "url" in source else None,
+                "held": source.get("held"),
                 "kind": str(source.get("type", "")).upper(),
                 "publisher": source.get("publisher"),
                 "published": _text(_date_text(source.get("published"))) or None,
@@ -505,10 +507,10 @@ def _date_text(value: Any) -> str | None:
 
 
 def _sources_cell(kg: KnowledgeGraph, node_id: str) -> _Joined:
-    """The URLs of an entity's sources joined, best kind first; in JSON, each with its kind,
-    publisher, date and quotes."""
+    """The URLs of an entity's sources joined, best kind first (a copy with no public
+    address has none to give); in JSON, each with its kind, publisher, date and quotes."""
     citations = ranked_citations(kg, node_id)
-    cell = _Joined(OBJECT_LIST_JOIN.join(c["url"] for c in citations))
+    cell = _Joined(OBJECT_LIST_JOIN.join(c["url"] for c in citations if c["url"]))
     cell.structured = citations
     return cell
 

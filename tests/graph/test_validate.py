@@ -160,7 +160,55 @@ def test_missing_required_url_of_a_source(make_data: Make) -> None:
         ),
     )
     assert problems == [
-        Problem("data/sources.yaml", 13, "source:no-url: required field 'url' is missing")
+        Problem(
+            "data/sources.yaml",
+            13,
+            "source:no-url: required field 'url' is missing (a copy with no public address "
+            "says where its text is kept, in `held`, instead)",
+        )
+    ]
+
+
+HELD_COPY = """- id: source:held-copy
+  title: A blog's copy
+  publisher: A blog
+  type: secondary_copy
+  original: The Daily's story, https://news.example/story
+  held: a text file kept beside the repository
+"""
+
+
+def test_a_copy_with_no_public_address_says_where_its_text_is_held(make_data: Make) -> None:
+    kg = load_graph(make_data({**TINY, "zz-copy.yaml": HELD_COPY}))
+    copy = kg.node("source:held-copy")
+    assert "url" not in copy
+    assert copy["held"] == "a text file kept beside the repository"
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        pytest.param(
+            ("type: secondary_copy", "type: press"),
+            6,
+            "only a secondary copy may go without a `url`: a document of its own is cited at "
+            "its public address",
+            id="not-a-copy",
+        ),
+        pytest.param(
+            ("  held:", "  url: https://copy.example\n  held:"),
+            7,
+            "`held` is for a copy with no public address; this source has a `url`",
+            id="held-beside-a-url",
+        ),
+    ],
+)
+def test_only_a_copy_without_an_address_may_be_held(
+    make_data: Make, change: tuple[str, str], line: int, message: str
+) -> None:
+    text = HELD_COPY.replace(*change)
+    assert problems_in(make_data, "zz-copy.yaml", text) == [
+        Problem("data/zz-copy.yaml", line, message)
     ]
 
 

@@ -490,10 +490,12 @@ def test_the_conflicting_claims_about_the_2020_pilot(real: KnowledgeGraph) -> No
                         {
                             "quote": "According to the study, MDMA therapy significantly "
                             "lowered anxiety compared to the placebo group.",
+                            # The seed's words are the blog copy's; the original's stored
+                            # text ends before the pilot.
                             "source": {
-                                "regkgId": "source:seed-mnt",
-                                "publisher": "Medical News Today",
-                                "published": "2022-09-29",
+                                "regkgId": "source:seed-copy",
+                                "publisher": "Unnamed blog, paraphrasing Medical News Today",
+                                "published": None,
                             },
                         },
                     ],
@@ -643,11 +645,19 @@ def test_stale_claims(real: KnowledgeGraph) -> None:
             "newestSourceDate": "2014-01-13",
             "claim": {"regkgId": "claim:carhart-harris-2014-amygdala-cbf"},
         },
+        # Seed claims past the part of the original that was read rest on the undated blog
+        # copy and on these older papers only.
+        {
+            "newestSourceDate": "2014-01-13",
+            "claim": {"regkgId": "claim:seed-mdma-lowers-amygdala-activity"},
+        },
+        {"newestSourceDate": "2014", "claim": {"regkgId": "claim:seed-oxytocin-bonding-trust"}},
     ]
     # A claim whose sources carry no date is reported with a null date: its age is unknown.
     undated = {s["claim"]["regkgId"] for s in stale if s["newestSourceDate"] is None}
     assert "claim:cbs-fda-does-not-disclose-btd" in undated
     assert "claim:wolfson-2020-pilot-not-significant" not in undated
+    assert "claim:seed-prolactin-bonding-trust" in undated  # the copy alone
 
 
 def test_meta(real: KnowledgeGraph) -> None:
@@ -797,11 +807,21 @@ def test_how_to_cite(real: KnowledgeGraph) -> None:
     query = """{
       substance(id: "substance:ecstasy") { howToCite }
       source(id: "source:seed-mnt") { howToCite }
+      copy: source(id: "source:seed-copy") { howToCite url held }
     }"""
     version = real.version
     mnt = (
         'Medical News Today (2022-09-29). "What is MDMA therapy used for". '
         "https://www.medicalnewstoday.com/articles/mdma-therapy?utm_source=ReadNext"
+    )
+    held = (
+        "shared/seed/000_c4d38e4f2f9fb276.txt, beside the repository (the seed text regkg "
+        "started from)"
+    )
+    # A copy with no public address says where its text is held instead of a URL.
+    copy = (
+        'Unnamed blog, paraphrasing Medical News Today. "What is MDMA therapy used for". '
+        f"No public address; text held in {held}"
     )
     assert data_of(execute(real, query)) == {
         "substance": {
@@ -809,11 +829,16 @@ def test_how_to_cite(real: KnowledgeGraph) -> None:
             "howToCite": f"Ecstasy [regkg substance:ecstasy, data version {version}]. "
             'Sources: Neuropsychopharmacology (Nature Publishing Group) (2014). "Kirkpatrick '
             'et al., Neuropsychopharmacology 39:1654-1663". '
-            f"https://www.nature.com/npp/journal/v39/n7/full/npp201412a; {mnt}; "
+            f"https://www.nature.com/npp/journal/v39/n7/full/npp201412a; {mnt}; {copy}; "
             'National Institute on Drug Abuse (NIDA). "NIDA Research Report text on MDMA '
             '(ecstasy), reproduced on storymd.com". https://storymd.com/amp/j68bxl2fzm'
         },
         "source": {"howToCite": f"{mnt} [regkg data version {version}]"},
+        "copy": {
+            "howToCite": f"{copy} [regkg data version {version}]",
+            "url": None,
+            "held": held,
+        },
     }
 
 

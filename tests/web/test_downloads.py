@@ -42,6 +42,20 @@ def client(tiny: KnowledgeGraph) -> Iterator[TestClient]:
         gc.unfreeze()  # the lifespan froze everything allocated so far
 
 
+def test_a_copy_with_no_public_address_adds_no_url(real: KnowledgeGraph) -> None:
+    by_id = {r["id"]: r for r in rows_of(downloads.nodes_csv(real))}
+    # The seed's blog copy has no address: its id is listed, and only real addresses.
+    claim = by_id["claim:seed-prolactin-bonding-trust"]
+    assert claim["sources"] == "source:seed-copy"
+    assert claim["sourceUrls"] == ""
+    copy = by_id["source:seed-copy"]
+    assert (copy["url"], copy["type"]) == ("", "SECONDARY_COPY")
+    assert copy["held"].startswith("shared/seed/000_c4d38e4f2f9fb276.txt")
+    ecstasy = by_id["substance:ecstasy"]["sourceUrls"].split("; ")
+    assert "None" not in ecstasy
+    assert all(url.startswith("http") for url in ecstasy)
+
+
 def test_nodes_csv_has_every_node_in_api_names(tiny: KnowledgeGraph) -> None:
     rows = rows_of(downloads.nodes_csv(tiny))
     assert [r["id"] for r in rows] == sorted(tiny.graph.nodes)

@@ -115,15 +115,15 @@ fragment Label on Node {
       sources.map((citation) => {
         const source = citation.source || citation;
         const when = source.published || source.sourcePublished;
+        const label = [source.publisher || source.url, when ? ` (${when})` : ''];
+        // A copy with no public address is named, not linked: there is nowhere to go.
+        const named = source.url
+          ? el('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer', class: 'regkg-source-link' }, ...label)
+          : el('span', { class: 'regkg-source-link', title: 'no public address' }, ...label);
         return el(
           'li',
           {},
-          el(
-            'a',
-            { href: source.url, target: '_blank', rel: 'noopener noreferrer', class: 'regkg-source-link' },
-            source.publisher || source.url,
-            when ? ` (${when})` : '',
-          ),
+          named,
           source.title ? el('span', { class: 'regkg-source-title' }, ` ${source.title}`) : null,
           citation.quote ? el('q', {}, citation.quote) : null,
         );
