@@ -169,12 +169,11 @@ class NameIndex:
         """The nodes of `kind` whose `field` is `text`, but for case, accents and
         punctuation, by id: a lookup, however many names there are."""
         query = normalise(text)
-        start = bisect.bisect_left(self._sorted_keys, query)
+        position = bisect.bisect_left(self._sorted_keys, query)
         found = set()
-        for norm, index in self._sorted[start:]:
-            if norm != query:
-                break
-            entry = self._entries[index]
+        while position < len(self._sorted) and self._sorted[position][0] == query:
+            entry = self._entries[self._sorted[position][1]]
+            position += 1
             if entry.field == field and self._kinds[entry.node] == kind:
                 found.add(entry.node)
         return sorted(found)
