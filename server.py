@@ -8,8 +8,13 @@ Every option can also be set in the environment (REGKG_HOST, REGKG_PORT, REGKG_D
 REGKG_CORS_ORIGINS, REGKG_MAX_DEPTH, REGKG_MAX_ALIASES, REGKG_MAX_TOKENS, REGKG_MAX_COST,
 REGKG_MAX_BREADTH, REGKG_MAX_BODY_BYTES, REGKG_TIME_BUDGET, REGKG_MAX_RUNNING,
 REGKG_MAX_WAITING, REGKG_READ_TIMEOUT, REGKG_MAX_DATA_BYTES, REGKG_SNAPSHOT,
-REGKG_WORKERS); a flag wins over the environment. With `--workers N` the graph is loaded
-once and N forked processes share it (web/prefork.py).
+REGKG_WORKERS, REGKG_ACCESS_LOG); a flag wins over the environment. With `--workers N` the
+graph is loaded once and N forked processes share it (web/prefork.py).
+
+No line is logged per request unless `--access-log` asks for it: a proxy in front
+(deploy/nginx.conf) is where production keeps its access log, and here writing the line
+costs a quarter of a cached answer. Start-up, warnings and the server's own errors are
+always logged.
 """
 
 from __future__ import annotations
@@ -69,13 +74,15 @@ class Settings:
     # A `python -m graph build` file, used when current; None: DATA/regkg.snapshot.
     snapshot: Path | None = None
     workers: int = 1
+    access_log: bool = False  # one INFO line per request, uvicorn's
 
 
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
     """The ASGI app. The lifespan loads, validates and freezes the graph once, unless the
     caller has already `loaded` it (the command line does, to report bad data before
-    binding the port)."""
-    settings = settings or Settings()
+    binding the port). Without `settings`, the environment's REGKG_* variables give them,
+    as they do to the command line: `uvicorn --factory server:create_app` calls it so."""
+    settings = settings or parse_settings([], dict(os.environ))
     schema = build_schema(settings.limits)
 
     @asynccontextmanager
@@ -113,8 +120,13 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
 
     async def graphql(request: Request) -> Response:
         # `format=csv` or `format=json` on a GET downloads the answer as rows (web/export.py);
-        # an export is a costly execution, and waits its turn in that lane.
-        if request.method == "GET" and "format" in request.query_params:
+        # an export is a costly execution, and waits its turn in that lane. The query string
+        # is parsed only when it may hold `format`: a cached answer must not pay for it.
+        if (
+            request.method == "GET"
+            and b"format" in request.scope["query_string"]
+            and "format" in request.query_params
+        ):
             try:
                 async with executions.costly.slot():
                     return await export.export_answer(
@@ -175,10 +187,11 @@ def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None =
         )
     return Starlette(
         routes=[
+            # First: the router tries each route in turn, and most requests are queries.
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/", front_page),
             Route("/healthz", health),
             Route("/schema.graphql", schema_file),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/explore", explore),
             Route("/timeline", timeline),
             Route("/downloads", downloads),
@@ -255,6 +268,12 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         help="snapshot from `python -m graph build` (default: DATA/regkg.snapshot)",
     )
     number("--workers", int, 1)
+    parser.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=env.get("REGKG_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes", "on"),
+        help="log one line per request (default: off; REGKG_ACCESS_LOG=1 turns it on)",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -278,6 +297,7 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         max_data_bytes=args.max_data_bytes,
         snapshot=args.snapshot,
         workers=args.workers,
+        access_log=args.access_log,
     )
 
 
@@ -306,6 +326,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "log_level": "info",
+        "access_log": settings.access_log,
         "http": with_read_timeout(settings.read_timeout),
         "timeout_keep_alive": 5,
     }

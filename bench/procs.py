@@ -4,6 +4,7 @@ memory from /proc, stop it."""
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import time
@@ -110,3 +111,9 @@ def memory(pid: int) -> Memory:
         uss += kb["Private_Clean"] + kb["Private_Dirty"]
     peak = _kilobytes(Path(f"/proc/{pid}/status"), ("VmHWM",))["VmHWM"]
     return Memory(rss / 1024, pss / 1024, uss / 1024, peak / 1024, len(pids))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time `pid` has used so far, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

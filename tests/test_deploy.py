@@ -192,3 +192,11 @@ def test_nginx_answers_repeats_from_its_cache_and_picks_up_new_data(
             assert _version(again) == new_version
             assert len(counter.graphql()) == 3 + refetched
             assert counter.graphql()[-1] is not None
+
+    # nginx keeps the access log, with each answer's cache status and without the query
+    # string (a whole GraphQL document, written by anyone).
+    log = (tmp_path / "nginx" / "stderr.log").read_text()
+    assert '"GET /graphql" 200 ' in log
+    assert "cache=HIT" in log
+    assert "cache=REVALIDATED" in log
+    assert "query=" not in log

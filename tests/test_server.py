@@ -65,6 +65,26 @@ def test_create_app_without_settings_serves_the_bundled_data() -> None:
         gc.unfreeze()
 
 
+def test_the_factory_reads_its_settings_from_the_environment(
+    tiny_dir: Path, tiny: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What `uvicorn --factory server:create_app` does: import, call with no arguments.
+    monkeypatch.setenv("REGKG_DATA", str(tiny_dir))
+    monkeypatch.setenv("REGKG_MAX_DEPTH", "2")
+    config = uvicorn.Config("server:create_app", factory=True)
+    config.load()
+    try:
+        with TestClient(config.loaded_app) as client:
+            assert client.get("/healthz").json()["dataVersion"] == tiny.version
+            deep = '{ substance(name: "ex") { streetFormOf { streetFormOf { name } } } }'
+            answer = client.post("/graphql", json={"query": deep})
+            assert answer.json()["errors"][0]["message"] == (
+                "'anonymous' exceeds maximum operation depth of 2"
+            )
+    finally:
+        gc.unfreeze()
+
+
 @pytest.fixture
 def no_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Record `uvicorn.run` calls instead of serving."""
@@ -165,6 +185,7 @@ def test_module_docstring_names_every_environment_variable() -> None:
         "REGKG_MAX_DATA_BYTES",
         "REGKG_SNAPSHOT",
         "REGKG_WORKERS",
+        "REGKG_ACCESS_LOG",
     ):
         assert name in doc
 
@@ -177,3 +198,12 @@ def test_the_snapshot_sits_in_the_data_folder_unless_named(tmp_path: Path) -> No
     assert named.snapshot == Path("/srv/g.snapshot")
     assert parse_settings(["--workers", "3"], {}).workers == 3
     assert parse_settings([], {"REGKG_WORKERS": "2"}).workers == 2
+
+
+def test_the_access_log_is_off_unless_asked_for() -> None:
+    assert server.uvicorn_options(parse_settings([], {}))["access_log"] is False
+    assert parse_settings(["--access-log"], {}).access_log is True
+    assert parse_settings([], {"REGKG_ACCESS_LOG": "1"}).access_log is True
+    assert parse_settings([], {"REGKG_ACCESS_LOG": "0"}).access_log is False
+    assert parse_settings(["--no-access-log"], {"REGKG_ACCESS_LOG": "yes"}).access_log is False
+    assert server.uvicorn_options(Settings(access_log=True))["access_log"] is True

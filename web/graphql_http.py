@@ -3,8 +3,15 @@
 GET and POST, `application/graphql-response+json` and `application/json` negotiated
 from `Accept`, status codes that tell a request error (400, no `data`) from a field
 error (200 with `data`), and GraphiQL for browsers. The graph never changes while the
-server runs, so whole responses are cached by (document, variables, operation, media
-type, data version), and GET responses carry an `ETag` and `Cache-Control`.
+server runs, so whole responses are cached, and GET responses carry an `ETag` and
+`Cache-Control`.
+
+A cached answer should cost little more than sending stored bytes: its key is a hash of
+the request's bytes as they arrived (the query string of a GET, the body of a POST) with
+the method, media type, data version and day, computed before anything is parsed; its
+`ETag` is computed once, when first needed, and kept with it. The same question written
+differently (other spacing, keys in another order) is a separate entry: a miss, never a
+wrong answer.
 """
 
 from __future__ import annotations
@@ -12,12 +19,14 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, lru_cache
 from typing import Any, Final
 
 import orjson
 from graphql import GraphQLError, parse
+from starlette.datastructures import QueryParams
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
@@ -65,19 +74,18 @@ class GraphQLParams:
     variables: dict[str, Any] | None
     extensions: dict[str, Any] | None
 
-    def cache_key(self, media_type: str, version: str) -> bytes:
-        # Resolvers may default to today's date, so the day is part of the key.
-        return orjson.dumps(
-            [
-                self.query,
-                self.operation_name,
-                self.variables,
-                media_type,
-                version,
-                str(date.today()),
-            ],
-            option=orjson.OPT_SORT_KEYS,
-        )
+
+def cache_key(method: str, raw: bytes, media_type: str, version: str) -> bytes:
+    """The response cache's key for a request's `raw` parameters (a GET's query string, a
+    POST's body). Resolvers may default to today's date, so the day is part of it."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{method} {media_type} {version} {date.today()}\n".encode())
+    digest.update(raw)
+    return digest.digest()
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,49 @@ class Answer:
     body: bytes
     public: bool
     kept: bool = True
+    # Encoded response headers by (GET?, media type), made once for a cached answer.
+    _headers: dict[tuple[bool, str], RawHeaders] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @cached_property
+    def etag(self) -> str:
+        """The body's tag, hashed once however often the answer is sent or revalidated."""
+        return etag_of(self.body)
+
+    def response(self, is_get: bool, media_type: str) -> Response:
+        """This answer as a response to a GET or a POST asking for `media_type`."""
+        raw = self._headers.get((is_get, media_type))
+        if raw is None:
+            headers = {"Content-Type": _content_type(media_type)}
+            if is_get:
+                headers.update(self.cache_headers() or {"Cache-Control": NOT_CACHED})
+            headers["Content-Length"] = str(len(self.body))
+            raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+            self._headers[(is_get, media_type)] = raw
+        return _Ready(self.body, self.status, raw)
+
+    def cache_headers(self) -> dict[str, str]:
+        """What tells a shared cache it may keep a GET's answer, if it may."""
+        if not self.public:
+            return {}
+        return {"ETag": self.etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+class _Ready(Response):
+    """A response whose body and headers were made before: sending a cached answer costs
+    no more than this."""
+
+    def __init__(self, body: bytes, status: int, raw_headers: RawHeaders) -> None:
+        self.body = body
+        self.status_code = status
+        # Shared between the responses of one answer: starlette copies the list before
+        # adding to it (MutableHeaders), never changes it in place.
+        self.raw_headers = raw_headers
+        self.background = None
 
 
 class ResponseCache:
@@ -136,6 +187,7 @@ def _ranked(accept: str) -> list[str]:
     return [media for _, _, media in sorted(ranked, reverse=True)]
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct headers, again and again
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an `Accept` header, or None when none is acceptable.
 
@@ -172,14 +224,15 @@ def wants_html(accept: str | None) -> bool:
 
 async def read_params(request: Request) -> GraphQLParams:
     """The query, operation name, variables and extensions of a GET or POST request."""
+    return parse_params(request.method, await read_raw(request))
+
+
+async def read_raw(request: Request) -> bytes:
+    """The bytes that carry a request's parameters: a GET's query string, a POST's body
+    (once its `Content-Type` says it is JSON)."""
     if request.method == "GET":
-        raw: dict[str, Any] = dict(request.query_params)
-        for name in ("variables", "extensions"):
-            if name in raw and raw[name] not in ("", None):
-                raw[name] = _json(raw[name], f"`{name}` is not valid JSON")
-            elif name in raw:
-                raw[name] = None
-        return _params(_persisted(raw))
+        query_string: bytes = request.scope["query_string"]
+        return query_string
     content_type = request.headers.get("content-type")
     if content_type is None:
         raise RequestError(415, "a POST needs `Content-Type: application/json`")
@@ -191,12 +244,38 @@ async def read_params(request: Request) -> GraphQLParams:
         if name == "charset" and value.strip('"') not in ("utf-8", "utf8"):
             raise RequestError(415, "the request body must be UTF-8")
     try:
-        body = await request.body()
+        return await _body(request)
     except ClientDisconnect:  # it went away, or was cut off for sending too slowly
         raise RequestError(400, "the request body did not arrive") from None
-    if not body:
+
+
+async def _body(request: Request) -> bytes:
+    """The whole body, read straight from the ASGI channel: starlette's `Request.body()`
+    (an async generator inside a context manager) costs a cached answer more than sending
+    it does."""
+    chunks: list[bytes] = []
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def parse_params(method: str, raw: bytes) -> GraphQLParams:
+    """The parameters `read_raw` found for a request of `method`."""
+    if method == "GET":
+        found: dict[str, Any] = dict(QueryParams(raw))
+        for name in ("variables", "extensions"):
+            if name in found and found[name] not in ("", None):
+                found[name] = _json(found[name], f"`{name}` is not valid JSON")
+            elif name in found:
+                found[name] = None
+        return _params(_persisted(found))
+    if not raw:
         raise RequestError(400, "the request body is empty; send a JSON object with `query`")
-    parsed = _json(body, "the request body is not valid JSON")
+    parsed = _json(raw, "the request body is not valid JSON")
     if not isinstance(parsed, dict):
         raise RequestError(400, "the request body must be a JSON object with `query`")
     return _params(_persisted(parsed))
@@ -294,17 +373,21 @@ class GraphQLEndpoint:
         self.cache = ResponseCache(cache_bytes, max_entry_bytes=cache_bytes // 64)
 
     async def handle(self, request: Request) -> Response:
-        if request.method == "GET" and wants_html(request.headers.get("accept")):
+        method = request.method
+        accept = request.headers.get("accept")
+        is_get = method == "GET"
+        if is_get and wants_html(accept):
             return HTMLResponse(self.ide_html)
-        media_type = negotiate(request.headers.get("accept"))
+        media_type = negotiate(accept)
         if media_type is None:
             return _error_response(406, f"send Accept: {GRAPHQL_RESPONSE} or {JSON}", JSON)
         try:
-            params = await read_params(request)
+            raw = await read_raw(request)
             kg = self.graph(request)
-            key = params.cache_key(media_type, kg.version)
+            key = cache_key(method, raw, media_type, kg.version)
             answer = self.cache.get(key)
             if answer is None:
+                params = parse_params(method, raw)
                 answer = await self._answer(params, kg, media_type)
                 if answer.kept:
                     self.cache.put(key, answer)
@@ -313,19 +396,13 @@ class GraphQLEndpoint:
         except Busy as exc:
             headers = {"Retry-After": str(exc.retry_after)}
             return _error_response(503, str(exc), media_type, headers, Code.SERVER_BUSY)
-        headers = {"Cache-Control": NOT_CACHED} if request.method == "GET" else {}
-        if request.method == "GET" and answer.public:
-            etag = '"' + hashlib.blake2b(answer.body, digest_size=16).hexdigest() + '"'
-            headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
-            matches = _etags(request.headers.get("if-none-match"))
-            if etag in matches or "*" in matches:
-                return Response(status_code=304, headers=headers)
-        return Response(
-            answer.body,
-            status_code=answer.status,
-            media_type=_content_type(media_type),
-            headers=headers,
-        )
+        if is_get and answer.public:
+            if_none_match = request.headers.get("if-none-match")
+            if if_none_match is not None:
+                matches = _etags(if_none_match)
+                if answer.etag in matches or "*" in matches:
+                    return Response(status_code=304, headers=answer.cache_headers())
+        return answer.response(is_get, media_type)
 
     async def _answer(self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str) -> Answer:
         """Measure the query (parsing a new document in a worker: a large one takes

@@ -7,9 +7,9 @@ styles stay allowed: GraphiQL's editor sets them as it draws.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY: Final = "; ".join(
@@ -30,10 +30,16 @@ EVERY_RESPONSE: Final = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+_EVERY_RESPONSE_RAW: Final = tuple(
+    (name.lower().encode("latin-1"), value.encode("latin-1"))
+    for name, value in EVERY_RESPONSE.items()
+)
+_POLICY_RAW: Final = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode("latin-1"))
 
 
 class SecurityHeaders:
-    """Adds `EVERY_RESPONSE` to each response, and the policy to HTML ones."""
+    """Adds `EVERY_RESPONSE` to each response, and the policy to HTML ones, unless the
+    response sets them itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,11 +51,20 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in EVERY_RESPONSE.items():
-                    headers.setdefault(name, value)
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                message = {**message, "headers": with_security_headers(message.get("headers", ()))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """`headers` (ASGI's: lower-case names) and those this module adds, in one pass: this
+    runs on every response, a cached answer's included."""
+    found = list(headers)
+    names = {name for name, _ in found}
+    added = [pair for pair in _EVERY_RESPONSE_RAW if pair[0] not in names]
+    if _POLICY_RAW[0] not in names:
+        content_type = next((value for name, value in found if name == b"content-type"), b"")
+        if content_type.startswith(b"text/html"):
+            added.append(_POLICY_RAW)
+    return found + added

@@ -2,14 +2,23 @@
 
 uvicorn's own `--workers` starts each worker as a fresh interpreter that loads the graph
 again, so N workers hold N copies. Here the caller loads the graph once; this module
-freezes it out of the garbage collector's reach (a collection would write to every
-object's header and so copy every page), binds one listening socket, and forks the
-workers, each running `uvicorn.Server` on that socket: the graph's pages stay shared
-copy-on-write, and the kernel hands each new connection to whichever worker accepts it.
+prepares everything the workers have in common (uvicorn's configuration, its protocol and
+event loop modules), freezes it all out of the garbage collector's reach (a collection
+would write to every object's header and so copy every page), and forks the workers: the
+graph's pages stay shared copy-on-write.
 
-The parent only supervises: it restarts a worker that dies after it has been serving a
-while, and on SIGTERM or SIGINT stops them all and waits for them to finish their requests.
-POSIX only (fork).
+Each worker accepts on a listening socket of its own, all bound to the one port with
+SO_REUSEPORT, so the kernel spreads new connections evenly across the workers. With one
+shared socket, a burst of connections goes to whichever worker wakes first, which takes
+them all (the event loop accepts until none is left): a few busy clients could load one
+worker while the other idled. The parent keeps every worker's socket open, so connections
+that arrive for a worker being restarted wait in its queue instead of failing. Where the
+kernel does not balance SO_REUSEPORT sockets (not Linux), the workers share one socket.
+
+The parent only supervises: it restarts a worker that dies after it was ready to serve,
+and on SIGTERM or SIGINT stops them all and waits for them to finish their requests. A
+worker that dies before it was ready would fail again: the parent stops the server instead.
+Workers whose parent is killed outright stop by themselves. POSIX only (fork).
 """
 
 from __future__ import annotations
@@ -21,7 +30,6 @@ import os
 import signal
 import socket
 import sys
-import time
 import traceback
 from dataclasses import dataclass, field
 from types import FrameType
@@ -30,31 +38,52 @@ from typing import Any, Final, NoReturn
 import uvicorn
 from starlette.types import ASGIApp
 
-# A worker that dies sooner than this after being started failed to start, and starting
-# it again would fail again: the supervisor gives up instead of looping.
-STARTUP_GRACE_SECONDS: Final = 10.0
 BACKLOG: Final = 2048
+READY: Final = b"+"  # written by a worker once it accepts connections
+# Linux spreads connections across SO_REUSEPORT sockets by a hash of their addresses;
+# elsewhere the option only lets sockets share a port (or hands everything to one).
+BALANCED_PORTS: Final = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 logger = logging.getLogger("uvicorn.error")
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound, listening TCP socket the forked workers inherit."""
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """Listening TCP sockets on (host, port) for `count` workers: one each where the kernel
+    balances connections across them, else one for all. A port already in use is refused,
+    as it is for a single socket, even if its holder also set SO_REUSEPORT."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, port), family=family, backlog=BACKLOG)
-    sock.set_inheritable(True)
-    return sock
+    # Bound without SO_REUSEPORT, this fails if anything listens on the port: another
+    # regkg, started twice by mistake, must not silently take half the connections.
+    first = socket.create_server((host, port), family=family, backlog=BACKLOG)
+    if count == 1 or not BALANCED_PORTS:
+        first.set_inheritable(True)
+        return [first]
+    port = first.getsockname()[1]  # the port chosen, when asked for port 0
+    first.close()
+    sockets = [
+        socket.create_server((host, port), family=family, backlog=BACKLOG, reuse_port=True)
+        for _ in range(count)
+    ]
+    for sock in sockets:
+        sock.set_inheritable(True)
+    return sockets
+
+
+@dataclass
+class Worker:
+    slot: int  # which socket it accepts on
+    ready: int  # read end of the pipe it writes `READY` to
 
 
 @dataclass
 class Supervisor:
-    """Forks `workers` processes serving `app` on `sock`, and keeps them running."""
+    """Forks `workers` processes serving `config`'s app on `sockets`, and keeps them
+    running."""
 
-    app: ASGIApp
-    sock: socket.socket
+    config: uvicorn.Config
+    sockets: list[socket.socket]
     workers: int
-    options: dict[str, Any] = field(default_factory=dict)  # uvicorn.Config's, but the address
-    started: dict[int, float] = field(default_factory=dict)  # pid -> monotonic start
+    running: dict[int, Worker] = field(default_factory=dict)  # by pid
     stopping: bool = False
 
     def run(self) -> int:
@@ -65,52 +94,91 @@ class Supervisor:
         gc.freeze()
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        for _ in range(self.workers):
-            self._spawn()
+        for slot in range(self.workers):
+            self._spawn(slot)
         status = 0
-        while self.started:
+        while self.running:
             try:
                 pid, code = os.wait()
             except ChildProcessError:
                 break
-            began = self.started.pop(pid, None)
-            if began is None or self.stopping:
+            worker = self.running.pop(pid, None)
+            if worker is None:
                 continue
-            lived = time.monotonic() - began
-            logger.error("worker %d exited (%s) after %.1f s", pid, _describe(code), lived)
-            if lived < STARTUP_GRACE_SECONDS:
+            was_ready = _was_ready(worker.ready)
+            if self.stopping:
+                continue
+            logger.error("worker %d exited (%s)", pid, _describe(code))
+            if not was_ready:
                 logger.error("a worker failed while starting: stopping the others")
                 status = 1
                 self._stop(signal.SIGTERM, None)
                 continue
-            self._spawn()
-        self.sock.close()
+            self._spawn(worker.slot)
+        for sock in self.sockets:
+            sock.close()
         return status
 
-    def _spawn(self) -> None:
+    def _spawn(self, slot: int) -> None:
+        ready, tell = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _serve_in_child(self.app, self.sock, self.options)
-        self.started[pid] = time.monotonic()
+            os.close(ready)
+            _serve_in_child(self.config, self.sockets[slot % len(self.sockets)], tell)
+        os.close(tell)
+        self.running[pid] = Worker(slot, ready)
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
-        for pid in list(self.started):
+        for pid in list(self.running):
             with contextlib.suppress(ProcessLookupError):  # gone already: os.wait() has it
                 os.kill(pid, signal.SIGTERM)
 
 
-def _serve_in_child(app: ASGIApp, sock: socket.socket, options: dict[str, Any]) -> NoReturn:
-    """A worker: uvicorn on the shared socket until SIGTERM or SIGINT. Never returns into
-    the parent's code."""
+def _was_ready(ready: int) -> bool:
+    """Whether the worker wrote `READY` before it exited (its end of the pipe is closed)."""
+    os.set_blocking(ready, False)
+    try:
+        return os.read(ready, 1) == READY
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(ready)
+
+
+class _WorkerServer(uvicorn.Server):
+    """uvicorn, telling the supervisor once it accepts connections, and stopping (after
+    its requests) if the supervisor is gone."""
+
+    def __init__(self, config: uvicorn.Config, tell: int) -> None:
+        super().__init__(config)
+        self.tell = tell
+        self.supervisor = os.getppid()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            os.write(self.tell, READY)
+            os.close(self.tell)
+
+    async def on_tick(self, counter: int) -> bool:
+        # A supervisor killed outright (SIGKILL, the OOM killer) cannot stop its workers:
+        # orphaned, they would hold the port with nobody to restart or stop them.
+        if os.getppid() != self.supervisor:
+            self.should_exit = True
+        return await super().on_tick(counter)
+
+
+def _serve_in_child(config: uvicorn.Config, sock: socket.socket, tell: int) -> NoReturn:
+    """A worker: uvicorn on `sock` until SIGTERM or SIGINT. Never returns into the
+    parent's code."""
     # uvicorn re-raises the signal that stopped it once it has shut down: with the default
     # handlers, the worker then ends as a worker stopped by that signal should.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     status = 0
     try:
-        config = uvicorn.Config(app, **options, lifespan="on")
-        uvicorn.Server(config).run(sockets=[sock])
+        _WorkerServer(config, tell).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     except BaseException:
@@ -135,5 +203,11 @@ def serve(app: ASGIApp, options: dict[str, Any], workers: int) -> int:
         print("regkg: --workers needs fork(), which this system lacks", file=sys.stderr)
         return 2
     config = dict(options)
-    sock = listening_socket(config.pop("host", "127.0.0.1"), config.pop("port", 8000))
-    return Supervisor(app, sock, workers, config).run()
+    host, port = config.pop("host", "127.0.0.1"), config.pop("port", 8000)
+    sockets = listening_sockets(host, port, workers)
+    # Made and loaded here, once, so that its modules and objects are shared by the workers
+    # rather than made again in each.
+    prepared = uvicorn.Config(app, **config, lifespan="on")
+    prepared.load()
+    prepared.get_loop_factory()  # imports the event loop's module (uvloop) now
+    return Supervisor(prepared, sockets, workers).run()

@@ -411,6 +411,79 @@ def test_get_has_etag_and_cache_control_and_answers_304(client: TestClient) -> N
     assert other.content == first.content
 
 
+def test_a_cached_answer_is_neither_parsed_again_nor_hashed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from web import graphql_http
+
+    calls = {"parse_params": 0, "etag_of": 0}
+
+    def counted(name: str) -> Callable[..., Any]:
+        original = getattr(graphql_http, name)
+
+        def wrapper(*args: Any) -> Any:
+            calls[name] += 1
+            return original(*args)
+
+        return wrapper
+
+    for name in calls:
+        monkeypatch.setattr(graphql_http, name, counted(name))
+    params = {"query": '{ substance(name: "ecstasy") { regkgId name } }'}
+    with serve() as fresh:
+        miss = fresh.get("/graphql", params=params)
+        assert miss.status_code == 200
+        assert calls == {"parse_params": 1, "etag_of": 1}
+        hit = fresh.get("/graphql", params=params)
+        etag = miss.headers["etag"]
+        revalidated = fresh.get("/graphql", params=params, headers={"if-none-match": etag})
+        assert (hit.status_code, revalidated.status_code) == (200, 304)
+        assert hit.content == miss.content
+        assert hit.headers["etag"] == revalidated.headers["etag"] == etag
+        assert calls == {"parse_params": 1, "etag_of": 1}
+        # A POST of the same question is another entry; its answer carries no tag.
+        posted = post(fresh, params)
+        assert posted.content == miss.content
+        assert "etag" not in posted.headers
+        assert calls == {"parse_params": 2, "etag_of": 1}
+
+
+def test_the_cache_key_tells_apart_what_changes_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from web import graphql_http
+
+    raw = b'{"query": "{ meta { dataVersion } }"}'
+    key = graphql_http.cache_key("POST", raw, JSON, "v1")
+    assert key == graphql_http.cache_key("POST", raw, JSON, "v1")
+    others = {
+        graphql_http.cache_key("GET", raw, JSON, "v1"),
+        graphql_http.cache_key("POST", raw + b" ", JSON, "v1"),
+        graphql_http.cache_key("POST", raw, GRAPHQL_RESPONSE, "v1"),
+        graphql_http.cache_key("POST", raw, JSON, "v2"),
+    }
+    assert key not in others
+    assert len(others) == 4
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls) -> Tomorrow:
+            return cls.fromordinal(date.today().toordinal() + 1)
+
+    monkeypatch.setattr(graphql_http, "date", Tomorrow)
+    assert graphql_http.cache_key("POST", raw, JSON, "v1") != key
+
+
+def test_a_request_that_was_refused_is_refused_again(client: TestClient) -> None:
+    # Only answers are cached: the same bytes with a wrong Content-Type are still refused.
+    payload = json.dumps({"query": META})
+    assert post(client, json.loads(payload)).status_code == 200
+    again = client.post(
+        "/graphql", content=payload, headers={"content-type": "text/plain", "accept": JSON}
+    )
+    assert again.status_code == 415
+
+
 def test_if_none_match_star_is_304(client: TestClient) -> None:
     response = client.get(
         "/graphql", params={"query": "{ __typename }"}, headers={"if-none-match": "*"}

@@ -9,7 +9,7 @@ import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
 from tests.web.test_graphql_http import serve
-from web.headers import CONTENT_SECURITY_POLICY
+from web.headers import CONTENT_SECURITY_POLICY, with_security_headers
 
 with warnings.catch_warnings():
     # starlette 1.x prefers httpx2; the project's dev dependencies install httpx.
@@ -57,3 +57,28 @@ def test_json_answers_are_nosniff_without_a_page_policy(client: TestClient) -> N
     response = client.get("/healthz")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in response.headers
+
+
+def test_headers_a_response_sets_itself_are_kept_and_not_repeated() -> None:
+    own = [(b"content-type", b"text/html; charset=utf-8"), (b"referrer-policy", b"origin")]
+    assert with_security_headers(own) == [
+        *own,
+        (b"x-content-type-options", b"nosniff"),
+        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    ]
+    json = [(b"content-type", b"application/json"), (b"content-security-policy", b"x")]
+    assert with_security_headers(json) == [
+        *json,
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+    ]
+
+
+def test_a_cached_answer_carries_each_header_once(client: TestClient) -> None:
+    for _ in range(3):
+        response = client.get("/graphql", params={"query": "{ __typename }"})
+        assert response.status_code == 200
+        names = [name.decode().lower() for name, _ in response.headers.raw]
+        assert sorted(names) == sorted(set(names))
+        assert "content-security-policy" not in names
+        assert {"etag", "x-content-type-options", "referrer-policy", "vary"} <= set(names)

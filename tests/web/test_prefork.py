@@ -12,9 +12,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from web.prefork import BALANCED_PORTS, listening_sockets
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERY = json.dumps({"query": '{ substance(id: "substance:x") { name } }'})
@@ -36,18 +39,21 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in text.split()]
 
 
-@pytest.fixture
-def two_workers(tiny_dir: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+@contextmanager
+def _server(
+    tiny_dir: Path, log_path: Path, *flags: str
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`server.py --workers 2` on the tiny data, once both workers run and it answers."""
     port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
-    command = [sys.executable, str(ROOT / "server.py"), "--data", str(tiny_dir)]
+    log = log_path.open("wb")
+    command = [sys.executable, str(ROOT / "server.py"), "--data", str(tiny_dir), *flags]
     process = subprocess.Popen(
         [*command, "--port", str(port), "--workers", "2"], stdout=log, stderr=log, cwd=ROOT
     )
     try:
         deadline = time.monotonic() + 60
         while len(_children(process.pid)) < 2 or not _answers(port):
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
+            assert process.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "the workers did not start within 60 s"
             time.sleep(0.1)
         yield process, port
@@ -56,6 +62,12 @@ def two_workers(tiny_dir: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Pop
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def two_workers(tiny_dir: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    with _server(tiny_dir, tmp_path / "server.log") as started:
+        yield started
 
 
 def _answers(port: int) -> bool:
@@ -143,3 +155,91 @@ def test_workers_must_be_at_least_one(tiny_dir: Path) -> None:
     )
     assert done.returncode == 2
     assert "--workers must be at least 1" in done.stderr
+
+
+def _ask(port: int) -> None:
+    """Ask one query on a new connection, and check its answer."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("POST", "/graphql", QUERY, {"content-type": "application/json"})
+        response = connection.getresponse()
+        assert response.status == 200
+        assert json.loads(response.read())["data"] == {"substance": {"name": "Drugxamine"}}
+    finally:
+        connection.close()
+
+
+def test_a_killed_worker_is_replaced_and_the_server_keeps_serving(
+    two_workers: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    process, port = two_workers
+    victim, survivor = _children(process.pid)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while True:
+        workers = _children(process.pid)
+        if len(workers) == 2 and victim not in workers:
+            break
+        assert process.poll() is None, "the server stopped when a worker was killed"
+        assert time.monotonic() < deadline, f"no new worker within 60 s: {workers}"
+        time.sleep(0.1)
+    assert survivor in workers
+    # Connections the kernel gives to the new worker's socket wait for it: every one of
+    # these is answered, whichever worker it reaches.
+    for _ in range(20):
+        _ask(port)
+    assert process.poll() is None
+
+
+def test_no_access_line_unless_asked_for(tiny_dir: Path, tmp_path: Path) -> None:
+    line = '"POST /graphql HTTP/1.1" 200'
+    with _server(tiny_dir, tmp_path / "quiet.log") as (process, port):
+        _ask(port)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    quiet = (tmp_path / "quiet.log").read_text()
+    assert "Application startup complete" in quiet
+    assert line not in quiet
+    with _server(tiny_dir, tmp_path / "logged.log", "--access-log") as (process, port):
+        _ask(port)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    assert line in (tmp_path / "logged.log").read_text()
+
+
+def test_a_port_in_use_is_refused_even_to_a_shared_port_holder() -> None:
+    holder = socket.socket()
+    if BALANCED_PORTS:  # as another regkg with workers would hold it
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    try:
+        with pytest.raises(OSError, match="in use"):
+            listening_sockets("127.0.0.1", holder.getsockname()[1], 2)
+    finally:
+        holder.close()
+
+
+def test_each_worker_gets_a_socket_of_its_own_on_one_port() -> None:
+    sockets = listening_sockets("127.0.0.1", 0, 3)
+    try:
+        ports = {sock.getsockname()[1] for sock in sockets}
+        assert len(ports) == 1
+        assert len(sockets) == (3 if BALANCED_PORTS else 1)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_workers_stop_when_their_supervisor_is_killed(
+    two_workers: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    process, port = two_workers
+    workers = _children(process.pid)
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while not all(_zombie_or_gone(worker) for worker in workers):
+        assert time.monotonic() < deadline, "orphaned workers still running after 30 s"
+        time.sleep(0.1)
+    assert not _answers(port)
