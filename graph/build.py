@@ -14,6 +14,7 @@ import networkx as nx
 from graph.attributes import Attributes, Layout
 from graph.dates import PartialDate
 from graph.history import DataVersion
+from graph.indexes import Indexes
 from graph.model import KINDS, FieldType
 from graph.records import Citation, Record, date_order
 from graph.search import NameIndex
@@ -38,6 +39,7 @@ class KnowledgeGraph:
     names: NameIndex
     version: str
     built_at: datetime
+    indexes: Indexes  # orders and counts the queries read instead of scanning
     history: tuple[DataVersion, ...] = ()  # the data's recorded versions, oldest first
 
     def node(self, node_id: str) -> Mapping[str, Any]:
@@ -86,6 +88,7 @@ def build_graph(records: Iterable[Record], version: str, built_at: datetime) -> 
         names=NameIndex.build(graph),
         version=version,
         built_at=built_at,
+        indexes=Indexes.build(graph, by_kind),
     )
 
 

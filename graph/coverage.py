@@ -8,12 +8,11 @@ from typing import Final
 
 from graph.build import KnowledgeGraph
 from graph.dates import PartialDate
+from graph.indexes import ACTIONS_VIA
 from graph.lookup import node
-from graph.records import action_date, date_order
+from graph.records import action_date
 
-# The relation by which an action points at each kind of topic.
-_ACTIONS_VIA: Final = {"substance": "concerns", "jurisdiction": "applies_in"}
-TOPIC_KINDS: Final = tuple(_ACTIONS_VIA)
+TOPIC_KINDS: Final = tuple(ACTIONS_VIA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +32,13 @@ class TopicCoverage:
 def topic_coverage(kg: KnowledgeGraph, topic: str) -> TopicCoverage:
     """The coverage of one substance or jurisdiction."""
     attrs = node(kg, topic)
-    relation = _ACTIONS_VIA[str(attrs["kind"])]
-    nodes = kg.graph.nodes
-    found = [a for a, _, key in kg.graph.in_edges(topic, keys=True) if key == relation]
-    dated = [a for a in found if action_date(nodes[a]) is not None]
-    newest = max(dated, key=lambda a: date_order(a, nodes[a])) if dated else None
+    actions, newest = kg.indexes.topics[topic]  # counted when the graph was built
     reviewed, gaps = attrs.get("reviewed"), attrs.get("gaps")
     return TopicCoverage(
         topic,
         reviewed if isinstance(reviewed, PartialDate) else None,
         tuple(map(str, gaps)) if isinstance(gaps, tuple) else (),
-        len(found),
+        actions,
         newest,
     )
 

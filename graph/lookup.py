@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.build import KnowledgeGraph
 from graph.errors import NodeNotFound, NoMatch, WrongKind
-from graph.search import ALL_WORDS, EXACT
+from graph.search import ALL_WORDS
 
 
 class Direction(StrEnum):
@@ -103,7 +103,5 @@ def name_on(organisation: Mapping[str, Any], day: date) -> str:
 
 def trial_by_registry_id(kg: KnowledgeGraph, registry_id: str) -> str | None:
     """The trial registered as `registry_id` (NCT..., ACTRN...), whatever its regkg id."""
-    for hit in kg.names.search(registry_id, kinds=("trial",), limit=5):
-        if hit.field == "registry_id" and hit.score == EXACT:
-            return hit.id
-    return None
+    found = kg.names.exact(registry_id, "trial", "registry_id")
+    return found[0] if found else None

@@ -17,7 +17,8 @@ from itertools import repeat
 from typing import Final, NamedTuple, TypeAlias
 
 import networkx as nx
-from rapidfuzz import fuzz, process
+
+from graph.spelling import NearSpellings
 
 # Node attributes that hold names, and how much a match on each is worth.
 NAME_FIELDS: Final = (
@@ -40,6 +41,7 @@ PREFIX: Final = 90.0
 ALL_WORDS: Final = 80.0
 FUZZY_CUTOFF: Final = 80.0
 _PREFIX_SCAN: Final = 2000
+_WORD_SCAN: Final = 2000
 # Kinds whose label is a title or a sentence rather than a name.
 _SENTENCE_LABELS: Final = frozenset({"source", "claim", "action", "event", "effect", "conflict"})
 # Readers search for things more often than for documents about them: on equal scores,
@@ -105,19 +107,13 @@ class NameIndex:
             for word, indices in words.items()
         }
         # Near spellings are looked for among names only: a misspelt word is not "close" to
-        # a source's title or a claim's sentence, and scanning those would cost most of the
-        # time. Per-kind pools keep a search for one kind from being crowded out by others.
-        self._all = _positions(())
-        self._norms: list[str] = []
-        self._by_kind: dict[str, tuple[Positions, list[str]]] = {}
-        for index, entry in enumerate(entries):
-            if entry.field == "label" and kinds[entry.node] in _SENTENCE_LABELS:
-                continue
-            self._all.append(index)
-            self._norms.append(entry.norm)
-            indices, norms = self._by_kind.setdefault(kinds[entry.node], (_positions(()), []))
-            indices.append(index)
-            norms.append(entry.norm)
+        # a source's title or a claim's sentence, and comparing with those would cost most of
+        # the time.
+        self._near = NearSpellings(
+            (index, entry.norm, kinds[entry.node])
+            for index, entry in enumerate(entries)
+            if not (entry.field == "label" and kinds[entry.node] in _SENTENCE_LABELS)
+        )
 
     def __getstate__(self) -> dict[str, object]:
         # Entries as plain tuples: they unpickle without a call into Python each.
@@ -168,11 +164,8 @@ class NameIndex:
         for index in self._with_all_words(words, limit=max(200, 20 * limit)):
             offer(index, ALL_WORDS + 3.0 * min(1.0, len(query) / len(self._entries[index].norm)))
         if len(best) < limit:
-            for indices, norms in self._fuzzy_pools(kinds):
-                for _, score, position in process.extract(
-                    query, norms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=limit * 4
-                ):
-                    offer(indices[position], min(float(score), ALL_WORDS - 0.01) * 0.99)
+            for index, score in self._near.find(query, kinds, limit * 4, FUZZY_CUTOFF):
+                offer(index, min(score, ALL_WORDS - 0.01) * 0.99)
         ranked = sorted(best.items(), key=lambda item: self._rank(item[0], item[1][0]))
         return [
             SearchHit(
@@ -186,10 +179,18 @@ class NameIndex:
             for node, (score, entry) in ranked[:limit]
         ]
 
-    def _fuzzy_pools(self, kinds: Collection[str]) -> list[tuple[Positions, list[str]]]:
-        if not kinds:
-            return [(self._all, self._norms)]
-        return [self._by_kind[k] for k in kinds if k in self._by_kind]
+    def exact(self, text: str, kind: str, field: str) -> list[str]:
+        """The nodes of `kind` whose `field` is `text`, but for case, accents and
+        punctuation, by id: a lookup, however many names there are."""
+        query = normalise(text)
+        position = bisect.bisect_left(self._sorted_keys, query)
+        found = set()
+        while position < len(self._sorted_keys) and self._sorted_keys[position] == query:
+            entry = self._entries[self._order[position]]
+            position += 1
+            if entry.field == field and self._kinds[entry.node] == kind:
+                found.add(entry.node)
+        return sorted(found)
 
     def _rank(self, node: str, score: float) -> tuple[int, float, str, str]:
         # The tier (exact, prefix, every word, near spelling) comes first; the kind only
@@ -216,7 +217,9 @@ class NameIndex:
         shortest = min(postings, key=len)
         wanted = set(words)
         found: list[int] = []
-        for index in shortest:  # the rarest word's entries, checked for the others
+        # The rarest word's entries, checked for the others; only the shortest two thousand,
+        # so that a rare pair of common words does not walk a common word's every name.
+        for index in shortest[:_WORD_SCAN]:
             if wanted <= set(self._entries[index].norm.split()):
                 found.append(index)
                 if len(found) >= limit:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
+from typing import Final
 
 from graph.build import KnowledgeGraph
 from graph.lookup import require_kind
+from graph.orders import Matches, sort_trials_by
 from graph.records import action_date, date_order
 from graph.vocab import track_of
 
@@ -54,6 +56,40 @@ def enclosing_jurisdictions(kg: KnowledgeGraph, jurisdiction: str) -> list[str]:
     return chain
 
 
+def _tested_or_studied(
+    kg: KnowledgeGraph, substance: str | None, condition: str | None
+) -> set[str] | None:
+    """Trials testing `substance` and studying `condition` (or a narrower one), from their
+    own edges; None when neither is given."""
+    graph = kg.graph
+    found: set[str] | None = None
+    if substance is not None:
+        require_kind(kg, substance, "substance")
+        found = {t for t, _, k in graph.in_edges(substance, keys=True) if k == "tests"}
+    if condition is not None:
+        studying = {
+            t
+            for c in narrower_conditions(kg, condition)
+            for t, _, k in graph.in_edges(c, keys=True)
+            if k == "studies"
+        }
+        found = studying if found is None else found & studying
+    return found
+
+
+def _phase_and_status(
+    kg: KnowledgeGraph, phases: Collection[str], statuses: Collection[str]
+) -> Callable[[str], bool] | None:
+    """Whether a trial is in one of `phases` and one of `statuses`; None when both are empty."""
+    if not phases and not statuses:
+        return None
+    nodes = kg.graph.nodes
+    return lambda t: (
+        (not phases or nodes[t].get("phase") in phases)
+        and (not statuses or nodes[t].get("status") in statuses)
+    )
+
+
 def trials(
     kg: KnowledgeGraph,
     substance: str | None = None,
@@ -66,31 +102,43 @@ def trials(
     Candidates come from the substance's and conditions' own edges, so the work grows with
     the answer, not with the number of trials.
     """
-    graph = kg.graph
-    ordered: Iterable[str]
-    if substance is None and condition is None:
-        ordered = kg.by_kind["trial"]  # already sorted
-    else:
-        found: set[str] | None = None
-        if substance is not None:
-            require_kind(kg, substance, "substance")
-            found = {t for t, _, k in graph.in_edges(substance, keys=True) if k == "tests"}
-        if condition is not None:
-            studying = {
-                t
-                for c in narrower_conditions(kg, condition)
-                for t, _, k in graph.in_edges(c, keys=True)
-                if k == "studies"
-            }
-            found = studying if found is None else found & studying
-        ordered = sorted(found or ())
-    nodes = graph.nodes
-    return [
-        t
-        for t in ordered
-        if (not phases or nodes[t].get("phase") in phases)
-        and (not statuses or nodes[t].get("status") in statuses)
-    ]
+    found = _tested_or_studied(kg, substance, condition)
+    ordered: Iterable[str] = kg.by_kind["trial"] if found is None else sorted(found)
+    keep = _phase_and_status(kg, phases, statuses)
+    return [t for t in ordered if keep is None or keep(t)]
+
+
+# Below this share of all trials, a substance's or condition's trials are sorted; above it,
+# the order kept since loading is read, skipping the others, which stops once a page is full.
+_SORT_BELOW: Final = 0.05
+
+
+def ordered_trials(
+    kg: KnowledgeGraph,
+    by: str = "registry_id",
+    substance: str | None = None,
+    condition: str | None = None,
+    phases: Collection[str] = (),
+    statuses: Collection[str] = (),
+) -> Matches[str]:
+    """The trials `trials()` selects, in the order `by` (see `sort_trials`), read only as
+    far as they are used: a page costs about a page of trials, not a sort of all of them.
+
+    Every order was computed when the graph was built. Trials of a substance or condition
+    are found from its edges; when they are few, only they are sorted.
+    """
+    orders = kg.indexes.trials
+    every = orders.of(by)
+    keep = _phase_and_status(kg, phases, statuses)
+    found = _tested_or_studied(kg, substance, condition)
+    if found is None:
+        if keep is None:
+            return Matches(every)
+        return Matches(every, keep, total=lambda: orders.count(phases, statuses))
+    if len(found) < _SORT_BELOW * len(every):
+        return Matches(sort_trials(kg, [t for t in found if keep is None or keep(t)], by))
+    wanted = found if keep is None else {t for t in found if keep(t)}
+    return Matches(every, wanted.__contains__, total=wanted.__len__)
 
 
 def actions(
@@ -178,21 +226,7 @@ def newest_first(kg: KnowledgeGraph, actions_oldest_first: list[str]) -> list[st
 def sort_trials(kg: KnowledgeGraph, trial_ids: list[str], by: str) -> list[str]:
     """Trials by `registry_id`, `start` (oldest first), `-start` (newest first) or
     `-enrollment` (largest first); trials missing the value go last, ties by id."""
-    nodes = kg.graph.nodes
-    if by == "registry_id":
-        return sorted(trial_ids, key=lambda t: (str(nodes[t]["registry_id"]), t))
-    if by == "-enrollment":
-        return sorted(trial_ids, key=lambda t: (-(nodes[t].get("enrollment") or -1), t))
-    dated = sorted(
-        (t for t in trial_ids if nodes[t].get("start") is not None),
-        key=lambda t: (nodes[t]["start"], t),
-    )
-    undated = sorted(t for t in trial_ids if nodes[t].get("start") is None)
-    if by == "-start":
-        dated.reverse()
-    elif by != "start":
-        raise ValueError(f"unknown trial order {by!r}")
-    return dated + undated
+    return sort_trials_by(kg.graph.nodes, trial_ids, by)
 
 
 def claims(kg: KnowledgeGraph, status: str | None = None, about: str | None = None) -> list[str]:
@@ -203,3 +237,17 @@ def claims(kg: KnowledgeGraph, status: str | None = None, about: str | None = No
     else:
         ids = list(kg.by_kind["claim"])
     return [c for c in ids if status is None or kg.graph.nodes[c]["status"] == status]
+
+
+def claims_of_status(kg: KnowledgeGraph, status: str | None = None) -> Matches[str]:
+    """Every claim, or those of one status, by id, read only as far as a page needs and
+    counted from the counts kept since loading."""
+    every = kg.by_kind["claim"]
+    if status is None:
+        return Matches(every)
+    nodes = kg.graph.nodes
+    return Matches(
+        every,
+        lambda c: nodes[c]["status"] == status,
+        total=lambda: kg.indexes.claims_of_status(status),
+    )

@@ -15,9 +15,7 @@ from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import actions as select_actions
-from graph.selection import claims as select_claims
-from graph.selection import newest_first, sort_trials
-from graph.selection import trials as select_trials
+from graph.selection import claims_of_status, newest_first, ordered_trials
 from graph.vocab import (
     ActionKind,
     ActionTrack,
@@ -86,7 +84,7 @@ class ActionOrder(Enum):
 
 @strawberry.enum(description="Orders for lists of trials.")
 class TrialOrder(Enum):
-    # The values are graph.selection.sort_trials' keys.
+    # The values are graph.orders.TRIAL_ORDERS.
     REGISTRY_ID = "registry_id"
     START_ASC = "start"
     START_DESC = "-start"
@@ -416,15 +414,15 @@ class Query(ChangesQuery):
     ) -> Connection[Trial]:
         kg = info.context.kg
         f = filter or TrialFilter()
-        ids: list[str] = graph_call(
-            select_trials,
+        ids = graph_call(
+            ordered_trials,
             kg,
+            order.value,
             substance=resolve_optional(info, "substance", f.substance),
             condition=resolve_optional(info, "condition", f.condition),
             phases=[p.value for p in f.phases or ()],
             statuses=[s.value for s in f.statuses or ()],
         )
-        ids = sort_trials(kg, ids, order.value)
         return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Regulatory actions matching a filter, by date.")
@@ -480,7 +478,7 @@ class Query(ChangesQuery):
         before: arg.Before = None,
     ) -> Connection[Claim]:
         kg = info.context.kg
-        ids = select_claims(kg, status=status.value if status else None)
+        ids = claims_of_status(kg, status.value if status else None)
         return paginate(ids, first, after, load=kg.node, last=last, before=before)
 
     @strawberry.field(
@@ -618,7 +616,12 @@ class Query(ChangesQuery):
             return StaleClaim(newest_source_date=newest, claim=kg.node(claim))  # type: ignore[arg-type]
 
         return paginate(
-            provenance.stale(kg, older_than), first, after, load=load, last=last, before=before
+            provenance.stale_claims(kg, older_than),
+            first,
+            after,
+            load=load,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="The data version, load time and counts.")

@@ -25,6 +25,7 @@ from graph.build import KnowledgeGraph
 from graph.diff import CITATIONS, ChangeKind, RecordChange
 from graph.errors import RegkgError
 from graph.lookup import resolve
+from graph.selection import jurisdictions_within
 
 ATOM: Final = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE: Final = "application/atom+xml; charset=utf-8"
@@ -72,17 +73,9 @@ def parse_filter(kg: KnowledgeGraph, params: Mapping[str, list[str]]) -> FeedFil
 
 
 def _within(kg: KnowledgeGraph, named: set[str]) -> set[str]:
-    """The jurisdictions named and those inside them (a country's states and cities)."""
-    found = set(named)
-    for jurisdiction in kg.by_kind.get("jurisdiction", ()):
-        seen, parent = {jurisdiction}, kg.node(jurisdiction).get("parent")
-        while isinstance(parent, str) and parent in kg and parent not in seen:
-            if parent in named:
-                found.add(jurisdiction)
-                break
-            seen.add(parent)
-            parent = kg.node(parent).get("parent")
-    return found
+    """The jurisdictions named and those inside them (a country's states and cities), found
+    from their `parent` edges rather than by testing every jurisdiction."""
+    return {inside for place in named for inside in jurisdictions_within(kg, place)}
 
 
 def _as_list(value: object) -> list[object]:

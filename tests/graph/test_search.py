@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rapidfuzz import process
 
 from graph.build import KnowledgeGraph
 from graph.load import load_graph
@@ -271,3 +273,54 @@ def test_kind_priority_within_a_tier(make_data: Make) -> None:
         ("substance:tablets", 91.5),  # 90 + 3 * 8/16, ranked with +5 for a substance
         ("source:leaflet", 92.4),  # 90 + 3 * 8/10
     ]
+
+
+def test_a_letter_dropped_from_any_bundled_name_still_finds_it(real: KnowledgeGraph) -> None:
+    missed = []
+    for kind in ("substance", "condition", "organisation"):
+        for node_id in real.by_kind[kind]:
+            name = str(real.node(node_id)["name"])
+            if len(name) < 6:
+                continue
+            cut = len(name) // 2
+            misspelt = name[:cut] + name[cut + 1 :]
+            if node_id not in [h.id for h in real.names.search(misspelt, kinds=(kind,))]:
+                missed.append(misspelt)
+    assert missed == []
+
+
+def test_a_misspelling_is_compared_with_its_candidates_only(
+    make_data: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many names, and one misspelt: the near-spelling step compares the query with the
+    # names sharing its pieces, not with every name.
+    many = "".join(
+        f"""
+    - id: organisation:org{i}
+      name: {word} {i}
+      type: company
+      sources: [{{source: source:agency-page, derived: test}}]"""
+        for i, word in enumerate(["Alpha", "Bravo", "Charlie", "Delta"] * 50)
+    )
+    kg = load_graph(make_data({**TINY, "more.yaml": many}))
+    compared: list[int] = []
+    extract = process.extract
+
+    def counting(query: str, choices: list[str], **kwargs: Any) -> Any:
+        compared.append(len(choices))
+        return extract(query, choices, **kwargs)
+
+    monkeypatch.setattr(process, "extract", counting)
+    assert [h.id for h in kg.names.search("drugzamine", limit=1)] == ["substance:x"]
+    assert len(compared) == 1
+    assert compared[0] <= 3  # of more than 200 names
+    compared.clear()
+    hits = kg.names.search("charlei 42", kinds=("organisation",), limit=100)
+    assert "organisation:org42" in [h.id for h in hits]
+    assert 0 < compared[0] <= 50  # the Charlies, not the others
+
+
+def test_exact_names_of_one_field(tiny: KnowledgeGraph) -> None:
+    assert tiny.names.exact("nct00000001", "trial", "registry_id") == ["trial:NCT00000001"]
+    assert tiny.names.exact("NCT00000001", "substance", "registry_id") == []
+    assert tiny.names.exact("drugxamine", "substance", "name") == ["substance:x"]

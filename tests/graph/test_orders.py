@@ -1,0 +1,290 @@
+"""Trial lists read from orders kept since loading: the same pages a full sort gives, for
+every order, filter and cursor, at the cost of a page."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from graph.build import KnowledgeGraph
+from graph.load import load_graph
+from graph.orders import TRIAL_ORDERS, Matches
+from graph.selection import ordered_trials, sort_trials, trials
+from schema.relay import _cursor, paginate
+from tests.conftest import TINY
+
+Make = Callable[[dict[str, str]], Path]
+
+# Starts and enrollments drawn from short lists, so that orders have ties and gaps: the
+# same day, a month or a year alone, no date; the same count, zero, no count.
+STARTS = ("2020-01-01", "2020-01", "2019", None, "2020-01-01", "2018-06-30", None)
+ENROLLMENTS = (100, 0, None, 100, 12, None, 250, 12)
+PHASES = ("PHASE1", "PHASE2", "PHASE3")
+STATUSES = ("COMPLETED", "RECRUITING", "WITHDRAWN", "COMPLETED")
+
+
+def _many_trials(count: int) -> str:
+    """`count` trials whose registry ids run against their regkg ids."""
+    out = []
+    for i in range(count):
+        start, enrollment = STARTS[i % len(STARTS)], ENROLLMENTS[i % len(ENROLLMENTS)]
+        substances = "[substance:x]" if i % 3 else "[substance:x, substance:y]"
+        out.append(
+            f"""
+    - id: trial:t{i:03d}
+      registry_id: NCT{90000000 - i * 7 % 40:08d}
+      title: Trial number {i}
+      phase: {PHASES[i % len(PHASES)]}
+      status: {STATUSES[i % len(STATUSES)]}
+      substances: {substances if i % 5 else "[substance:y]"}
+      conditions: [{"condition:narrow" if i % 2 else "condition:broad"}]"""
+            + (f"\n      start: {start}" if start else "")
+            + (f"\n      enrollment: {enrollment}" if enrollment is not None else "")
+            + "\n      sources: [{source: source:agency-page, derived: test}]"
+        )
+    return "\n".join(out)
+
+
+SUBSTANCE_Y = """
+    - id: substance:y
+      name: Whyzine
+      sources: [{source: source:agency-page, derived: test}]
+"""
+
+
+@pytest.fixture(scope="module")
+def ties(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    from tests.conftest import write_data
+
+    root = write_data(
+        tmp_path_factory.mktemp("ties"),
+        {**TINY, "more.yaml": SUBSTANCE_Y + _many_trials(40)},
+    )
+    return load_graph(root)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    return load_graph(generate(800, tmp_path_factory.mktemp("generated") / "set", seed=5))
+
+
+def _filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
+    substances = [None, *kg.by_kind["substance"][:3]]
+    conditions = [None, *kg.by_kind["condition"][:2]]
+    nodes = kg.graph.nodes
+    phases = sorted({str(nodes[t].get("phase")) for t in kg.by_kind["trial"]})
+    statuses = sorted({str(nodes[t].get("status")) for t in kg.by_kind["trial"]})
+    found: list[dict[str, object]] = []
+    for substance, condition in itertools.product(substances, conditions):
+        for wanted_phases, wanted_statuses in [
+            ((), ()),
+            (phases[:1], ()),
+            ((), statuses[-2:]),
+            (phases[1:3], statuses[:1]),
+        ]:
+            found.append(
+                {
+                    "substance": substance,
+                    "condition": condition,
+                    "phases": wanted_phases,
+                    "statuses": wanted_statuses,
+                }
+            )
+    return found
+
+
+def _as_before(kg: KnowledgeGraph, by: str, **filters: object) -> list[str]:
+    """What the list was before orders were kept: select, then sort everything."""
+    return sort_trials(kg, trials(kg, **filters), by)  # type: ignore[arg-type]
+
+
+def _pages(items: Sequence[str]) -> list[tuple[object, ...]]:
+    """Every page shape a client asks for, as (nodes, cursors, total, next, previous)."""
+    cursors: list[tuple[object, ...]] = []
+    shapes: list[dict[str, object]] = [
+        {"first": None, "after": None},
+        {"first": 7, "after": None},
+        {"first": 7, "after": _cursor(4)},
+        {"first": 3, "after": _cursor(10_000)},
+        {"first": 0, "after": None},
+        {"first": None, "after": None, "last": 5},
+        {"first": None, "after": None, "last": 4, "before": _cursor(9)},
+        {"first": 3, "after": _cursor(2), "before": _cursor(8)},
+        {"first": None, "after": _cursor(1), "last": 2, "before": _cursor(30)},
+    ]
+    for shape in shapes:
+        page = paginate(items, **shape)  # type: ignore[arg-type]
+        cursors.append(
+            (
+                page.nodes,
+                [e.cursor for e in page.edges],
+                page.total_count,
+                page.page_info.has_next_page,
+                page.page_info.has_previous_page,
+            )
+        )
+    return cursors
+
+
+@pytest.mark.parametrize("by", TRIAL_ORDERS)
+def test_every_page_equals_a_full_sort_with_ties_and_gaps(ties: KnowledgeGraph, by: str) -> None:
+    for filters in _filters(ties):
+        expected = _as_before(ties, by, **filters)
+        found = ordered_trials(ties, by, **filters)  # type: ignore[arg-type]
+        assert list(found) == expected, filters
+        assert _pages(ordered_trials(ties, by, **filters)) == _pages(expected), filters  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("by", TRIAL_ORDERS)
+def test_every_page_equals_a_full_sort_on_a_generated_set(
+    generated: KnowledgeGraph, by: str
+) -> None:
+    for filters in _filters(generated):
+        expected = _as_before(generated, by, **filters)
+        assert _pages(ordered_trials(generated, by, **filters)) == _pages(expected), filters  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("by", TRIAL_ORDERS)
+def test_every_page_equals_a_full_sort_on_the_bundled_data(real: KnowledgeGraph, by: str) -> None:
+    for filters in _filters(real):
+        expected = _as_before(real, by, **filters)
+        assert _pages(ordered_trials(real, by, **filters)) == _pages(expected), filters  # type: ignore[arg-type]
+
+
+def test_the_orders_have_ties_and_gaps(ties: KnowledgeGraph) -> None:
+    # The fixture is only worth its name if equal and missing values are there to order.
+    nodes = ties.graph.nodes
+    starts = [nodes[t].get("start") for t in ties.by_kind["trial"]]
+    assert starts.count(None) >= 5
+    assert len(set(starts)) < len(starts) - 5
+    by_registry = ties.indexes.trials.of("registry_id")
+    assert by_registry != ties.by_kind["trial"]  # registry ids run against the regkg ids
+    assert list(by_registry) == sort_trials(ties, list(ties.by_kind["trial"]), "registry_id")
+
+
+def test_a_page_reads_a_page_not_the_list(generated: KnowledgeGraph) -> None:
+    every = generated.indexes.trials.of("start")
+    page = ordered_trials(generated, "start")
+    assert paginate(page, 10, _cursor(49)).nodes == list(every[50:60])
+    assert page.walked == 10
+
+    # Filtered by phase: read until the page is full, and counted from the counts kept.
+    phase = str(generated.node(every[0])["phase"])
+    filtered = ordered_trials(generated, "start", phases=[phase])
+    found = paginate(filtered, 5, None)
+    assert found.total_count == sum(1 for t in every if generated.node(t)["phase"] == phase)
+    assert filtered.walked == every.index(found.nodes[-1]) + 1 < len(every)
+
+
+def test_the_last_page_is_read_from_the_end(generated: KnowledgeGraph) -> None:
+    every = generated.indexes.trials.of("-enrollment")
+    phase = str(generated.node(every[-1])["phase"])
+    filtered = ordered_trials(generated, "-enrollment", phases=[phase])
+    found = paginate(filtered, None, None, last=3)
+    matching = [t for t in every if generated.node(t)["phase"] == phase]
+    assert found.nodes == matching[-3:]
+    assert filtered.walked == len(every) - every.index(matching[-3])
+
+
+def test_no_sort_for_a_page_of_every_trial(
+    generated: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> list[str]:
+        raise AssertionError("sorted trials for a request")
+
+    monkeypatch.setattr("graph.selection.sort_trials", refuse)
+    monkeypatch.setattr("graph.orders.sort_trials_by", refuse)
+    phase = str(generated.node(generated.by_kind["trial"][0])["phase"])
+    for by in TRIAL_ORDERS:
+        assert len(paginate(ordered_trials(generated, by), 100, None).nodes) == 100
+        assert paginate(ordered_trials(generated, by, phases=[phase]), 100, None).total_count
+
+
+def test_a_common_substance_reads_the_kept_order(generated: KnowledgeGraph) -> None:
+    # A substance tested in many trials is not sorted: the kept order is read, skipping
+    # the trials of other substances, until the page is full.
+    nodes = generated.graph.nodes
+    substance = max(
+        generated.by_kind["substance"],
+        key=lambda s: sum(1 for _ in generated.graph.in_edges(s)),
+    )
+    found = ordered_trials(generated, "start", substance=substance)
+    first = paginate(found, 2, None).nodes
+    every = generated.indexes.trials.of("start")
+    tested = [t for t in every if substance in nodes[t]["substances"]]
+    assert first == tested[:2]
+
+
+def test_matches_reads_on_demand() -> None:
+    seen: list[int] = []
+
+    def keep(n: int) -> bool:
+        seen.append(n)
+        return n % 3 == 0
+
+    threes = Matches(range(100), keep)
+    assert threes[:2] == [0, 3]
+    assert seen == [0, 1, 2, 3]
+    assert threes[1] == 3
+    assert len(seen) == 4
+    assert len(threes) == 34
+    assert threes[-1] == 99
+    assert list(threes)[:3] == [0, 3, 6]
+    assert threes[::10] == [0, 30, 60, 90]
+    with pytest.raises(IndexError):
+        threes[34]
+    assert Matches((1, 2, 3))[1:] == [2, 3]
+
+
+def test_an_unknown_order_is_refused(tiny: KnowledgeGraph) -> None:
+    with pytest.raises(ValueError, match="unknown trial order 'colour'"):
+        ordered_trials(tiny, "colour")
+
+
+def test_claims_of_a_status_are_counted_without_reading_them(generated: KnowledgeGraph) -> None:
+    from graph.selection import claims, claims_of_status
+
+    every = generated.by_kind["claim"]
+    status = str(generated.node(every[0])["status"])
+    found = claims_of_status(generated, status)
+    assert len(found) == len(claims(generated, status=status))
+    assert found.walked == 0
+    assert paginate(found, 3, None).nodes == claims(generated, status=status)[:3]
+    assert found.walked == every.index(found[2]) + 1
+    assert list(claims_of_status(generated)) == claims(generated)
+
+
+def test_coverage_is_counted_when_the_graph_is_built(real: KnowledgeGraph) -> None:
+    from graph.coverage import topic_coverage
+    from graph.records import date_order
+
+    for topic in real.by_kind["jurisdiction"] + real.by_kind["substance"]:
+        relation = "applies_in" if topic.startswith("jurisdiction:") else "concerns"
+        acting = [a for a, _, k in real.graph.in_edges(topic, keys=True) if k == relation]
+        dated = [a for a in acting if date_order(a, real.node(a))[0].year < 9999]
+        newest = max(dated, key=lambda a: date_order(a, real.node(a))) if dated else None
+        found = topic_coverage(real, topic)
+        assert (found.actions, found.newest_action) == (len(acting), newest), topic
+
+
+@pytest.mark.parametrize("year", [1990, 2012, 2020, 2100])
+def test_stale_claims_are_counted_from_the_dates_kept(generated: KnowledgeGraph, year: int) -> None:
+    from datetime import date
+
+    from graph.provenance import newest_source_date, stale_claims
+
+    day = date(year, 6, 15)
+    expected = []
+    for claim in generated.by_kind["claim"]:
+        newest = newest_source_date(generated, claim)
+        if newest is None or newest.latest < day:
+            expected.append((claim, newest))
+    found = stale_claims(generated, day)
+    assert len(found) == len(expected)
+    assert found.walked == 0
+    assert paginate(found, 5, _cursor(1)).nodes == expected[2:7]
+    assert list(stale_claims(generated, day)) == expected
