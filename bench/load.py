@@ -36,6 +36,11 @@ from typing import Final
 
 import orjson
 
+if not __package__:  # run as `python bench/load.py`: make the `bench` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import procs
+
 ROOT: Final = Path(__file__).resolve().parent.parent
 HOST: Final = "127.0.0.1"
 
@@ -151,12 +156,6 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)] if ordered else 0.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(port: int, data: Path, extra: list[str]) -> subprocess.Popen[bytes]:
     command = [sys.executable, str(ROOT / "server.py"), "--port", str(port), "--data", str(data)]
     process = subprocess.Popen(
@@ -207,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("server_args", nargs="*", help="passed to server.py (after --)")
     args = parser.parse_args(argv)
-    port = _free_port()
+    port = procs.free_port()
     process = start_server(port, args.data, list(args.server_args))
     try:
         asyncio.run(phase(port, 1.0, args.cheap, args.heavy))  # warm up, then measure

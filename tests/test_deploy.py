@@ -24,6 +24,7 @@ import orjson
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bench.procs import free_port
 from server import Settings
 from tests.live import live_server
 from web import graphql_http
@@ -49,12 +50,6 @@ def _nginx() -> str:
             pytest.fail(f"DEPLOY TEST CANNOT RUN: {message}. CI must install it (run.py test).")
         pytest.skip(f"DEPLOY TEST NOT RUN: {message}. `python3 run.py test` installs it.")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _local_conf(regkg_port: int, cache_port: int) -> str:
@@ -147,7 +142,7 @@ def test_nginx_answers_repeats_from_its_cache_and_picks_up_new_data(
 ) -> None:
     binary = _nginx()
     monkeypatch.setattr(graphql_http, "CACHE_CONTROL", f"public, max-age={MAX_AGE}")
-    regkg_port, cache_port = _free_port(), _free_port()
+    regkg_port, cache_port = free_port(), free_port()
     counter = Counted()
     settings = Settings(data_dir=tiny_dir)
     conf = _local_conf(regkg_port, cache_port)

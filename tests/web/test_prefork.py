@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.procs import child_pids, free_port, healthy
 from web.prefork import BALANCED_PORTS, listening_sockets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,23 +29,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _children(pid: int) -> list[int]:
-    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    return [int(child) for child in text.split()]
-
-
 @contextmanager
 def _server(
     tiny_dir: Path, log_path: Path, *flags: str
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`server.py --workers 2` on the tiny data, once both workers run and it answers."""
-    port = _free_port()
+    port = free_port()
     log = log_path.open("wb")
     command = [sys.executable, str(ROOT / "server.py"), "--data", str(tiny_dir), *flags]
     process = subprocess.Popen(
@@ -52,7 +42,7 @@ def _server(
     )
     try:
         deadline = time.monotonic() + 60
-        while len(_children(process.pid)) < 2 or not _answers(port):
+        while len(child_pids(process.pid)) < 2 or not healthy(port):
             assert process.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "the workers did not start within 60 s"
             time.sleep(0.1)
@@ -68,17 +58,6 @@ def _server(
 def two_workers(tiny_dir: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     with _server(tiny_dir, tmp_path / "server.log") as started:
         yield started
-
-
-def _answers(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 def _server_side_inode(server_port: int, client_port: int) -> str:
@@ -108,7 +87,7 @@ def test_two_forked_workers_both_answer_and_stop_together(
     two_workers: tuple[subprocess.Popen[bytes], int],
 ) -> None:
     process, port = two_workers
-    workers = _children(process.pid)
+    workers = child_pids(process.pid)
     assert len(workers) == 2
     answered_by: set[int] = set()
     connections: list[http.client.HTTPConnection] = []
@@ -173,11 +152,11 @@ def test_a_killed_worker_is_replaced_and_the_server_keeps_serving(
     two_workers: tuple[subprocess.Popen[bytes], int],
 ) -> None:
     process, port = two_workers
-    victim, survivor = _children(process.pid)
+    victim, survivor = child_pids(process.pid)
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 60
     while True:
-        workers = _children(process.pid)
+        workers = child_pids(process.pid)
         if len(workers) == 2 and victim not in workers:
             break
         assert process.poll() is None, "the server stopped when a worker was killed"
@@ -235,11 +214,11 @@ def test_workers_stop_when_their_supervisor_is_killed(
     two_workers: tuple[subprocess.Popen[bytes], int],
 ) -> None:
     process, port = two_workers
-    workers = _children(process.pid)
+    workers = child_pids(process.pid)
     process.kill()
     process.wait(timeout=10)
     deadline = time.monotonic() + 30
     while not all(_zombie_or_gone(worker) for worker in workers):
         assert time.monotonic() < deadline, "orphaned workers still running after 30 s"
         time.sleep(0.1)
-    assert not _answers(port)
+    assert not healthy(port)
