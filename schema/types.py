@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import strawberry
 
@@ -638,6 +638,18 @@ class Conflict(Sourced):
         return follow_all(info, root, "claims")
 
 
+_UNCERTAIN: Final = "Actions known only to a month or year that may or may not precede the date."
+
+
+def _status_actions(attribute: str, description: str) -> Any:
+    """A status's list of actions: the ids the status holds in `attribute`, as actions."""
+
+    def actions(root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
+        return nodes(info, list(getattr(root, attribute)))
+
+    return strawberry.field(resolver=actions, description=description)
+
+
 @strawberry.type(
     description="Where a product's marketing authorisation stood: approval-track actions in "
     "the jurisdiction and in those it lies within (an FDA decision holds in Oregon)."
@@ -653,21 +665,17 @@ class ApprovalStatus:
     def phase_set_by(self, root: strawberry.Parent[Any], info: Info) -> RegulatoryAction | None:
         return None if root.phase_set_by is None else info.context.kg.node(root.phase_set_by)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="Designations, agreements, reviews and access in force on the date."
+    in_force = _status_actions(
+        "in_force",
+        "Designations, agreements, reviews and access in force on the date.",
     )
-    def in_force(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
-        return nodes(info, list(root.in_force))
 
-    @strawberry.field(description="Every approval-track action dated on or before the date.")
-    def history(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
-        return nodes(info, list(root.history))
-
-    @strawberry.field(
-        description="Actions known only to a month or year that may or may not precede the date."
+    history = _status_actions(
+        "history",
+        "Every approval-track action dated on or before the date.",
     )
-    def uncertain(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
-        return nodes(info, list(root.uncertain))
+
+    uncertain = _status_actions("uncertain", _UNCERTAIN)
 
 
 @strawberry.type(
@@ -682,30 +690,25 @@ class LegalStatus:
     )
     summary: str = strawberry.field(description="The legal status in one sentence, with dates.")
 
-    @strawberry.field(
-        description="Scheduling decisions in force, the jurisdiction's own first, then its "
-        "country's: a state's schedule, then the federal one."
+    schedules = _status_actions(
+        "schedules",
+        "Scheduling decisions in force, the jurisdiction's own first, then its "
+        "country's: a state's schedule, then the federal one.",
     )
-    def schedules(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
-        return nodes(info, list(root.schedules))
 
-    @strawberry.field(
-        description="Access routes in force: regulated-access programmes, special access, "
+    access = _status_actions(
+        "access",
+        "Access routes in force: regulated-access programmes, special access, "
         "compassionate use, decriminalisation, ballot measures passed. Laws and executive "
-        "orders are in `history`."
+        "orders are in `history`.",
     )
-    def access(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
-        return nodes(info, list(root.access))
 
-    @strawberry.field(description="Every legal-track action dated on or before the date.")
-    def history(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
-        return nodes(info, list(root.history))
-
-    @strawberry.field(
-        description="Actions known only to a month or year that may or may not precede the date."
+    history = _status_actions(
+        "history",
+        "Every legal-track action dated on or before the date.",
     )
-    def uncertain(self, root: strawberry.Parent[Any], info: Info) -> list[RegulatoryAction]:
-        return nodes(info, list(root.uncertain))
+
+    uncertain = _status_actions("uncertain", _UNCERTAIN)
 
 
 @strawberry.type(
