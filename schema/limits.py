@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLSchema, ValidationRule
+from graphql import ASTValidationRule, DocumentNode, ValidationRule
 from graphql.validation.validate import ValidationAbortedError
 
 from schema.cost import measure, widest_selection
-from schema.documents import DocumentCache, Parsed
+from schema.documents import DocumentCache
 from schema.errors import MaskInternalErrors
 
 
@@ -58,16 +58,6 @@ def _budget_rule(limits: Limits) -> type[ValidationRule]:
             raise ValidationAbortedError(message)
 
     return QueryBudget
-
-
-def cost_of(documents: DocumentCache, schema: GraphQLSchema, query: str) -> int:
-    """The cost of `query` (0 when it does not parse), worked out once per cached text."""
-    return measured(documents, schema, query).cost or 0
-
-
-def measured(documents: DocumentCache, schema: GraphQLSchema, query: str) -> Parsed:
-    """The cache entry of `query`, its cost worked out."""
-    return documents.measured(schema, query)
 
 
 def extensions(limits: Limits, documents: DocumentCache) -> list[Any]:

@@ -37,7 +37,6 @@ from schema.budget import exceeded
 from schema.context import Context
 from schema.documents import Parsed, operation_problem
 from schema.errors import Code
-from schema.limits import measured
 from web.executions import Busy, Executions
 from web.persisted import NO_STORE, PersistedQueryError, with_persisted_query
 
@@ -421,7 +420,7 @@ class GraphQLEndpoint:
         return await lane.run(self._execute, params, kg, media_type)
 
     def _measure(self, query: str) -> Parsed:
-        return measured(self.schema.documents, self.schema._schema, query)
+        return self.schema.documents.measured(self.schema._schema, query)
 
     def _execute(self, params: GraphQLParams, kg: KnowledgeGraph, media_type: str) -> Answer:
         result = self.schema.execute_sync(
