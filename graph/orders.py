@@ -185,3 +185,39 @@ class Matches(Sequence[T]):
         self.walked += len(order) - position
         tail.reverse()
         return tail[: stop - start]
+
+
+class Backwards(Sequence[T]):
+    """`items` last first, without copying them: a page of a long list read backwards
+    costs a page.
+
+    >>> names = Backwards(("a", "b", "c", "d"))
+    >>> names[0], names[-1], names[1:3], list(names)
+    ('d', 'a', ['c', 'b'], ['d', 'c', 'b', 'a'])
+    """
+
+    def __init__(self, items: Sequence[T]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        size = len(self._items)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            if stop <= start:
+                return []
+            return list(reversed(self._items[size - stop : size - start]))
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
+            raise IndexError(index)
+        return self._items[size - 1 - position]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
@@ -13,6 +14,7 @@ from graph import paths, provenance
 from graph.coverage import coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
+from graph.orders import Backwards
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import actions as select_actions
 from graph.selection import claims_of_status, newest_first, ordered_trials
@@ -244,9 +246,9 @@ def _list_of(kind: str) -> Any:
         before: arg.Before = None,
     ) -> Any:
         kg = info.context.kg
-        ids = kg.by_label[kind]
+        ids: Sequence[str] = kg.by_label[kind]
         if order is NameOrder.NAME_DESC:
-            ids = ids[::-1]
+            ids = Backwards(ids)
         return paginate(ids, first, after, load=kg.node, last=last, before=before)
 
     return resolver

@@ -12,7 +12,7 @@ import pytest
 from bench.generate import generate
 from graph.build import KnowledgeGraph
 from graph.load import load_graph
-from graph.orders import TRIAL_ORDERS, Matches
+from graph.orders import TRIAL_ORDERS, Backwards, Matches
 from graph.selection import ordered_trials, sort_trials, trials
 from schema.relay import _cursor, paginate
 from tests.conftest import TINY
@@ -288,3 +288,16 @@ def test_stale_claims_are_counted_from_the_dates_kept(generated: KnowledgeGraph,
     assert found.walked == 0
     assert paginate(found, 5, _cursor(1)).nodes == expected[2:7]
     assert list(stale_claims(generated, day)) == expected
+
+
+def test_backwards_reads_like_the_reversed_list() -> None:
+    items = tuple("abcdefg")
+    backwards, expected = Backwards(items), list(reversed(items))
+    assert len(backwards) == len(expected)
+    assert list(backwards) == expected
+    for start, stop in itertools.product(range(-9, 10), repeat=2):
+        assert backwards[start:stop] == expected[start:stop], (start, stop)
+    for index in range(-7, 7):
+        assert backwards[index] == expected[index]
+    with pytest.raises(IndexError):
+        backwards[7]
