@@ -127,8 +127,9 @@ def _citations(kg: KnowledgeGraph, node_id: str) -> list[dict[str, object]]:
     # What the API reads for `sources { quote source { regkgId title url } }`: the ranked
     # citations and each cited source's record, nothing more.
     found: list[dict[str, object]] = []
+    nodes = lookup.attributes(kg)
     for citation in provenance.ranked_citations(kg, node_id):
-        source = kg.node(citation.source)
+        source = nodes[citation.source]
         found.append(
             {
                 "quote": citation.quote,
@@ -150,7 +151,8 @@ def _as_tuple(value: object) -> tuple[object, ...]:
 
 
 def _named(kg: KnowledgeGraph, ids: object) -> list[dict[str, object]]:
-    return [{"regkgId": i, "name": kg.node(str(i))["name"]} for i in _as_tuple(ids)]
+    nodes = lookup.attributes(kg)
+    return [{"regkgId": i, "name": nodes[str(i)]["name"]} for i in _as_tuple(ids)]
 
 
 def _optional_text(value: object) -> str | None:
@@ -160,9 +162,10 @@ def _optional_text(value: object) -> str | None:
 def plain_substance(kg: KnowledgeGraph, variables: Variables) -> object:
     substance = _text(variables["id"])
     attrs = lookup.node(kg, substance)
+    nodes = lookup.attributes(kg)
     actions = []
     for action in selection.actions(kg, substance=substance):
-        found = kg.node(action)
+        found = nodes[action]
         actions.append(
             {
                 "regkgId": action,
@@ -171,7 +174,7 @@ def plain_substance(kg: KnowledgeGraph, variables: Variables) -> object:
                 "summary": found["summary"],
                 "jurisdiction": {
                     "regkgId": found["jurisdiction"],
-                    "code": kg.node(found["jurisdiction"])["code"],
+                    "code": nodes[found["jurisdiction"]]["code"],
                 },
                 "sources": _citations(kg, action),
             }
@@ -223,7 +226,9 @@ def _start_after(value: str | None) -> int:
 
 
 def plain_trial_page(kg: KnowledgeGraph, variables: Variables) -> object:
-    ids = selection.trials(kg)
+    # The API's default order, read as far as the page goes, as the API reads it: not a
+    # copy of every trial id.
+    ids = selection.ordered_trials(kg)
     start = _start_after(variables.get("after"))
     page = []
     for trial in ids[start : start + PAGE]:
@@ -247,8 +252,9 @@ def plain_trial_page(kg: KnowledgeGraph, variables: Variables) -> object:
 
 def plain_neighbourhood(kg: KnowledgeGraph, variables: Variables) -> object:
     nodes, edges = paths.neighbourhood(kg, _text(variables["id"]), depth=2)
+    found = lookup.attributes(kg)
     answer = {
-        "nodes": [{"__typename": TYPE_NAME[kg.kind(n)], "regkgId": n} for n in nodes],
+        "nodes": [{"__typename": TYPE_NAME[found[n]["kind"]], "regkgId": n} for n in nodes],
         "edges": [{"source": s, "target": t, "relation": RELATION[r]} for s, t, r in edges],
     }
     return {"neighborhood": answer}
