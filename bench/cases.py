@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from graph import lookup, paths, provenance, selection
 from graph.build import KnowledgeGraph
+from graph.model import KINDS, triples
+from graph.vocab import ActionKind, TrialPhase, TrialStatus, UsSchedule
 
 PAGE: Final = 100
 
@@ -93,6 +95,28 @@ query Find($text: String!) {
 """
 
 
+def _names(values: Iterable[str]) -> dict[str, str]:
+    """Value -> GraphQL enum name, looked up as graphql-core looks it up to write an enum."""
+    return {str(v): str(v).upper() for v in values}
+
+
+# What the API answers for a stored value: enums by their GraphQL names (`usSchedule:
+# "SCHEDULE_I"`, `relation: "TESTS"`), every node by the name of its GraphQL type.
+ACTION_KIND: Final = _names(ActionKind)
+US_SCHEDULE: Final = _names(UsSchedule)
+TRIAL_PHASE: Final = _names(TrialPhase)
+TRIAL_STATUS: Final = _names(TrialStatus)
+RELATION: Final = _names({relation for _, relation, _ in triples()})
+KIND: Final = _names(KINDS)
+TYPE_NAME: Final = {
+    kind: "RegulatoryAction" if kind == "action" else kind.capitalize() for kind in KINDS
+}
+
+
+def _enum(names: Mapping[str, str], value: object) -> str | None:
+    return None if value is None else names[str(value)]
+
+
 def _text(value: str | None) -> str:
     if value is None:
         raise ValueError("this query needs a variable that was not given")
@@ -100,10 +124,23 @@ def _text(value: str | None) -> str:
 
 
 def _citations(kg: KnowledgeGraph, node_id: str) -> list[dict[str, object]]:
-    return [
-        {"quote": c.citation.quote, "source": {"regkgId": c.source, "title": c.title, "url": c.url}}
-        for c in provenance.cited_sources(kg, node_id)
-    ]
+    # What the API reads for `sources { quote source { regkgId title url } }`: the ranked
+    # citations and each cited source's record, nothing more.
+    found: list[dict[str, object]] = []
+    nodes = lookup.attributes(kg)
+    for citation in provenance.ranked_citations(kg, node_id):
+        source = nodes[citation.source]
+        found.append(
+            {
+                "quote": citation.quote,
+                "source": {
+                    "regkgId": citation.source,
+                    "title": source["title"],
+                    "url": source.get("url"),
+                },
+            }
+        )
+    return found
 
 
 def _as_tuple(value: object) -> tuple[object, ...]:
@@ -114,7 +151,8 @@ def _as_tuple(value: object) -> tuple[object, ...]:
 
 
 def _named(kg: KnowledgeGraph, ids: object) -> list[dict[str, object]]:
-    return [{"regkgId": i, "name": kg.node(str(i))["name"]} for i in _as_tuple(ids)]
+    nodes = lookup.attributes(kg)
+    return [{"regkgId": i, "name": nodes[str(i)]["name"]} for i in _as_tuple(ids)]
 
 
 def _optional_text(value: object) -> str | None:
@@ -124,30 +162,32 @@ def _optional_text(value: object) -> str | None:
 def plain_substance(kg: KnowledgeGraph, variables: Variables) -> object:
     substance = _text(variables["id"])
     attrs = lookup.node(kg, substance)
+    nodes = lookup.attributes(kg)
     actions = []
     for action in selection.actions(kg, substance=substance):
-        found = kg.node(action)
+        found = nodes[action]
         actions.append(
             {
                 "regkgId": action,
-                "action": found["action"],
+                "action": ACTION_KIND[found["action"]],
                 "date": _optional_text(found.get("date")),
                 "summary": found["summary"],
                 "jurisdiction": {
                     "regkgId": found["jurisdiction"],
-                    "code": kg.node(found["jurisdiction"])["code"],
+                    "code": nodes[found["jurisdiction"]]["code"],
                 },
                 "sources": _citations(kg, action),
             }
         )
-    return {
+    answer = {
         "regkgId": substance,
         "name": attrs["name"],
         "synonyms": list(_as_tuple(attrs.get("synonyms"))),
-        "usSchedule": attrs.get("us_schedule"),
+        "usSchedule": _enum(US_SCHEDULE, attrs.get("us_schedule")),
         "sources": _citations(kg, substance),
         "actions": actions,
     }
+    return {"substance": answer}
 
 
 def _trial_fields(trial: str, attrs: Mapping[str, object]) -> dict[str, object]:
@@ -155,8 +195,8 @@ def _trial_fields(trial: str, attrs: Mapping[str, object]) -> dict[str, object]:
         "regkgId": trial,
         "registryId": attrs["registry_id"],
         "title": attrs["title"],
-        "phase": attrs.get("phase"),
-        "status": attrs.get("status"),
+        "phase": _enum(TRIAL_PHASE, attrs.get("phase")),
+        "status": _enum(TRIAL_STATUS, attrs.get("status")),
         "start": _optional_text(attrs.get("start")),
     }
 
@@ -164,13 +204,14 @@ def _trial_fields(trial: str, attrs: Mapping[str, object]) -> dict[str, object]:
 def plain_trial(kg: KnowledgeGraph, variables: Variables) -> object:
     trial = _text(variables["id"])
     attrs = lookup.node(kg, trial)
-    return {
+    answer = {
         **_trial_fields(trial, attrs),
         "sponsor": next(iter(_named(kg, attrs.get("sponsor"))), None),
         "substances": _named(kg, attrs.get("substances")),
         "conditions": _named(kg, attrs.get("conditions")),
         "sources": _citations(kg, trial),
     }
+    return {"trial": answer}
 
 
 def cursor(offset: int) -> str:
@@ -185,7 +226,9 @@ def _start_after(value: str | None) -> int:
 
 
 def plain_trial_page(kg: KnowledgeGraph, variables: Variables) -> object:
-    ids = selection.trials(kg)
+    # The API's default order, read as far as the page goes, as the API reads it: not a
+    # copy of every trial id.
+    ids = selection.ordered_trials(kg)
     start = _start_after(variables.get("after"))
     page = []
     for trial in ids[start : start + PAGE]:
@@ -199,26 +242,29 @@ def plain_trial_page(kg: KnowledgeGraph, variables: Variables) -> object:
             }
         )
     end = start + len(page) - 1
-    return {
+    answer = {
         "totalCount": len(ids),
         "pageInfo": {"endCursor": cursor(end), "hasNextPage": end + 1 < len(ids)},
         "nodes": page,
     }
+    return {"trials": answer}
 
 
 def plain_neighbourhood(kg: KnowledgeGraph, variables: Variables) -> object:
     nodes, edges = paths.neighbourhood(kg, _text(variables["id"]), depth=2)
-    return {
-        "nodes": [{"__typename": kg.kind(n).capitalize(), "regkgId": n} for n in nodes],
-        "edges": [{"source": s, "target": t, "relation": r} for s, t, r in edges],
+    found = lookup.attributes(kg)
+    answer = {
+        "nodes": [{"__typename": TYPE_NAME[found[n]["kind"]], "regkgId": n} for n in nodes],
+        "edges": [{"source": s, "target": t, "relation": RELATION[r]} for s, t, r in edges],
     }
+    return {"neighborhood": answer}
 
 
 def plain_search(kg: KnowledgeGraph, variables: Variables) -> object:
-    return {
+    answer = {
         "nodes": [
             {
-                "kind": hit.kind,
+                "kind": KIND[hit.kind],
                 "label": hit.label,
                 "matched": hit.matched,
                 "score": hit.score,
@@ -227,6 +273,7 @@ def plain_search(kg: KnowledgeGraph, variables: Variables) -> object:
             for hit in kg.names.search(_text(variables["text"]), limit=10)
         ]
     }
+    return {"search": answer}
 
 
 ONE_ENTITY: Final = Target("one entity", 2.0, 3.0)

@@ -28,20 +28,25 @@ class Step:
     forward: bool
 
 
-def _linked(kg: KnowledgeGraph, here: str, with_citations: bool) -> list[str]:
-    """Nodes one edge from `here` in either direction, in a stable order.
+def _linked(kg: KnowledgeGraph, here: str, with_citations: bool) -> set[str]:
+    """Nodes one edge from `here` in either direction; callers order what they keep.
 
     Citations link almost everything through a few sources; a path through a source says
     "both are mentioned in the same paper", not how the entities relate, so `cites` edges
-    count only when asked for. This reads the adjacency of `here` alone: a filtered
-    networkx view would cost time in proportion to the whole graph on every call.
+    count only when asked for. This reads the adjacency dicts of `here` alone: a filtered
+    networkx view would cost time in proportion to the whole graph on every call, and
+    even networkx's views of one node's adjacency cost a Python call per neighbour.
     """
     found: set[str] = set()
-    for adjacency in (kg.graph.succ[here], kg.graph.pred[here]):
+    for adjacency in (kg.graph._succ[here], kg.graph._pred[here]):
+        if with_citations:
+            found.update(adjacency)
+            continue
         for other, keys in adjacency.items():
-            if with_citations or any(key != CITES for key in keys):
+            # The pair is joined by some relation other than `cites`.
+            if len(keys) > 1 or CITES not in keys:
                 found.add(other)
-    return sorted(found)
+    return found
 
 
 def shortest_paths(
@@ -133,10 +138,13 @@ def neighbourhood(
             break
         level = following
     keep = set(chosen)
+    successors = kg.graph._succ
     edges = sorted(
         (u, v, k)
         for u in chosen
-        for _, v, k in kg.graph.out_edges(u, keys=True)
-        if v in keep and (with_citations or k != CITES)
+        for v, keys in successors[u].items()
+        if v in keep
+        for k in keys
+        if with_citations or k != CITES
     )
     return chosen, edges

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import overload
+from typing import Any, overload
 
 from graph.build import CITES, KnowledgeGraph
 from graph.dates import PartialDate
-from graph.lookup import node
+from graph.lookup import attributes, node
 from graph.orders import Matches
 from graph.records import Citation
 from graph.vocab import PRIMARY_SOURCE_TYPES, SourceType, source_rank
@@ -30,8 +30,16 @@ class CitedSource:
 def ranked_citations(kg: KnowledgeGraph, node_id: str) -> list[Citation]:
     """The citations of `node_id`, those closest to the fact first (the regulator's own
     page before the press, the press before a copy); in the order written within a kind."""
-    citations: tuple[Citation, ...] = node(kg, node_id).get("citations", ())  # type: ignore[assignment]
-    return sorted(citations, key=lambda c: source_rank(str(kg.node(c.source)["type"])))
+    return ranked(kg, node(kg, node_id))
+
+
+def ranked(kg: KnowledgeGraph, record: Mapping[str, Any]) -> list[Citation]:
+    """`ranked_citations` of a record already looked up (a GraphQL type's root)."""
+    citations: tuple[Citation, ...] = record.get("citations", ())
+    if len(citations) < 2:  # most records: nothing to order
+        return list(citations)
+    nodes = attributes(kg)
+    return sorted(citations, key=lambda c: source_rank(nodes[c.source]["type"]))
 
 
 @dataclass(frozen=True, slots=True)

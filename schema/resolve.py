@@ -7,11 +7,11 @@ reference field is followed with `follow` / `follow_all`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.errors import RegkgError
-from graph.lookup import Direction, related, resolve
+from graph.lookup import Direction, attributes, related, resolve
 from graph.model import KINDS
 from schema.context import Info
 from schema.errors import from_regkg
@@ -35,21 +35,29 @@ def read_attribute(root: Any, name: str) -> object:
     return getattr(root, name)
 
 
+def node_at(info: Info, node_id: str) -> Any:
+    """The node with that id, known to be in the graph (an id the graph itself holds)."""
+    return attributes(info.context.kg)[node_id]
+
+
 def follow(info: Info, root: NodeAttrs, field: str) -> Any:
     """The node a reference field points to, or None."""
     target = root.get(field)
-    return info.context.kg.node(target) if isinstance(target, str) else None
+    return attributes(info.context.kg)[target] if isinstance(target, str) else None
 
 
 def follow_all(info: Info, root: NodeAttrs, field: str) -> list[Any]:
     """The nodes a list-of-references field points to, in the order written."""
-    node = info.context.kg.node
-    return [node(t) for t in root.get(field) or ()]
+    targets = root.get(field)
+    if not targets:
+        return []
+    found = attributes(info.context.kg)
+    return [found[t] for t in targets]
 
 
-def nodes(info: Info, ids: list[str]) -> list[Any]:
-    node = info.context.kg.node
-    return [node(i) for i in ids]
+def nodes(info: Info, ids: Sequence[str]) -> list[Any]:
+    found = attributes(info.context.kg)
+    return [found[i] for i in ids]
 
 
 def graph_call(function: Any, *args: Any, **kwargs: Any) -> Any:

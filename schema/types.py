@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 import strawberry
 
 from graph import provenance
+from graph.attributes import Attributes
 from graph.coverage import topic_coverage
 from graph.dates import PartialDate
 from graph.lookup import name_on
@@ -53,6 +54,7 @@ from schema.resolve import (
     follow_all,
     graph_call,
     incoming,
+    node_at,
     nodes,
     resolve_optional,
 )
@@ -79,6 +81,10 @@ def _snake_to_camel(name: str) -> str:
 
 def _is(kind: str) -> Any:
     def is_type_of(cls: type, obj: object, info: Any) -> bool:
+        # Asked of every node an answer holds: a graph node's class is checked first, as
+        # testing for any Mapping goes through the abc machinery.
+        if type(obj) is Attributes:
+            return bool(obj["kind"] == kind)
         return isinstance(obj, Mapping) and obj.get("kind") == kind
 
     return classmethod(is_type_of)
@@ -92,7 +98,7 @@ class Citation:
 
     @strawberry.field(description="The cited source.")
     def source(self, root: strawberry.Parent[Any], info: Info) -> Source:
-        return info.context.kg.node(root.source)  # type: ignore[return-value]
+        return node_at(info, root.source)
 
     @strawberry.field(
         description="Fields this citation supports (GraphQL names); empty means the whole record."
@@ -126,7 +132,7 @@ class Sourced(Node):
         "the fact first (the regulator's own page before the press, the press before a copy)."
     )
     def sources(self, root: Parent, info: Info) -> list[Citation]:
-        return provenance.ranked_citations(info.context.kg, str(root["id"]))  # type: ignore[return-value]
+        return provenance.ranked(info.context.kg, root)  # type: ignore[return-value]
 
     # Named for what it says: `evidence` is an effect's own field (how strong the research is).
     @strawberry.field(description="The best kind of source this entity rests on.")
@@ -178,7 +184,7 @@ class Source(Sourced):
 class Support:
     @strawberry.field(description="The record or claim citing the source.")
     def record(self, root: strawberry.Parent[Any], info: Info) -> Sourced:
-        return info.context.kg.node(root[0])  # type: ignore[return-value]
+        return node_at(info, root[0])
 
     @strawberry.field(
         description="The citation: its quote, the fields it supports, and how a value was "
@@ -663,7 +669,7 @@ class ApprovalStatus:
 
     @strawberry.field(description="The action that put the application where it stood.")
     def phase_set_by(self, root: strawberry.Parent[Any], info: Info) -> RegulatoryAction | None:
-        return None if root.phase_set_by is None else info.context.kg.node(root.phase_set_by)  # type: ignore[return-value]
+        return None if root.phase_set_by is None else node_at(info, root.phase_set_by)
 
     in_force = _status_actions(
         "in_force",
@@ -730,15 +736,15 @@ class RegulatoryStatus:
 
     @strawberry.field(description="The substance.")
     def substance(self, root: strawberry.Parent[Any], info: Info) -> Substance:
-        return info.context.kg.node(root.substance)  # type: ignore[return-value]
+        return node_at(info, root.substance)
 
     @strawberry.field(description="The condition, if asked.")
     def condition(self, root: strawberry.Parent[Any], info: Info) -> Condition | None:
-        return None if root.condition is None else info.context.kg.node(root.condition)  # type: ignore[return-value]
+        return None if root.condition is None else node_at(info, root.condition)
 
     @strawberry.field(description="The jurisdiction.")
     def jurisdiction(self, root: strawberry.Parent[Any], info: Info) -> Jurisdiction:
-        return info.context.kg.node(root.jurisdiction)  # type: ignore[return-value]
+        return node_at(info, root.jurisdiction)
 
     @strawberry.field(
         description="What regkg covers in the jurisdiction: when it was reviewed, what is "
@@ -764,7 +770,7 @@ class TopicCoverage:
 
     @strawberry.field(description="The substance or jurisdiction.")
     def topic(self, root: strawberry.Parent[Any], info: Info) -> Sourced:
-        return info.context.kg.node(root.topic)  # type: ignore[return-value]
+        return node_at(info, root.topic)
 
     @strawberry.field(description="How many regulatory and legal actions it holds.")
     def action_count(self, root: strawberry.Parent[Any]) -> int:
@@ -772,7 +778,7 @@ class TopicCoverage:
 
     @strawberry.field(description="Its newest dated action.")
     def newest_action(self, root: strawberry.Parent[Any], info: Info) -> RegulatoryAction | None:
-        return None if root.newest_action is None else info.context.kg.node(root.newest_action)  # type: ignore[return-value]
+        return None if root.newest_action is None else node_at(info, root.newest_action)
 
 
 @strawberry.type(description="One dated entry in a substance's story.")
@@ -789,7 +795,7 @@ class TimelineEntry:
 
     @strawberry.field(description="The action, event, trial or source behind the entry.")
     def node(self, root: strawberry.Parent[Any], info: Info) -> Node:
-        return info.context.kg.node(root.node)  # type: ignore[return-value]
+        return node_at(info, root.node)
 
 
 @strawberry.type(description=KINDS["jurisdiction"].doc)

@@ -6,7 +6,16 @@ import pytest
 
 from graph.build import KnowledgeGraph
 from graph.errors import NodeNotFound, NoMatch, RegkgError, WrongKind
-from graph.lookup import Direction, Neighbour, neighbours, node, related, require_kind, resolve
+from graph.lookup import (
+    Direction,
+    Neighbour,
+    attributes,
+    neighbours,
+    node,
+    related,
+    require_kind,
+    resolve,
+)
 
 
 def test_node(tiny: KnowledgeGraph) -> None:
@@ -16,6 +25,13 @@ def test_node(tiny: KnowledgeGraph) -> None:
         "Post-traumatic stress disorder",
         ("PTSD",),
     )
+
+
+def test_attributes_by_id_are_the_nodes_themselves(tiny: KnowledgeGraph) -> None:
+    found = attributes(tiny)
+    assert found["condition:narrow"] is tiny.node("condition:narrow")
+    assert sorted(found) == sorted(i for ids in tiny.by_kind.values() for i in ids)
+    assert "substance:nope" not in found
 
 
 def test_node_not_found(tiny: KnowledgeGraph) -> None:

@@ -217,3 +217,27 @@ def test_paths_longer_than_the_bound_are_not_searched_for(
     assert len(shortest_paths(kg, "condition:c0", "condition:c6")[0]) == 6
     with pytest.raises(NoPath, match=r"^no path of at most 6 steps joins condition:c0 and "):
         shortest_paths(kg, "condition:c0", "condition:c7")
+
+
+def test_a_pair_joined_by_a_citation_and_another_relation_is_joined_by_that_one(
+    make_data: Callable[[dict[str, str]], Path], tiny: KnowledgeGraph
+) -> None:
+    # The trial cites the sponsor's release and also links to it as its results paper.
+    sponsor = "          sponsor: organisation:sponsor\n"
+    linked = f"{sponsor}          publications: [source:sponsor-release]\n"
+    trials = TINY["trials.yaml"].replace(sponsor, linked)
+    assert trials != TINY["trials.yaml"]
+    kg = load_graph(make_data({**TINY, "trials.yaml": trials}))
+    trial, release = "trial:NCT00000001", "source:sponsor-release"
+    nodes, edges = neighbourhood(kg, trial)
+    assert release in nodes
+    assert [e for e in edges if e[:2] == (trial, release)] == [(trial, release, "results_in")]
+    nodes, edges = neighbourhood(kg, trial, with_citations=True)
+    assert [e for e in edges if e[:2] == (trial, release)] == [
+        (trial, release, "cites"),
+        (trial, release, "results_in"),
+    ]
+    assert shortest_paths(kg, trial, release) == [[Step(trial, release, "results_in", True)]]
+    # Without the link, only a citation joins them.
+    assert release not in neighbourhood(tiny, trial)[0]
+    assert release in neighbourhood(tiny, trial, with_citations=True)[0]

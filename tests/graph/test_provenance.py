@@ -21,6 +21,7 @@ from graph.provenance import (
     evidence,
     how_to_cite,
     newest_source_date,
+    ranked,
     ranked_citations,
     stale,
 )
@@ -285,3 +286,39 @@ def test_what_rests_on_a_source(pressed: KnowledgeGraph) -> None:
         "condition:narrow",
         "organisation:agency",
     ]
+
+
+def test_ranked_keeps_the_written_order_within_a_kind(make_data: Make) -> None:
+    second_press = PRESS_ONLY.replace("source:newspaper", "source:weekly").replace(
+        "https://news.example/story", "https://weekly.example/story"
+    )
+    cites = "sources: [{}]".format(
+        ", ".join(
+            f'{{source: source:{name}, quote: p = .056, derived: "{ABOUT}"}}'
+            for name in ("mirror", "weekly", "agency-page", "newspaper")
+        )
+    )
+    claims = TINY["claims.yaml"].replace(
+        f'sources: [{{source: source:agency-page, quote: "p = .056", derived: "{ABOUT}"}}]', cites
+    )
+    assert claims != TINY["claims.yaml"]
+    kg = load_graph(
+        make_data(
+            {
+                **TINY,
+                "claims.yaml": claims,
+                "press.yaml": PRESS_ONLY,
+                "weekly.yaml": second_press.split("- id: source:mirror")[0],
+            }
+        )
+    )
+    record = kg.node("claim:not-significant")
+    expected = ["source:agency-page", "source:weekly", "source:newspaper", "source:mirror"]
+    assert [c.source for c in ranked(kg, record)] == expected
+    assert ranked_citations(kg, "claim:not-significant") == ranked(kg, record)
+    assert record["citations"][0].source == "source:mirror"  # left as written
+
+
+def test_ranked_of_records_with_one_citation_or_none(tiny: KnowledgeGraph) -> None:
+    assert ranked(tiny, tiny.node("condition:broad")) == [Citation("source:agency-page")]
+    assert ranked(tiny, tiny.node("jurisdiction:US")) == []
