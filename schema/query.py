@@ -16,8 +16,7 @@ from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.orders import Backwards
 from graph.search import SearchHit as GraphSearchHit
-from graph.selection import actions as select_actions
-from graph.selection import claims_of_status, newest_first, ordered_trials
+from graph.selection import claims_of_status, matching_actions, ordered_trials
 from graph.vocab import (
     ActionKind,
     ActionTrack,
@@ -445,8 +444,8 @@ class Query(ChangesQuery):
         before: arg.Before = None,
     ) -> Connection[RegulatoryAction]:
         f = filter or ActionFilter()
-        ids: list[str] = graph_call(
-            select_actions,
+        ids = graph_call(
+            matching_actions,
             info.context.kg,
             kinds=[k.value for k in f.kinds or ()],
             agency=resolve_optional(info, "organisation", f.agency),
@@ -459,12 +458,9 @@ class Query(ChangesQuery):
             disclosure=f.disclosure.value if f.disclosure else None,
             since=f.since,
             until=last_day(f.until) if f.until else None,
+            rests_on_primary_source=f.rests_on_primary_source,
+            newest=order is ActionOrder.DATE_DESC,
         )
-        if f.rests_on_primary_source is not None:
-            wanted = f.rests_on_primary_source
-            ids = [i for i in ids if provenance.evidence(info.context.kg, i).primary is wanted]
-        if order is ActionOrder.DATE_DESC:
-            ids = newest_first(info.context.kg, ids)
         return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Claims, optionally only those of one status.")

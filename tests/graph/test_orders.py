@@ -122,7 +122,7 @@ def _pages(items: Sequence[str]) -> list[tuple[object, ...]]:
             (
                 page.nodes,
                 [e.cursor for e in page.edges],
-                page.total_count,
+                len(page.matching),
                 page.page_info.has_next_page,
                 page.page_info.has_previous_page,
             )
@@ -170,14 +170,42 @@ def test_a_page_reads_a_page_not_the_list(generated: KnowledgeGraph) -> None:
     every = generated.indexes.trials.of("start")
     page = ordered_trials(generated, "start")
     assert paginate(page, 10, _cursor(49)).nodes == list(every[50:60])
-    assert page.walked == 10
+    assert page.walked == 11  # the page, and one more to know that there is a next page
 
-    # Filtered by phase: read until the page is full, and counted from the counts kept.
+    # Filtered by phase: read where the trials of that phase stand, counted from the
+    # counts kept.
     phase = str(generated.node(every[0])["phase"])
     filtered = ordered_trials(generated, "start", phases=[phase])
     found = paginate(filtered, 5, None)
-    assert found.total_count == sum(1 for t in every if generated.node(t)["phase"] == phase)
-    assert filtered.walked == every.index(found.nodes[-1]) + 1 < len(every)
+    assert len(found.matching) == sum(1 for t in every if generated.node(t)["phase"] == phase)
+    assert filtered.walked == 6
+
+
+def test_a_deep_page_of_a_phase_and_status_reads_a_page(generated: KnowledgeGraph) -> None:
+    nodes = generated.graph.nodes
+    phases = sorted({str(nodes[t]["phase"]) for t in generated.by_kind["trial"]})
+    statuses = sorted({str(nodes[t]["status"]) for t in generated.by_kind["trial"]})
+    for by in TRIAL_ORDERS:
+        every = generated.indexes.trials.of(by)
+        for wanted_phases, wanted_statuses in [
+            (phases[:1], ()),
+            (phases[1:4], ()),
+            ((), statuses[:2]),
+            (phases[:2], statuses[1:3]),
+        ]:
+            matching = [
+                t
+                for t in every
+                if (not wanted_phases or nodes[t]["phase"] in wanted_phases)
+                and (not wanted_statuses or nodes[t]["status"] in wanted_statuses)
+            ]
+            deep = len(matching) * 2 // 3
+            found = ordered_trials(generated, by, phases=wanted_phases, statuses=wanted_statuses)
+            page = paginate(found, 10, _cursor(deep))
+            assert page.nodes == matching[deep + 1 : deep + 11]
+            assert page.page_info.has_next_page is (deep + 11 < len(matching))
+            assert found.walked == len(matching[deep + 1 : deep + 12])  # not `deep` of them
+            assert len(found) == len(matching)
 
 
 def test_the_last_page_is_read_from_the_end(generated: KnowledgeGraph) -> None:
@@ -187,7 +215,7 @@ def test_the_last_page_is_read_from_the_end(generated: KnowledgeGraph) -> None:
     found = paginate(filtered, None, None, last=3)
     matching = [t for t in every if generated.node(t)["phase"] == phase]
     assert found.nodes == matching[-3:]
-    assert filtered.walked == len(every) - every.index(matching[-3])
+    assert filtered.walked == 3
 
 
 def test_no_sort_for_a_page_of_every_trial(
@@ -201,7 +229,7 @@ def test_no_sort_for_a_page_of_every_trial(
     phase = str(generated.node(generated.by_kind["trial"][0])["phase"])
     for by in TRIAL_ORDERS:
         assert len(paginate(ordered_trials(generated, by), 100, None).nodes) == 100
-        assert paginate(ordered_trials(generated, by, phases=[phase]), 100, None).total_count
+        assert len(paginate(ordered_trials(generated, by, phases=[phase]), 100, None).matching)
 
 
 def test_a_common_substance_reads_the_kept_order(generated: KnowledgeGraph) -> None:
@@ -254,7 +282,10 @@ def test_claims_of_a_status_are_counted_without_reading_them(generated: Knowledg
     assert len(found) == len(claims(generated, status=status))
     assert found.walked == 0
     assert paginate(found, 3, None).nodes == claims(generated, status=status)[:3]
-    assert found.walked == every.index(found[2]) + 1
+    assert found.walked == 4  # the page, and one more to know that there is a next page
+    deep = paginate(found, 3, _cursor(len(found) - 5))
+    assert deep.nodes == claims(generated, status=status)[-4:-1]
+    assert found.walked == 4 + 4
     assert list(claims_of_status(generated)) == claims(generated)
 
 
