@@ -13,6 +13,7 @@ from bench.generate import generate
 from graph.build import KnowledgeGraph
 from graph.load import load_graph
 from graph.orders import TRIAL_ORDERS, Backwards, Matches
+from graph.records import date_order
 from graph.selection import ordered_trials, sort_trials, trials
 from schema.relay import _cursor, paginate
 from tests.conftest import TINY
@@ -332,3 +333,142 @@ def test_backwards_reads_like_the_reversed_list() -> None:
         assert backwards[index] == expected[index]
     with pytest.raises(IndexError):
         backwards[7]
+
+
+# --- regulatory actions ------------------------------------------------------------------
+
+
+def _actions_as_before(
+    kg: KnowledgeGraph, newest: bool, primary: bool | None, **filters: object
+) -> list[str]:
+    """What a list of actions was before orders and flags were kept: select every match,
+    ask each for its evidence, then reverse the dated ones."""
+    from graph.provenance import evidence
+    from graph.records import action_date
+
+    nodes = kg.graph.nodes
+    found = [
+        a
+        for a in sorted(kg.by_kind["action"], key=lambda a: date_order(a, nodes[a]))
+        if _action_passes(kg, a, **filters)
+        and (primary is None or evidence(kg, a).primary is primary)
+    ]
+    if not newest:
+        return found
+    dated = [a for a in found if action_date(nodes[a]) is not None]
+    return dated[::-1] + [a for a in found if action_date(nodes[a]) is None]
+
+
+def _action_passes(kg: KnowledgeGraph, action: str, **filters: object) -> bool:
+    from graph.vocab import track_of
+
+    attrs = kg.node(action)
+    kinds = filters.get("kinds") or ()
+    tracks = filters.get("tracks") or ()
+    agency = filters.get("agency")
+    substance = filters.get("substance")
+    return (
+        (not kinds or attrs["action"] in kinds)  # type: ignore[operator]
+        and (not tracks or track_of(str(attrs["action"])) in tracks)  # type: ignore[operator]
+        and (agency is None or attrs.get("agency") == agency)
+        and (substance is None or kg.graph.has_edge(action, substance, key="concerns"))
+    )
+
+
+def _action_filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
+    nodes = kg.graph.nodes
+    kinds = sorted({str(nodes[a]["action"]) for a in kg.by_kind["action"]})
+    agency = nodes[kg.by_kind["action"][0]].get("agency")
+    substance = max(kg.by_kind["substance"], key=lambda s: len(kg.graph.in_edges(s)))
+    return [
+        {},
+        {"kinds": kinds[:2]},
+        {"tracks": ["legal"]},
+        {"kinds": kinds[:3], "tracks": ["approval"]},
+        {"agency": agency},
+        {"substance": substance},
+        {"substance": substance, "kinds": kinds[::2]},
+    ]
+
+
+@pytest.mark.parametrize("newest", [False, True])
+@pytest.mark.parametrize("primary", [None, True, False])
+def test_every_page_of_actions_is_as_before(
+    generated: KnowledgeGraph, newest: bool, primary: bool | None
+) -> None:
+    from graph.selection import matching_actions
+
+    for filters in _action_filters(generated):
+        expected = _actions_as_before(generated, newest, primary, **filters)
+        found = matching_actions(
+            generated,
+            newest=newest,
+            rests_on_primary_source=primary,
+            **filters,  # type: ignore[arg-type]
+        )
+        assert list(found) == expected, filters
+        again = matching_actions(
+            generated,
+            newest=newest,
+            rests_on_primary_source=primary,
+            **filters,  # type: ignore[arg-type]
+        )
+        assert _pages(again) == _pages(expected), filters
+
+
+def test_the_primary_source_flags_are_the_evidence(
+    generated: KnowledgeGraph, real: KnowledgeGraph
+) -> None:
+    from graph.provenance import evidence
+
+    for kg in (generated, real):
+        kept = kg.indexes.actions
+        flags = [kept.rests_on_primary(a) for a in kg.by_kind["action"]]
+        assert flags == [evidence(kg, a).primary for a in kg.by_kind["action"]]
+        assert any(flags)
+        assert not all(flags)
+        assert kept.count(primary=True) == sum(flags)
+        assert kept.count() == len(flags)
+
+
+def test_a_page_of_all_actions_reads_a_page(generated: KnowledgeGraph) -> None:
+    from graph.selection import matching_actions
+
+    kept = generated.indexes.actions
+    for newest in (False, True):
+        every = matching_actions(generated, newest=newest)
+        page = paginate(every, 10, None)
+        assert page.nodes == _actions_as_before(generated, newest, None)[:10]
+        assert every.walked == 11  # the page, and one more to know that there is a next page
+        deep = paginate(every, 10, _cursor(len(every) // 2))
+        assert len(deep.nodes) == 10
+        assert every.walked == 22
+
+        # Resting on a primary source: read until the page is full, counted from the flags.
+        primary = matching_actions(generated, newest=newest, rests_on_primary_source=True)
+        assert len(paginate(primary, 10, None).nodes) == 10
+        assert primary.walked < 40 < len(kept.oldest)
+        assert len(primary) == kept.count(primary=True)
+        assert primary.walked < 40
+
+        # Of some kinds: counted from the counts kept too.
+        kinds = sorted({str(k) for k, _, _ in kept.kinds})[:3]
+        few = matching_actions(generated, kinds=kinds, newest=newest)
+        assert len(few) == sum(1 for a in kept.oldest if generated.node(a)["action"] in kinds)
+        assert few.walked == 0
+
+
+def test_newest_first_reads_like_the_dated_ones_reversed() -> None:
+    from graph.orders import NewestFirst
+
+    items = tuple("abcdexy")
+    newest, expected = NewestFirst(items, 5), list("edcbaxy")
+    assert len(newest) == len(expected)
+    assert list(newest) == expected
+    for start, stop in itertools.product(range(-9, 10), repeat=2):
+        assert newest[start:stop] == expected[start:stop], (start, stop)
+    for index in range(-7, 7):
+        assert newest[index] == expected[index]
+    assert newest[::3] == expected[::3]
+    with pytest.raises(IndexError):
+        newest[7]
