@@ -225,7 +225,11 @@ def test_recent_keeps_the_last_answers() -> None:
     from graph.history import Recent
 
     recent: Recent[str] = Recent(2)
-    assert [recent.get(k, lambda k=k: k * 2) for k in ("a", "b", "a", "c", "b")] == [
+
+    def twice(key: str) -> str:
+        return recent.get(key, lambda: key * 2)
+
+    assert [twice(k) for k in ("a", "b", "a", "c", "b")] == [
         "aa",
         "bb",
         "aa",
