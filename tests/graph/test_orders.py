@@ -472,3 +472,33 @@ def test_newest_first_reads_like_the_dated_ones_reversed() -> None:
     assert newest[::3] == expected[::3]
     with pytest.raises(IndexError):
         newest[7]
+
+
+@pytest.mark.parametrize("year", [2012, 2020, 2100])
+def test_a_page_of_stale_claims_reads_its_block_not_the_list(
+    generated: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, year: int
+) -> None:
+    from datetime import date
+
+    from graph import indexes
+
+    monkeypatch.setattr(indexes, "STALE_BLOCK", 16)  # blocks to skip, in a small set
+    kept = indexes.Indexes.build(
+        generated.graph, {k: list(v) for k, v in generated.by_kind.items()}
+    )
+    claims = generated.by_kind["claim"]
+    day = date(year, 6, 15)
+    stale = [
+        i for i, d in enumerate(kept.claims_newest) if d is None or d.latest < day
+    ]  # positions of the stale claims among all claims
+    assert 0 < len(stale) <= len(claims)
+    for start in range(0, len(stale), 7):
+        found = kept.stale_claims(claims, day)
+        page = paginate(found, 5, _cursor(start - 1) if start >= 1 else None)
+        assert page.nodes == [(claims[i], kept.claims_newest[i]) for i in stale[start : start + 5]]
+        assert page.page_info.has_next_page is (start + 5 < len(stale))
+        last = stale[start + 5] if start + 5 < len(stale) else len(claims) - 1
+        assert found.walked <= 16 + last - stale[start] + 1  # its block, then the page
+    assert list(kept.stale_claims(claims, day)) == [
+        (claims[i], kept.claims_newest[i]) for i in stale
+    ]
