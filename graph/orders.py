@@ -14,6 +14,7 @@ import heapq
 from array import array
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final, TypeVar, overload
 
 from graph.records import action_date, date_order
@@ -217,6 +218,10 @@ class ActionOrders:
     by_id: tuple[str, ...]  # every action by id (the graph's own list)
     primary: bytes  # for each action of `by_id`: 1 when the best source it cites is primary
     kinds: tuple[tuple[object, int, int], ...]  # (kind, how many, how many rest on primary)
+    # The first day of each dated action of `oldest` (as an ordinal, ascending), and the
+    # most days any action's date spans (a year-precision date spans 364).
+    earliest: array[int]
+    widest: int
 
     @classmethod
     def build(
@@ -235,12 +240,31 @@ class ActionOrders:
             counted = kinds.setdefault(nodes[action].get("action"), [0, 0])
             counted[0] += 1
             counted[1] += flag
-        dated = sum(1 for a in by_id if action_date(nodes[a]) is not None)
-        return cls(oldest, dated, by_id, primary, tuple((k, n, p) for k, (n, p) in kinds.items()))
+        dates = [d for d in (action_date(nodes[a]) for a in oldest) if d is not None]
+        return cls(
+            oldest,
+            len(dates),
+            by_id,
+            primary,
+            tuple((k, n, p) for k, (n, p) in kinds.items()),
+            array("i", (d.earliest.toordinal() for d in dates)),
+            max(((d.latest - d.earliest).days for d in dates), default=0),
+        )
 
     def newest(self) -> NewestFirst[str]:
         """Every action newest first, undated ones still last."""
         return NewestFirst(self.oldest, self.dated)
+
+    def dated_between(self, since: date | None, until: date | None) -> Window[str]:
+        """The dated actions, oldest first, that can overlap `since` to `until` (None: no
+        bound): every action that does, and only the few of the days before `since` that
+        may. A date filter reads these, not every action."""
+        low, high = 0, self.dated
+        if since is not None:
+            low = bisect.bisect_left(self.earliest, since.toordinal() - self.widest, 0, high)
+        if until is not None:
+            high = bisect.bisect_right(self.earliest, until.toordinal(), low, high)
+        return Window(self.oldest, low, high)
 
     def rests_on_primary(self, action: str) -> bool:
         """Whether the best source `action` (an action of the graph) cites is primary."""
@@ -254,6 +278,38 @@ class ActionOrders:
             for kind, n, p in self.kinds
             if not kinds or kind in kinds
         )
+
+
+class Window(Sequence[T]):
+    """`items[start:stop]` without a copy.
+
+    >>> Window("abcdef", 1, 5)[1:], len(Window("abcdef", 1, 5))
+    (['c', 'd', 'e'], 4)
+    """
+
+    def __init__(self, items: Sequence[T], start: int, stop: int) -> None:
+        self._items, self._start, self._stop = items, start, max(start, stop)
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        size = self._stop - self._start
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return list(self._items[self._start + start : self._start + max(start, stop)])
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
+            raise IndexError(index)
+        return self._items[self._start + position]
 
 
 class NewestFirst(Sequence[T]):

@@ -8,7 +8,7 @@ from typing import Final
 
 from graph.build import KnowledgeGraph
 from graph.lookup import require_kind
-from graph.orders import Matches, Picked, sort_trials_by
+from graph.orders import Backwards, Matches, Picked, sort_trials_by
 from graph.records import action_date, date_order
 from graph.vocab import track_of
 
@@ -228,11 +228,14 @@ def matching_actions(
     found = _acting_on(kg, substance, wanted, places)
     index = kg.indexes.actions
     if found is None:
+        if since is not None or until is not None:
+            # Only the actions dated near the bounds or within them can match.
+            dated = index.dated_between(since, until)
+            return Matches(Backwards(dated) if newest else dated, keep)
         order = index.newest() if newest else index.oldest
         if keep is None:
             return Matches(order)
-        uncounted = (agency, disclosure, since, until)
-        if jurisdiction_levels or any(f is not None for f in uncounted):
+        if jurisdiction_levels or agency is not None or disclosure is not None:
             return Matches(order, keep)
         primary = rests_on_primary_source
         return Matches(order, keep, total=lambda: _count(kg, kinds, tracks, primary))

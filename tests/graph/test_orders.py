@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -360,9 +361,16 @@ def _actions_as_before(
 
 
 def _action_passes(kg: KnowledgeGraph, action: str, **filters: object) -> bool:
+    from graph.records import action_date
     from graph.vocab import track_of
 
     attrs = kg.node(action)
+    when = action_date(attrs)
+    since, until = filters.get("since"), filters.get("until")
+    if since is not None and (when is None or when.latest < since):  # type: ignore[operator]
+        return False
+    if until is not None and (when is None or when.earliest > until):  # type: ignore[operator]
+        return False
     kinds = filters.get("kinds") or ()
     tracks = filters.get("tracks") or ()
     agency = filters.get("agency")
@@ -380,6 +388,8 @@ def _action_filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
     kinds = sorted({str(nodes[a]["action"]) for a in kg.by_kind["action"]})
     agency = nodes[kg.by_kind["action"][0]].get("agency")
     substance = max(kg.by_kind["substance"], key=lambda s: len(kg.graph.in_edges(s)))
+    kept = kg.indexes.actions
+    days = [date.fromordinal(d) for d in kept.earliest]  # sorted
     return [
         {},
         {"kinds": kinds[:2]},
@@ -388,6 +398,11 @@ def _action_filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
         {"agency": agency},
         {"substance": substance},
         {"substance": substance, "kinds": kinds[::2]},
+        {"since": days[len(days) // 2]},
+        {"since": days[len(days) // 4], "kinds": kinds[:4]},
+        {"until": days[len(days) // 3]},
+        {"since": days[len(days) // 3], "until": days[len(days) // 3] + timedelta(days=40)},
+        {"since": days[-1] + timedelta(days=400)},
     ]
 
 
@@ -456,6 +471,23 @@ def test_a_page_of_all_actions_reads_a_page(generated: KnowledgeGraph) -> None:
         few = matching_actions(generated, kinds=kinds, newest=newest)
         assert len(few) == sum(1 for a in kept.oldest if generated.node(a)["action"] in kinds)
         assert few.walked == 0
+
+
+def test_a_page_since_a_day_reads_from_that_day(generated: KnowledgeGraph) -> None:
+    from graph.records import action_date
+    from graph.selection import matching_actions
+
+    kept = generated.indexes.actions
+    middle = action_date(generated.node(kept.oldest[kept.dated // 2]))
+    assert middle is not None
+    since = middle.latest
+    found = matching_actions(generated, since=since)
+    page = paginate(found, 10, None)
+    assert page.nodes == _actions_as_before(generated, False, None, since=since)[:10]
+    # From a year before that day at most (the widest date spans a year), not from the first.
+    dates = [action_date(generated.node(a)) for a in kept.oldest[: kept.dated]]
+    before = sum(1 for d in dates if d is not None and d.latest < since)
+    assert found.walked < before
 
 
 def test_newest_first_reads_like_the_dated_ones_reversed() -> None:
