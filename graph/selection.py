@@ -225,8 +225,14 @@ def matching_actions(
         until,
         rests_on_primary_source,
     )
-    found = _acting_on(kg, substance, wanted, places)
     index = kg.indexes.actions
+    # Places that many actions apply in (a country and its states) are not gathered and
+    # sorted: the kept order is read, testing each action's place, until a page is full.
+    acting = sum(kg.indexes.topics[p][0] for p in places) if places is not None else 0
+    if substance is None and wanted is None and acting >= _SORT_BELOW * len(index.oldest):
+        found = None
+    else:
+        found = _acting_on(kg, substance, wanted, places)
     if found is None:
         if since is not None or until is not None:
             # Only the actions dated near the bounds or within them can match.
@@ -238,6 +244,10 @@ def matching_actions(
         if jurisdiction_levels or agency is not None or disclosure is not None:
             return Matches(order, keep)
         primary = rests_on_primary_source
+        if places is not None:  # each action applies in one place: counted with its place
+            if kinds or tracks or primary is not None:
+                return Matches(order, keep)
+            return Matches(order, keep, total=lambda: acting)
         return Matches(order, keep, total=lambda: _count(kg, kinds, tracks, primary))
     ids = sorted(found, key=lambda a: date_order(a, kg.graph.nodes[a]))
     return Matches(newest_first(kg, ids) if newest else ids, keep)

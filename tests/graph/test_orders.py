@@ -362,6 +362,7 @@ def _actions_as_before(
 
 def _action_passes(kg: KnowledgeGraph, action: str, **filters: object) -> bool:
     from graph.records import action_date
+    from graph.selection import jurisdictions_within
     from graph.vocab import track_of
 
     attrs = kg.node(action)
@@ -375,11 +376,18 @@ def _action_passes(kg: KnowledgeGraph, action: str, **filters: object) -> bool:
     tracks = filters.get("tracks") or ()
     agency = filters.get("agency")
     substance = filters.get("substance")
+    jurisdiction = filters.get("jurisdiction")
+    places = None
+    if isinstance(jurisdiction, str):
+        places = {jurisdiction}
+        if filters.get("include_subdivisions"):
+            places = set(jurisdictions_within(kg, jurisdiction))
     return (
         (not kinds or attrs["action"] in kinds)  # type: ignore[operator]
         and (not tracks or track_of(str(attrs["action"])) in tracks)  # type: ignore[operator]
         and (agency is None or attrs.get("agency") == agency)
         and (substance is None or kg.graph.has_edge(action, substance, key="concerns"))
+        and (places is None or attrs["jurisdiction"] in places)
     )
 
 
@@ -390,6 +398,7 @@ def _action_filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
     substance = max(kg.by_kind["substance"], key=lambda s: len(kg.graph.in_edges(s)))
     kept = kg.indexes.actions
     days = [date.fromordinal(d) for d in kept.earliest]  # sorted
+    places = sorted(kg.by_kind["jurisdiction"], key=lambda j: kg.indexes.topics[j][0])
     return [
         {},
         {"kinds": kinds[:2]},
@@ -398,6 +407,10 @@ def _action_filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
         {"agency": agency},
         {"substance": substance},
         {"substance": substance, "kinds": kinds[::2]},
+        {"jurisdiction": "jurisdiction:US"},
+        {"jurisdiction": "jurisdiction:US", "include_subdivisions": True},
+        {"jurisdiction": "jurisdiction:US", "kinds": kinds[:4]},
+        {"jurisdiction": places[-1], "since": days[len(days) // 2]},
         {"since": days[len(days) // 2]},
         {"since": days[len(days) // 4], "kinds": kinds[:4]},
         {"until": days[len(days) // 3]},
@@ -408,10 +421,17 @@ def _action_filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize("newest", [False, True])
 @pytest.mark.parametrize("primary", [None, True, False])
+@pytest.mark.parametrize("sort_below", [0.05, 1.0])  # 1.0: a place's actions are sorted
 def test_every_page_of_actions_is_as_before(
-    generated: KnowledgeGraph, newest: bool, primary: bool | None
+    generated: KnowledgeGraph,
+    newest: bool,
+    primary: bool | None,
+    sort_below: float,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from graph.selection import matching_actions
+
+    monkeypatch.setattr("graph.selection._SORT_BELOW", sort_below)
 
     for filters in _action_filters(generated):
         expected = _actions_as_before(generated, newest, primary, **filters)
@@ -534,3 +554,15 @@ def test_a_page_of_stale_claims_reads_its_block_not_the_list(
     assert list(kept.stale_claims(claims, day)) == [
         (claims[i], kept.claims_newest[i]) for i in stale
     ]
+
+
+def test_a_page_of_a_common_place_reads_a_page(generated: KnowledgeGraph) -> None:
+    from graph.selection import matching_actions
+
+    us = "jurisdiction:US"
+    found = matching_actions(generated, jurisdiction=us, newest=True)
+    page = paginate(found, 5, None)
+    assert page.nodes == _actions_as_before(generated, True, None, jurisdiction=us)[:5]
+    assert found.walked < 20 < len(generated.by_kind["action"])
+    assert len(found) == generated.indexes.topics[us][0]  # counted without reading
+    assert found.walked < 20
