@@ -14,21 +14,18 @@ import json
 import os
 import re
 import tempfile
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final
 
 from graph.diff import ChangeKind, FieldChange, RecordChange, compose
 from graph.errors import Problem, RegkgError
+from graph.recent import Recent
 
 HISTORY_DIR: Final = "history"
 _VERSION = re.compile(r"[0-9a-f]{12}")
-
-V = TypeVar("V")
 
 
 class UnknownVersion(RegkgError, LookupError):
@@ -197,31 +194,6 @@ def changes_since(history: Sequence[DataVersion], since: date | str) -> list[Rec
     else:
         steps = [e for e in history if e.recorded.date() >= since]
     return compose(e.changes for e in steps)
-
-
-class Recent(Generic[V]):
-    """The last `size` answers made, by key, each made once while it is kept: an answer
-    that reads the whole history is made once per history, not once per request. Safe to
-    share between threads; two threads missing the same key at once both make it."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._kept: OrderedDict[Hashable, V] = OrderedDict()
-        self._lock = threading.Lock()
-        self.made = 0  # how many answers were made rather than found: the work done
-
-    def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-        answer = make()
-        with self._lock:
-            self.made += 1
-            self._kept[key] = answer
-            while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
-        return answer
 
 
 # (id of a history, since) -> that history and its net changes since then. The history is

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import strawberry
 from graphql import GraphQLError
@@ -15,6 +15,7 @@ from graph.coverage import coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.orders import Backwards
+from graph.recent import Recent
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import claims_of_status, matching_actions, ordered_trials
 from graph.vocab import (
@@ -231,6 +232,12 @@ class Coverage:
     jurisdictions: list[TopicCoverage] = strawberry.field(
         description="Every jurisdiction, by name."
     )
+
+
+# (id of a name index, text, kinds) -> that index and the best matches: the next page of a
+# search reads the matches found for the first instead of scanning the names again. The
+# index is kept with its matches, so that no other index can take its id meanwhile.
+_SEARCHES: Final[Recent[tuple[object, list[GraphSearchHit]]]] = Recent(256)
 
 
 def _list_of(kind: str) -> Any:
@@ -498,8 +505,12 @@ class Query(ChangesQuery):
         last: arg.Last = None,
         before: arg.Before = None,
     ) -> Connection[SearchHit]:
-        wanted = [k.value for k in kinds or ()]
-        hits = info.context.kg.names.search(text, kinds=wanted, limit=MAX_PAGE)
+        names = info.context.kg.names
+        wanted = tuple(k.value for k in kinds or ())
+        _, hits = _SEARCHES.get(
+            (id(names), text, wanted),
+            lambda: (names, names.search(text, kinds=wanted, limit=MAX_PAGE)),
+        )
         if first is None and last is None:
             first = 10
         return paginate(hits, first, after, last=last, before=before)

@@ -24,8 +24,8 @@ from starlette.responses import PlainTextResponse, Response
 from graph.build import KnowledgeGraph
 from graph.diff import CITATIONS, ChangeKind, RecordChange
 from graph.errors import RegkgError
-from graph.history import Recent
 from graph.lookup import resolve
+from graph.recent import Recent
 from graph.selection import jurisdictions_within
 
 ATOM: Final = "http://www.w3.org/2005/Atom"

@@ -219,21 +219,3 @@ def test_net_changes_are_made_once_per_history_and_start(
     again = read_history(versions.data)[0]
     assert list(net_changes_since(again, s0.version)) == list(first)
     assert made == [s0.version, s1.version, s0.version]
-
-
-def test_recent_keeps_the_last_answers() -> None:
-    from graph.history import Recent
-
-    recent: Recent[str] = Recent(2)
-
-    def twice(key: str) -> str:
-        return recent.get(key, lambda: key * 2)
-
-    assert [twice(k) for k in ("a", "b", "a", "c", "b")] == [
-        "aa",
-        "bb",
-        "aa",
-        "cc",
-        "bb",
-    ]
-    assert recent.made == 4  # "a" was found again; "b" was dropped for "c", and made again

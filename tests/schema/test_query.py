@@ -1091,3 +1091,32 @@ def test_a_page_of_actions_reads_a_page_and_counts_only_when_asked(
     counted = data_of(execute(real, page % "totalCount", {"a": agency}))
     assert counted["regulatoryActions"]["totalCount"] == len(selection.actions(real, agency=agency))
     assert made[-1].walked == every
+
+
+def test_the_next_page_of_a_search_reuses_the_matches(
+    real: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import schema.query
+    from graph.recent import Recent
+
+    monkeypatch.setattr(schema.query, "_SEARCHES", Recent(4))
+    names = type(real.names)
+    scans: list[str] = []
+    search = names.search
+
+    def counted(self: Any, text: str, **kwargs: Any) -> Any:
+        scans.append(text)
+        return search(self, text, **kwargs)
+
+    monkeypatch.setattr(names, "search", counted)
+    query = """query ($after: String) { search(text: "ps", first: 3, after: $after) {
+      pageInfo { endCursor hasNextPage } nodes { node { regkgId } } } }"""
+    first = data_of(execute(real, query))["search"]
+    after = first["pageInfo"]["endCursor"]
+    second = data_of(execute(real, query, {"after": after}))["search"]
+    assert first["pageInfo"]["hasNextPage"]
+    assert scans == ["ps"]
+    every = search(real.names, "ps", kinds=(), limit=MAX_PAGE)
+    assert [n["node"]["regkgId"] for n in first["nodes"] + second["nodes"]] == [
+        hit.id for hit in every[:6]
+    ]
