@@ -234,10 +234,10 @@ class Coverage:
     )
 
 
-# (id of a name index, text, kinds) -> that index and the best matches: the next page of a
-# search reads the matches found for the first instead of scanning the names again. The
-# index is kept with its matches, so that no other index can take its id meanwhile.
-_SEARCHES: Final[Recent[tuple[object, list[GraphSearchHit]]]] = Recent(256)
+# (data version, text, kinds) -> the best matches: the next page of a search reads the
+# matches found for the first instead of scanning the names again. The same data has the
+# same names, whichever graph holds them.
+_SEARCHES: Final[Recent[list[GraphSearchHit]]] = Recent(256)
 
 
 def _list_of(kind: str) -> Any:
@@ -505,11 +505,11 @@ class Query(ChangesQuery):
         last: arg.Last = None,
         before: arg.Before = None,
     ) -> Connection[SearchHit]:
-        names = info.context.kg.names
+        kg = info.context.kg
         wanted = tuple(k.value for k in kinds or ())
-        _, hits = _SEARCHES.get(
-            (id(names), text, wanted),
-            lambda: (names, names.search(text, kinds=wanted, limit=MAX_PAGE)),
+        hits = _SEARCHES.get(
+            (kg.version, text, wanted),
+            lambda: kg.names.search(text, kinds=wanted, limit=MAX_PAGE),
         )
         if first is None and last is None:
             first = 10
