@@ -32,6 +32,8 @@ class Indexes:
     claim_statuses: tuple[tuple[object, int], ...]  # (status, how many claims)
     # (status, the positions among the claims by id of the claims of that status)
     claims_by_status: tuple[tuple[object, array[int]], ...]
+    # (status, the positions among the conflicts by id of the conflicts of that status)
+    conflicts_by_status: tuple[tuple[object, array[int]], ...]
     # For each substance and jurisdiction: how many actions concern it or apply in it, and
     # the newest dated one.
     topics: Mapping[str, tuple[int, str | None]]
@@ -61,6 +63,9 @@ class Indexes:
             ),
             claim_statuses=tuple(statuses.items()),
             claims_by_status=positions_by([nodes[c].get("status") for c in claims]),
+            conflicts_by_status=positions_by(
+                [nodes[c].get("status") for c in sorted(by_kind.get("conflict", ()))]
+            ),
             topics={
                 topic: _actions_on(graph, topic, relation)
                 for kind, relation in ACTIONS_VIA.items()
@@ -81,6 +86,11 @@ class Indexes:
     def stale_claims(self, claims: Sequence[str], day: date) -> StaleClaims:
         """`claims` (every claim, by id) with no source published on or after `day`."""
         return StaleClaims(claims, self, day)
+
+    def conflicts_of(self, status: object) -> array[int]:
+        """The positions among the conflicts by id of those of `status`."""
+        kept = self.conflicts_by_status
+        return next((found for value, found in kept if value == status), array("I"))
 
     def claims_older_than(self, day: date) -> int:
         """How many claims have no source published on or after `day` (or no dated one)."""

@@ -14,7 +14,7 @@ from graph import paths, provenance
 from graph.coverage import coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
-from graph.orders import Backwards
+from graph.orders import Backwards, Picked
 from graph.recent import Recent
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import claims_of_status, matching_actions, ordered_trials
@@ -603,8 +603,12 @@ class Query(ChangesQuery):
 
     @strawberry.field(description="Where sources disagree: claims in conflict, and how it stands.")
     def conflicts(self, info: Info, status: arg.ConflictStatusArg = None) -> list[Conflict]:
-        ids = provenance.conflicts(info.context.kg, status.value if status else None)
-        return nodes(info, ids)
+        kg = info.context.kg
+        every = kg.by_kind["conflict"]
+        if status is None:
+            return nodes(info, list(every))
+        # Read where the conflicts of that status stand, kept since loading.
+        return nodes(info, Picked(every, [kg.indexes.conflicts_of(status.value)])[:])
 
     @strawberry.field(description="Claims whose newest source was published before a date.")
     def stale_claims(

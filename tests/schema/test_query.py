@@ -1120,3 +1120,15 @@ def test_the_next_page_of_a_search_reuses_the_matches(
     assert [n["node"]["regkgId"] for n in first["nodes"] + second["nodes"]] == [
         hit.id for hit in every[:6]
     ]
+
+
+def test_conflicts_of_a_status_are_those_kept_since_loading(real: KnowledgeGraph) -> None:
+    from graph import provenance
+
+    query = """{ open: conflicts(status: OPEN) { regkgId }
+      resolved: conflicts(status: RESOLVED) { regkgId } }"""
+    found = data_of(execute(real, query))
+    for status in ("open", "resolved"):
+        expected = provenance.conflicts(real, status)
+        assert expected
+        assert [c["regkgId"] for c in found[status]] == expected
