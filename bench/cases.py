@@ -276,6 +276,40 @@ def plain_search(kg: KnowledgeGraph, variables: Variables) -> object:
     return {"search": answer}
 
 
+ACTIONS_PAGE_QUERY: Final = """
+query NewestActions($after: String) {
+  regulatoryActions(order: DATE_DESC, first: 100, after: $after) {
+    pageInfo { endCursor hasNextPage }
+    nodes { regkgId action date summary jurisdiction { regkgId code } }
+  }
+}
+"""
+
+
+def plain_actions_page(kg: KnowledgeGraph, variables: Variables) -> object:
+    """A page of every action newest first, from the order kept since loading: the page
+    costs a page, at any size of graph."""
+    ids = kg.indexes.actions.newest()
+    start = _start_after(variables.get("after"))
+    page = [
+        {
+            "regkgId": action,
+            "action": str(attrs["action"]).upper(),
+            "date": _optional_text(attrs.get("date")),
+            "summary": attrs.get("summary"),
+            "jurisdiction": {"regkgId": attrs["jurisdiction"], "code": jurisdiction["code"]},
+        }
+        for action in ids[start : start + PAGE]
+        for attrs in (kg.node(action),)
+        for jurisdiction in (kg.node(attrs["jurisdiction"]),)
+    ]
+    end = start + len(page) - 1
+    return {
+        "pageInfo": {"endCursor": cursor(end), "hasNextPage": end + 1 < len(ids)},
+        "nodes": page,
+    }
+
+
 ONE_ENTITY: Final = Target("one entity", 2.0, 3.0)
 CASES: Final = (
     Case("substance + actions + sources", SUBSTANCE_QUERY, plain_substance, ONE_ENTITY),
@@ -293,6 +327,7 @@ CASES: Final = (
         Target("two-hop neighbourhood", 6.0, 3.0),
     ),
     Case("search (10 hits)", SEARCH_QUERY, plain_search),
+    Case("page of 100 actions, newest first", ACTIONS_PAGE_QUERY, plain_actions_page),
 )
 
 
@@ -332,5 +367,11 @@ def variables(kg: KnowledgeGraph, count: int, load: int, seed: int) -> dict[str,
         CASES[2].name: [{"after": cursor(o)} for o in offsets],
         CASES[3].name: [{"id": s} for s in _sample(rng, kg.by_kind["substance"], count)],
         CASES[4].name: [{"text": t} for t in _search_texts(kg, rng, count)],
+        CASES[5].name: [
+            {"after": cursor(o)}
+            for o in rng.sample(
+                range(len(kg.by_kind["action"])), k=min(count, len(kg.by_kind["action"]))
+            )
+        ],
         "load": [{"id": t} for t in trials[count : count + load]],
     }

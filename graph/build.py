@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -16,7 +15,7 @@ from graph.dates import PartialDate
 from graph.history import DataVersion
 from graph.indexes import Indexes
 from graph.model import KINDS, FieldType
-from graph.records import Citation, Record, date_order
+from graph.records import Citation, Record
 from graph.search import NameIndex
 
 CITES = "cites"
@@ -48,11 +47,10 @@ class KnowledgeGraph:
     def __contains__(self, node_id: object) -> bool:
         return node_id in self.graph
 
-    @cached_property
+    @property
     def actions_by_date(self) -> tuple[str, ...]:
-        """Every regulatory action, oldest first; undated ones last."""
-        nodes = self.graph.nodes
-        return tuple(sorted(self.by_kind["action"], key=lambda a: date_order(a, nodes[a])))
+        """Every regulatory action, oldest first; undated ones last (kept since loading)."""
+        return self.indexes.actions.oldest
 
     def kind(self, node_id: str) -> str:
         return str(self.graph.nodes[node_id]["kind"])

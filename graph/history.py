@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from graph.diff import ChangeKind, FieldChange, RecordChange, compose
 from graph.errors import Problem, RegkgError
+from graph.recent import Recent
 
 HISTORY_DIR: Final = "history"
 _VERSION = re.compile(r"[0-9a-f]{12}")
@@ -193,3 +194,18 @@ def changes_since(history: Sequence[DataVersion], since: date | str) -> list[Rec
     else:
         steps = [e for e in history if e.recorded.date() >= since]
     return compose(e.changes for e in steps)
+
+
+# (id of a history, since) -> that history and its net changes since then. The history is
+# kept with the answer, so that no other history can take its id while the answer is kept.
+_NET_CHANGES: Final[Recent[tuple[Sequence[DataVersion], tuple[RecordChange, ...]]]] = Recent(32)
+
+
+def net_changes_since(history: Sequence[DataVersion], since: date | str) -> Sequence[RecordChange]:
+    """`changes_since`, made once per history and starting point while it is among the
+    last asked for: every page of `changes(since:)` reads the same list, so a page costs
+    a page, not a pass over the history."""
+    _, found = _NET_CHANGES.get(
+        (id(history), since), lambda: (history, tuple(changes_since(history, since)))
+    )
+    return found

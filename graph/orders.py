@@ -9,9 +9,15 @@ list.
 
 from __future__ import annotations
 
+import bisect
+import heapq
+from array import array
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final, TypeVar, overload
+
+from graph.records import action_date, date_order
 
 T = TypeVar("T")
 
@@ -41,13 +47,20 @@ def sort_trials_by(
     return dated + undated
 
 
+Cell = tuple[object, object]  # a trial's (phase, status)
+
+
 @dataclass(frozen=True, slots=True)
 class TrialOrders:
-    """Every trial in each order the API offers, and how many trials there are of each
-    phase and status, so that no request sorts or counts them all."""
+    """Every trial in each order the API offers, how many trials there are of each phase
+    and status, and where the trials of each (phase, status) stand in each order, so that
+    no request sorts, counts or skips them all."""
 
     orders: tuple[tuple[str, ...], ...]  # one per TRIAL_ORDERS entry
     counts: tuple[tuple[object, object, int], ...]  # (phase, status, how many trials)
+    # For each order, for each (phase, status) of `counts` in turn: the positions in that
+    # order of the trials of that phase and status, ascending.
+    positions: tuple[tuple[array[int], ...], ...]
 
     @classmethod
     def build(cls, nodes: Mapping[str, Mapping[str, Any]], trials: Sequence[str]) -> TrialOrders:
@@ -57,17 +70,24 @@ class TrialOrders:
         for by in TRIAL_ORDERS:
             ordered = tuple(sort_trials_by(nodes, by_id, by))
             orders.append(by_id if ordered == by_id else ordered)
-        counts: dict[tuple[object, object], int] = {}
+        cells: dict[Cell, int] = {}
+        cell_of: dict[str, int] = {}
         for trial in by_id:
             key = (nodes[trial].get("phase"), nodes[trial].get("status"))
-            counts[key] = counts.get(key, 0) + 1
-        return cls(tuple(orders), tuple((p, s, n) for (p, s), n in counts.items()))
+            cell_of[trial] = cells.setdefault(key, len(cells))
+        positions = []
+        for ordered in orders:
+            found = tuple(array("I") for _ in cells)
+            for position, trial in enumerate(ordered):
+                found[cell_of[trial]].append(position)
+            positions.append(found)
+        sizes = [len(found) for found in positions[0]]
+        counts = tuple((p, s, n) for (p, s), n in zip(cells, sizes, strict=True))
+        return cls(tuple(orders), counts, tuple(positions))
 
     def of(self, by: str) -> tuple[str, ...]:
         """Every trial in the order `by`."""
-        if by not in TRIAL_ORDERS:
-            raise ValueError(f"unknown trial order {by!r}")
-        return self.orders[TRIAL_ORDERS.index(by)]
+        return self.orders[self._index(by)]
 
     def count(self, phases: Collection[object] = (), statuses: Collection[object] = ()) -> int:
         """How many trials are in one of `phases` and one of `statuses` (empty: any)."""
@@ -76,6 +96,259 @@ class TrialOrders:
             for phase, status, n in self.counts
             if (not phases or phase in phases) and (not statuses or status in statuses)
         )
+
+    def picked(
+        self, by: str, phases: Collection[object] = (), statuses: Collection[object] = ()
+    ) -> Picked[str]:
+        """The trials in one of `phases` and one of `statuses` (empty: any), in the order
+        `by`: any page of them, however deep, costs about the page."""
+        index = self._index(by)
+        chosen = [
+            found
+            for (phase, status, _), found in zip(self.counts, self.positions[index], strict=True)
+            if (not phases or phase in phases) and (not statuses or status in statuses)
+        ]
+        return Picked(self.orders[index], chosen)
+
+    @staticmethod
+    def _index(by: str) -> int:
+        if by not in TRIAL_ORDERS:
+            raise ValueError(f"unknown trial order {by!r}")
+        return TRIAL_ORDERS.index(by)
+
+
+def positions_by(values: Sequence[object]) -> tuple[tuple[object, array[int]], ...]:
+    """For each distinct value, in the order first met: the positions holding it.
+
+    >>> [(v, list(p)) for v, p in positions_by("abba")]
+    [('a', [0, 3]), ('b', [1, 2])]
+    """
+    found: dict[object, array[int]] = {}
+    for position, value in enumerate(values):
+        kept = found.get(value)
+        if kept is None:
+            kept = found[value] = array("I")
+        kept.append(position)
+    return tuple(found.items())
+
+
+class Picked(Sequence[T]):
+    """The items of `order` at the positions of any of `positions` (each ascending), in the
+    order they stand in `order`, read without walking up to them: the positions of each
+    group were kept since loading, so a page anywhere in the list costs about a page.
+
+    >>> evens = Picked("abcdefgh", [array("I", [0, 4, 6]), array("I", [2])])
+    >>> len(evens), evens[1:3], evens[-1], evens.walked
+    (4, ['c', 'e'], 'g', 3)
+    """
+
+    def __init__(self, order: Sequence[T], positions: Sequence[Sequence[int]]) -> None:
+        self._order = order
+        self._groups = [p for p in positions if len(p)]
+        self._length = sum(len(p) for p in self._groups)
+        self.walked = 0  # how many items were read: the work done
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return self._slice(start, stop)
+        position = index + self._length if index < 0 else index
+        if not 0 <= position < self._length:
+            raise IndexError(index)
+        return self._slice(position, position + 1)[0]
+
+    def __iter__(self) -> Iterator[T]:
+        order = self._order
+        for position in heapq.merge(*self._groups):
+            yield order[position]
+
+    def _slice(self, start: int, stop: int) -> list[T]:
+        if stop <= start:
+            return []
+        groups = self._groups
+        if len(groups) == 1:
+            chosen: Sequence[int] = groups[0][start:stop]
+        else:
+            first = self._position_of(start)
+            wanted = stop - start
+            merged: list[int] = []
+            for group in groups:
+                at = bisect.bisect_left(group, first)
+                merged.extend(group[at : at + wanted])
+            merged.sort()
+            chosen = merged[:wanted]
+        self.walked += len(chosen)
+        order = self._order
+        return [order[p] for p in chosen]
+
+    def _position_of(self, rank: int) -> int:
+        """The position in `order` of the item `rank` of this list (0: the first), found
+        by halving the positions: how many items come before a position is a count of
+        each group's positions below it."""
+        groups = self._groups
+        low, high = 0, len(self._order) - 1
+        while low < high:
+            middle = (low + high) // 2
+            if sum(bisect.bisect_right(group, middle) for group in groups) > rank:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOrders:
+    """Every regulatory action oldest first, whether each rests on a primary source, and
+    how many there are of each kind, so that a page of all actions, newest or oldest first,
+    costs a page and is counted without reading them."""
+
+    oldest: tuple[str, ...]  # oldest first, undated ones last, ties by id
+    dated: int  # how many of `oldest` carry a date: they come first
+    by_id: tuple[str, ...]  # every action by id (the graph's own list)
+    primary: bytes  # for each action of `by_id`: 1 when the best source it cites is primary
+    kinds: tuple[tuple[object, int, int], ...]  # (kind, how many, how many rest on primary)
+    # The first day of each dated action of `oldest` (as an ordinal, ascending), and the
+    # most days any action's date spans (a year-precision date spans 364).
+    earliest: array[int]
+    widest: int
+
+    @classmethod
+    def build(
+        cls,
+        nodes: Mapping[str, Mapping[str, Any]],
+        actions: Sequence[str],
+        rests_on_primary: Callable[[str], bool],
+    ) -> ActionOrders:
+        """`actions` sorted by id; `rests_on_primary` says whether an action's best source
+        is a primary one."""
+        by_id = tuple(actions)
+        oldest = tuple(sorted(by_id, key=lambda a: date_order(a, nodes[a])))
+        primary = bytes(rests_on_primary(a) for a in by_id)
+        kinds: dict[object, list[int]] = {}
+        for action, flag in zip(by_id, primary, strict=True):
+            counted = kinds.setdefault(nodes[action].get("action"), [0, 0])
+            counted[0] += 1
+            counted[1] += flag
+        dates = [d for d in (action_date(nodes[a]) for a in oldest) if d is not None]
+        return cls(
+            oldest,
+            len(dates),
+            by_id,
+            primary,
+            tuple((k, n, p) for k, (n, p) in kinds.items()),
+            array("i", (d.earliest.toordinal() for d in dates)),
+            max(((d.latest - d.earliest).days for d in dates), default=0),
+        )
+
+    def newest(self) -> NewestFirst[str]:
+        """Every action newest first, undated ones still last."""
+        return NewestFirst(self.oldest, self.dated)
+
+    def dated_between(self, since: date | None, until: date | None) -> Window[str]:
+        """The dated actions, oldest first, that can overlap `since` to `until` (None: no
+        bound): every action that does, and only the few of the days before `since` that
+        may. A date filter reads these, not every action."""
+        low, high = 0, self.dated
+        if since is not None:
+            low = bisect.bisect_left(self.earliest, since.toordinal() - self.widest, 0, high)
+        if until is not None:
+            high = bisect.bisect_right(self.earliest, until.toordinal(), low, high)
+        return Window(self.oldest, low, high)
+
+    def rests_on_primary(self, action: str) -> bool:
+        """Whether the best source `action` (an action of the graph) cites is primary."""
+        return bool(self.primary[bisect.bisect_left(self.by_id, action)])
+
+    def count(self, kinds: Collection[object] = (), primary: bool | None = None) -> int:
+        """How many actions are of one of `kinds` (empty: any) and rest on a primary source
+        or not (None: either)."""
+        return sum(
+            n if primary is None else p if primary else n - p
+            for kind, n, p in self.kinds
+            if not kinds or kind in kinds
+        )
+
+
+class Window(Sequence[T]):
+    """`items[start:stop]` without a copy.
+
+    >>> Window("abcdef", 1, 5)[1:], len(Window("abcdef", 1, 5))
+    (['c', 'd', 'e'], 4)
+    """
+
+    def __init__(self, items: Sequence[T], start: int, stop: int) -> None:
+        self._items, self._start, self._stop = items, start, max(start, stop)
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        size = self._stop - self._start
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return list(self._items[self._start + start : self._start + max(start, stop)])
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
+            raise IndexError(index)
+        return self._items[self._start + position]
+
+
+class NewestFirst(Sequence[T]):
+    """The first `dated` items of `order` last first, then the others as they stand: a
+    list kept oldest first read newest first, its undated items still last, without a copy.
+
+    >>> NewestFirst("abcxy", 3)[:], NewestFirst("abcxy", 3)[2:4]
+    (['c', 'b', 'a', 'x', 'y'], ['a', 'x'])
+    """
+
+    def __init__(self, order: Sequence[T], dated: int) -> None:
+        self._order = order
+        self._dated = dated
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        order, dated = self._order, self._dated
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(order))
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            found: list[T] = []
+            if start < min(stop, dated):
+                found += reversed(order[dated - min(stop, dated) : dated - start])
+            if stop > dated:
+                found += order[max(start, dated) : stop]
+            return found
+        position = index + len(order) if index < 0 else index
+        if not 0 <= position < len(order):
+            raise IndexError(index)
+        return order[dated - 1 - position] if position < dated else order[position]
 
 
 class Matches(Sequence[T]):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, overload
+from typing import Any
 
 from graph.build import CITES, KnowledgeGraph
 from graph.dates import PartialDate
+from graph.indexes import StaleClaims
 from graph.lookup import attributes, node
-from graph.orders import Matches
 from graph.records import Citation
 from graph.vocab import PRIMARY_SOURCE_TYPES, SourceType, source_rank
 
@@ -133,38 +133,10 @@ def stale(
     return found
 
 
-def stale_claims(kg: KnowledgeGraph, older_than: date) -> Matches[tuple[str, PartialDate | None]]:
+def stale_claims(kg: KnowledgeGraph, older_than: date) -> StaleClaims:
     """`stale` claims, by id, each with its newest source's date, read only as far as a page
     needs from the dates kept since loading, and counted without reading them."""
-    index = kg.indexes
-    return Matches(
-        _Beside(kg.by_kind["claim"], index.claims_newest),
-        lambda found: found[1] is None or found[1].latest < older_than,
-        total=lambda: index.claims_older_than(older_than),
-    )
-
-
-class _Beside(Sequence[tuple[str, PartialDate | None]]):
-    """Ids and the values kept for them, item by item, without a pair stored for each."""
-
-    def __init__(self, ids: Sequence[str], values: Sequence[PartialDate | None]) -> None:
-        self._ids, self._values = ids, values
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, PartialDate | None]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, PartialDate | None]]: ...
-
-    def __getitem__(
-        self, index: int | slice
-    ) -> tuple[str, PartialDate | None] | list[tuple[str, PartialDate | None]]:
-        if isinstance(index, slice):
-            return list(zip(self._ids[index], self._values[index], strict=True))
-        return self._ids[index], self._values[index]
+    return kg.indexes.stale_claims(kg.by_kind["claim"], older_than)
 
 
 def how_to_cite(kg: KnowledgeGraph, node_id: str) -> str:

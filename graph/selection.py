@@ -8,7 +8,7 @@ from typing import Final
 
 from graph.build import KnowledgeGraph
 from graph.lookup import require_kind
-from graph.orders import Matches, sort_trials_by
+from graph.orders import Backwards, Matches, Picked, sort_trials_by
 from graph.records import action_date, date_order
 from graph.vocab import track_of
 
@@ -120,12 +120,14 @@ def ordered_trials(
     condition: str | None = None,
     phases: Collection[str] = (),
     statuses: Collection[str] = (),
-) -> Matches[str]:
+) -> Matches[str] | Picked[str]:
     """The trials `trials()` selects, in the order `by` (see `sort_trials`), read only as
     far as they are used: a page costs about a page of trials, not a sort of all of them.
 
-    Every order was computed when the graph was built. Trials of a substance or condition
-    are found from its edges; when they are few, only they are sorted.
+    Every order was computed when the graph was built, and where the trials of each phase
+    and status stand in it, so a page of a phase or status costs a page however deep it
+    is. Trials of a substance or condition are found from its edges; when they are few,
+    only they are sorted.
     """
     orders = kg.indexes.trials
     every = orders.of(by)
@@ -134,7 +136,7 @@ def ordered_trials(
     if found is None:
         if keep is None:
             return Matches(every)
-        return Matches(every, keep, total=lambda: orders.count(phases, statuses))
+        return orders.picked(by, phases, statuses)
     if len(found) < _SORT_BELOW * len(every):
         return Matches(sort_trials(kg, [t for t in found if keep is None or keep(t)], by))
     wanted = found if keep is None else {t for t in found if keep(t)}
@@ -155,64 +157,186 @@ def actions(
     tracks: Collection[str] = (),
     jurisdiction_levels: Collection[str] = (),
 ) -> list[str]:
-    """Regulatory actions matching every filter given, oldest first.
+    """Regulatory actions matching every filter given, oldest first (see `matching_actions`)."""
+    return list(
+        matching_actions(
+            kg,
+            kinds=kinds,
+            agency=agency,
+            jurisdiction=jurisdiction,
+            substance=substance,
+            condition=condition,
+            disclosure=disclosure,
+            since=since,
+            until=until,
+            include_subdivisions=include_subdivisions,
+            tracks=tracks,
+            jurisdiction_levels=jurisdiction_levels,
+        )
+    )
+
+
+def matching_actions(
+    kg: KnowledgeGraph,
+    kinds: Collection[str] = (),
+    agency: str | None = None,
+    jurisdiction: str | None = None,
+    substance: str | None = None,
+    condition: str | None = None,
+    disclosure: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    include_subdivisions: bool = False,
+    tracks: Collection[str] = (),
+    jurisdiction_levels: Collection[str] = (),
+    rests_on_primary_source: bool | None = None,
+    newest: bool = False,
+) -> Matches[str]:
+    """Regulatory actions matching every filter given, oldest first (`newest`: newest
+    first, undated ones last either way), read only as far as they are used.
 
     A condition filter includes narrower conditions. `include_subdivisions` widens a
     jurisdiction to the jurisdictions inside it (the United States and its states). Date
     bounds are inclusive and apply to the action's date; a month- or year-precision date
     matches when its range overlaps the bounds. `tracks` keeps actions on the approval or
-    the legal track, `jurisdiction_levels` those applying in a country, a state or a city.
+    the legal track, `jurisdiction_levels` those applying in a country, a state or a city,
+    `rests_on_primary_source` those whose best source is (or is not) a primary one.
+
+    Without a substance, condition or jurisdiction, the orders kept since loading are read
+    until a page is full; filtered only by kind, track or source, the list is counted from
+    the counts kept, so neither a page nor `len()` reads every action.
     """
     places: set[str] | None = None
     if jurisdiction is not None:
         require_kind(kg, jurisdiction, "jurisdiction")
         within = jurisdictions_within(kg, jurisdiction) if include_subdivisions else [jurisdiction]
         places = set(within)
-    # Candidates come from the substance's or the conditions' own edges where one is given,
-    # so the work follows the answer, not the number of actions.
     wanted = narrower_conditions(kg, condition) if condition is not None else None
+    keep = _action_test(
+        kg,
+        kinds,
+        agency,
+        places,
+        tracks,
+        jurisdiction_levels,
+        wanted,
+        disclosure,
+        since,
+        until,
+        rests_on_primary_source,
+    )
+    index = kg.indexes.actions
+    # Places that many actions apply in (a country and its states) are not gathered and
+    # sorted: the kept order is read, testing each action's place, until a page is full.
+    acting = sum(kg.indexes.topics[p][0] for p in places) if places is not None else 0
+    if substance is None and wanted is None and acting >= _SORT_BELOW * len(index.oldest):
+        found = None
+    else:
+        found = _acting_on(kg, substance, wanted, places)
+    if found is None:
+        if since is not None or until is not None:
+            # Only the actions dated near the bounds or within them can match.
+            dated = index.dated_between(since, until)
+            return Matches(Backwards(dated) if newest else dated, keep)
+        order = index.newest() if newest else index.oldest
+        if keep is None:
+            return Matches(order)
+        if jurisdiction_levels or agency is not None or disclosure is not None:
+            return Matches(order, keep)
+        primary = rests_on_primary_source
+        if places is not None:  # each action applies in one place: counted with its place
+            if kinds or tracks or primary is not None:
+                return Matches(order, keep)
+            return Matches(order, keep, total=lambda: acting)
+        return Matches(order, keep, total=lambda: _count(kg, kinds, tracks, primary))
+    ids = sorted(found, key=lambda a: date_order(a, kg.graph.nodes[a]))
+    return Matches(newest_first(kg, ids) if newest else ids, keep)
+
+
+def _acting_on(
+    kg: KnowledgeGraph, substance: str | None, wanted: set[str] | None, places: set[str] | None
+) -> set[str] | None:
+    """Candidates from the substance's, the conditions' or the places' own edges, so that
+    the work follows the answer, not the number of actions; None when none is given."""
     if substance is not None:
         require_kind(kg, substance, "substance")
-        found = {a for a, _, k in kg.graph.in_edges(substance, keys=True) if k == "concerns"}
-    elif wanted is not None:
-        found = {
+        return {a for a, _, k in kg.graph.in_edges(substance, keys=True) if k == "concerns"}
+    if wanted is not None:
+        return {
             a for c in wanted for a, _, k in kg.graph.in_edges(c, keys=True) if k == "for_condition"
         }
-    elif places is not None:
-        found = {
+    if places is not None:
+        return {
             a for p in places for a, _, k in kg.graph.in_edges(p, keys=True) if k == "applies_in"
         }
-    else:
-        found = None
-    if found is None:
-        ids = list(kg.actions_by_date)  # already in date order
-    else:
-        ids = sorted(found, key=lambda a: date_order(a, kg.graph.nodes[a]))
+    return None
+
+
+def _action_test(
+    kg: KnowledgeGraph,
+    kinds: Collection[str],
+    agency: str | None,
+    places: set[str] | None,
+    tracks: Collection[str],
+    jurisdiction_levels: Collection[str],
+    wanted: set[str] | None,
+    disclosure: str | None,
+    since: date | None,
+    until: date | None,
+    primary: bool | None,
+) -> Callable[[str], bool] | None:
+    """Whether an action passes every filter given; None when none is."""
+    if not (
+        kinds
+        or tracks
+        or jurisdiction_levels
+        or any(f is not None for f in (agency, places, wanted, disclosure, since, until, primary))
+    ):
+        return None
     nodes = kg.graph.nodes
-    selected = []
-    for action_id in ids:
+    index = kg.indexes.actions
+
+    def keep(action_id: str) -> bool:
         attrs = nodes[action_id]
-        when = action_date(attrs)
         if kinds and attrs["action"] not in kinds:
-            continue
+            return False
         if agency is not None and attrs.get("agency") != agency:
-            continue
+            return False
         if places is not None and attrs.get("jurisdiction") not in places:
-            continue
+            return False
         if tracks and track_of(str(attrs["action"])) not in tracks:
-            continue
+            return False
         if jurisdiction_levels and nodes[attrs["jurisdiction"]]["level"] not in jurisdiction_levels:
-            continue
+            return False
         if wanted is not None and attrs.get("condition") not in wanted:
-            continue
+            return False
         if disclosure is not None and attrs.get("disclosure") != disclosure:
-            continue
-        if since is not None and (when is None or when.latest < since):
-            continue
-        if until is not None and (when is None or when.earliest > until):
-            continue
-        selected.append(action_id)
-    return selected
+            return False
+        if since is not None or until is not None:
+            when = action_date(attrs)
+            if since is not None and (when is None or when.latest < since):
+                return False
+            if until is not None and (when is None or when.earliest > until):
+                return False
+        return primary is None or index.rests_on_primary(action_id) is primary
+
+    return keep
+
+
+def _count(
+    kg: KnowledgeGraph, kinds: Collection[str], tracks: Collection[str], primary: bool | None
+) -> int:
+    """How many actions are of one of `kinds`, on one of `tracks` (empty: any) and rest on
+    a primary source or not (None: either), from the counts kept since loading."""
+    index = kg.indexes.actions
+    if not kinds and not tracks:
+        return index.count((), primary)
+    allowed = {
+        kind
+        for kind, _, _ in index.kinds
+        if (not kinds or kind in kinds) and (not tracks or track_of(str(kind)) in tracks)
+    }
+    return index.count(allowed, primary) if allowed else 0
 
 
 def newest_first(kg: KnowledgeGraph, actions_oldest_first: list[str]) -> list[str]:
@@ -239,15 +363,10 @@ def claims(kg: KnowledgeGraph, status: str | None = None, about: str | None = No
     return [c for c in ids if status is None or kg.graph.nodes[c]["status"] == status]
 
 
-def claims_of_status(kg: KnowledgeGraph, status: str | None = None) -> Matches[str]:
-    """Every claim, or those of one status, by id, read only as far as a page needs and
-    counted from the counts kept since loading."""
+def claims_of_status(kg: KnowledgeGraph, status: str | None = None) -> Matches[str] | Picked[str]:
+    """Every claim, or those of one status, by id: a page costs a page, however deep,
+    read from where the claims of each status stand, kept since loading."""
     every = kg.by_kind["claim"]
     if status is None:
         return Matches(every)
-    nodes = kg.graph.nodes
-    return Matches(
-        every,
-        lambda c: nodes[c]["status"] == status,
-        total=lambda: kg.indexes.claims_of_status(status),
-    )
+    return Picked(every, [kg.indexes.claims_of(status)])

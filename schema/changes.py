@@ -11,7 +11,7 @@ from graphql import GraphQLError
 
 from graph import diff
 from graph.diff import CITATIONS, show
-from graph.history import changes_since, parse_since
+from graph.history import net_changes_since, parse_since
 from schema import arguments as arg
 from schema.context import Info
 from schema.relay import Connection, Node, paginate
@@ -118,7 +118,7 @@ class ChangesQuery:
             start = parse_since(since)
         except ValueError as exc:
             raise GraphQLError(str(exc)) from None
-        found = graph_call(changes_since, info.context.kg.history, start)
+        found = graph_call(net_changes_since, info.context.kg.history, start)
         return paginate(found, first, after, load=_Row)
 
 

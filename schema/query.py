@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import strawberry
 from graphql import GraphQLError
@@ -14,10 +14,10 @@ from graph import paths, provenance
 from graph.coverage import coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
-from graph.orders import Backwards
+from graph.orders import Backwards, Picked
+from graph.recent import Recent
 from graph.search import SearchHit as GraphSearchHit
-from graph.selection import actions as select_actions
-from graph.selection import claims_of_status, newest_first, ordered_trials
+from graph.selection import claims_of_status, matching_actions, ordered_trials
 from graph.vocab import (
     ActionKind,
     ActionTrack,
@@ -234,6 +234,12 @@ class Coverage:
     )
 
 
+# (data version, text, kinds) -> the best matches: the next page of a search reads the
+# matches found for the first instead of scanning the names again. The same data has the
+# same names, whichever graph holds them.
+_SEARCHES: Final[Recent[list[GraphSearchHit]]] = Recent(256)
+
+
 def _list_of(kind: str) -> Any:
     def resolver(
         info: Info,
@@ -445,8 +451,8 @@ class Query(ChangesQuery):
         before: arg.Before = None,
     ) -> Connection[RegulatoryAction]:
         f = filter or ActionFilter()
-        ids: list[str] = graph_call(
-            select_actions,
+        ids = graph_call(
+            matching_actions,
             info.context.kg,
             kinds=[k.value for k in f.kinds or ()],
             agency=resolve_optional(info, "organisation", f.agency),
@@ -459,12 +465,9 @@ class Query(ChangesQuery):
             disclosure=f.disclosure.value if f.disclosure else None,
             since=f.since,
             until=last_day(f.until) if f.until else None,
+            rests_on_primary_source=f.rests_on_primary_source,
+            newest=order is ActionOrder.DATE_DESC,
         )
-        if f.rests_on_primary_source is not None:
-            wanted = f.rests_on_primary_source
-            ids = [i for i in ids if provenance.evidence(info.context.kg, i).primary is wanted]
-        if order is ActionOrder.DATE_DESC:
-            ids = newest_first(info.context.kg, ids)
         return paginate(ids, first, after, load=info.context.kg.node, last=last, before=before)
 
     @strawberry.field(description="Claims, optionally only those of one status.")
@@ -502,8 +505,12 @@ class Query(ChangesQuery):
         last: arg.Last = None,
         before: arg.Before = None,
     ) -> Connection[SearchHit]:
-        wanted = [k.value for k in kinds or ()]
-        hits = info.context.kg.names.search(text, kinds=wanted, limit=MAX_PAGE)
+        kg = info.context.kg
+        wanted = tuple(k.value for k in kinds or ())
+        hits = _SEARCHES.get(
+            (kg.version, text, wanted),
+            lambda: kg.names.search(text, kinds=wanted, limit=MAX_PAGE),
+        )
         if first is None and last is None:
             first = 10
         return paginate(hits, first, after, last=last, before=before)
@@ -596,8 +603,12 @@ class Query(ChangesQuery):
 
     @strawberry.field(description="Where sources disagree: claims in conflict, and how it stands.")
     def conflicts(self, info: Info, status: arg.ConflictStatusArg = None) -> list[Conflict]:
-        ids = provenance.conflicts(info.context.kg, status.value if status else None)
-        return nodes(info, ids)
+        kg = info.context.kg
+        every = kg.by_kind["conflict"]
+        if status is None:
+            return nodes(info, list(every))
+        # Read where the conflicts of that status stand, kept since loading.
+        return nodes(info, Picked(every, [kg.indexes.conflicts_of(status.value)])[:])
 
     @strawberry.field(description="Claims whose newest source was published before a date.")
     def stale_claims(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -61,12 +61,22 @@ class Edge(Generic[T]):
     node: T = strawberry.field(description="The item.")
 
 
+def _count_matching(root: strawberry.Parent[Any]) -> int:
+    return len(root.matching)
+
+
 @strawberry.type(description="A page of items (Relay connection).")
 class Connection(Generic[T]):
-    total_count: int = strawberry.field(description="How many items match, over all pages.")
+    total_count: int = strawberry.field(
+        resolver=_count_matching, description="How many items match, over all pages."
+    )
     page_info: PageInfo = strawberry.field(description="Where this page sits.")
     edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
     nodes: list[T] = strawberry.field(description="The items alone.")
+    # Every item of the list the page was taken from, counted only when `totalCount` is
+    # asked for: counting a filtered list can mean reading all of it, where the page
+    # itself reads about a page.
+    matching: strawberry.Private[Sized] = ()
 
 
 def _same(item: Any) -> Any:
@@ -120,18 +130,27 @@ def paginate(
     if first is not None and last is not None:
         raise GraphQLError("give `first` or `last`, not both")
     start = _offset(after) + 1 if after is not None else 0
-    end = min(_offset(before), len(items)) if before is not None else len(items)
-    end = max(start, end)
     if last is not None:
+        end = min(_offset(before), len(items)) if before is not None else len(items)
+        end = max(start, end)
         start = max(start, end - _page_size("last", last))
+        page = list(items[start:end])
+        has_next = end < len(items)
     else:
-        end = min(end, start + _page_size("first", DEFAULT_PAGE if first is None else first))
-    page = [load(item) for item in items[start:end]]
+        # One item past the page says whether there is a next page, without counting
+        # the items: a page of a long list read lazily costs about the page.
+        end = start + _page_size("first", DEFAULT_PAGE if first is None else first)
+        if before is not None:
+            end = max(start, min(end, _offset(before)))
+        page = list(items[start : end + 1])
+        has_next = len(page) > end - start
+        del page[end - start :]
+    page = [load(item) for item in page]
     edges = [Edge(cursor=_cursor(start + i), node=item) for i, item in enumerate(page)]
     return Connection(
-        total_count=len(items),
+        matching=items,
         page_info=PageInfo(
-            has_next_page=end < len(items),
+            has_next_page=has_next,
             has_previous_page=start > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,

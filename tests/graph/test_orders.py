@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bench.generate import generate
 from graph.build import KnowledgeGraph
 from graph.load import load_graph
 from graph.orders import TRIAL_ORDERS, Backwards, Matches
+from graph.records import date_order
 from graph.selection import ordered_trials, sort_trials, trials
 from schema.relay import _cursor, paginate
 from tests.conftest import TINY
@@ -122,7 +124,7 @@ def _pages(items: Sequence[str]) -> list[tuple[object, ...]]:
             (
                 page.nodes,
                 [e.cursor for e in page.edges],
-                page.total_count,
+                len(page.matching),
                 page.page_info.has_next_page,
                 page.page_info.has_previous_page,
             )
@@ -170,14 +172,42 @@ def test_a_page_reads_a_page_not_the_list(generated: KnowledgeGraph) -> None:
     every = generated.indexes.trials.of("start")
     page = ordered_trials(generated, "start")
     assert paginate(page, 10, _cursor(49)).nodes == list(every[50:60])
-    assert page.walked == 10
+    assert page.walked == 11  # the page, and one more to know that there is a next page
 
-    # Filtered by phase: read until the page is full, and counted from the counts kept.
+    # Filtered by phase: read where the trials of that phase stand, counted from the
+    # counts kept.
     phase = str(generated.node(every[0])["phase"])
     filtered = ordered_trials(generated, "start", phases=[phase])
     found = paginate(filtered, 5, None)
-    assert found.total_count == sum(1 for t in every if generated.node(t)["phase"] == phase)
-    assert filtered.walked == every.index(found.nodes[-1]) + 1 < len(every)
+    assert len(found.matching) == sum(1 for t in every if generated.node(t)["phase"] == phase)
+    assert filtered.walked == 6
+
+
+def test_a_deep_page_of_a_phase_and_status_reads_a_page(generated: KnowledgeGraph) -> None:
+    nodes = generated.graph.nodes
+    phases = sorted({str(nodes[t]["phase"]) for t in generated.by_kind["trial"]})
+    statuses = sorted({str(nodes[t]["status"]) for t in generated.by_kind["trial"]})
+    for by in TRIAL_ORDERS:
+        every = generated.indexes.trials.of(by)
+        for wanted_phases, wanted_statuses in [
+            (phases[:1], ()),
+            (phases[1:4], ()),
+            ((), statuses[:2]),
+            (phases[:2], statuses[1:3]),
+        ]:
+            matching = [
+                t
+                for t in every
+                if (not wanted_phases or nodes[t]["phase"] in wanted_phases)
+                and (not wanted_statuses or nodes[t]["status"] in wanted_statuses)
+            ]
+            deep = len(matching) * 2 // 3
+            found = ordered_trials(generated, by, phases=wanted_phases, statuses=wanted_statuses)
+            page = paginate(found, 10, _cursor(deep))
+            assert page.nodes == matching[deep + 1 : deep + 11]
+            assert page.page_info.has_next_page is (deep + 11 < len(matching))
+            assert found.walked == len(matching[deep + 1 : deep + 12])  # not `deep` of them
+            assert len(found) == len(matching)
 
 
 def test_the_last_page_is_read_from_the_end(generated: KnowledgeGraph) -> None:
@@ -187,7 +217,7 @@ def test_the_last_page_is_read_from_the_end(generated: KnowledgeGraph) -> None:
     found = paginate(filtered, None, None, last=3)
     matching = [t for t in every if generated.node(t)["phase"] == phase]
     assert found.nodes == matching[-3:]
-    assert filtered.walked == len(every) - every.index(matching[-3])
+    assert filtered.walked == 3
 
 
 def test_no_sort_for_a_page_of_every_trial(
@@ -201,7 +231,7 @@ def test_no_sort_for_a_page_of_every_trial(
     phase = str(generated.node(generated.by_kind["trial"][0])["phase"])
     for by in TRIAL_ORDERS:
         assert len(paginate(ordered_trials(generated, by), 100, None).nodes) == 100
-        assert paginate(ordered_trials(generated, by, phases=[phase]), 100, None).total_count
+        assert len(paginate(ordered_trials(generated, by, phases=[phase]), 100, None).matching)
 
 
 def test_a_common_substance_reads_the_kept_order(generated: KnowledgeGraph) -> None:
@@ -254,7 +284,10 @@ def test_claims_of_a_status_are_counted_without_reading_them(generated: Knowledg
     assert len(found) == len(claims(generated, status=status))
     assert found.walked == 0
     assert paginate(found, 3, None).nodes == claims(generated, status=status)[:3]
-    assert found.walked == every.index(found[2]) + 1
+    assert found.walked == 4  # the page, and one more to know that there is a next page
+    deep = paginate(found, 3, _cursor(len(found) - 5))
+    assert deep.nodes == claims(generated, status=status)[-4:-1]
+    assert found.walked == 4 + 4
     assert list(claims_of_status(generated)) == claims(generated)
 
 
@@ -301,3 +334,235 @@ def test_backwards_reads_like_the_reversed_list() -> None:
         assert backwards[index] == expected[index]
     with pytest.raises(IndexError):
         backwards[7]
+
+
+# --- regulatory actions ------------------------------------------------------------------
+
+
+def _actions_as_before(
+    kg: KnowledgeGraph, newest: bool, primary: bool | None, **filters: object
+) -> list[str]:
+    """What a list of actions was before orders and flags were kept: select every match,
+    ask each for its evidence, then reverse the dated ones."""
+    from graph.provenance import evidence
+    from graph.records import action_date
+
+    nodes = kg.graph.nodes
+    found = [
+        a
+        for a in sorted(kg.by_kind["action"], key=lambda a: date_order(a, nodes[a]))
+        if _action_passes(kg, a, **filters)
+        and (primary is None or evidence(kg, a).primary is primary)
+    ]
+    if not newest:
+        return found
+    dated = [a for a in found if action_date(nodes[a]) is not None]
+    return dated[::-1] + [a for a in found if action_date(nodes[a]) is None]
+
+
+def _action_passes(kg: KnowledgeGraph, action: str, **filters: object) -> bool:
+    from graph.records import action_date
+    from graph.selection import jurisdictions_within
+    from graph.vocab import track_of
+
+    attrs = kg.node(action)
+    when = action_date(attrs)
+    since, until = filters.get("since"), filters.get("until")
+    if since is not None and (when is None or when.latest < since):  # type: ignore[operator]
+        return False
+    if until is not None and (when is None or when.earliest > until):  # type: ignore[operator]
+        return False
+    kinds = filters.get("kinds") or ()
+    tracks = filters.get("tracks") or ()
+    agency = filters.get("agency")
+    substance = filters.get("substance")
+    jurisdiction = filters.get("jurisdiction")
+    places = None
+    if isinstance(jurisdiction, str):
+        places = {jurisdiction}
+        if filters.get("include_subdivisions"):
+            places = set(jurisdictions_within(kg, jurisdiction))
+    return (
+        (not kinds or attrs["action"] in kinds)  # type: ignore[operator]
+        and (not tracks or track_of(str(attrs["action"])) in tracks)  # type: ignore[operator]
+        and (agency is None or attrs.get("agency") == agency)
+        and (substance is None or kg.graph.has_edge(action, substance, key="concerns"))
+        and (places is None or attrs["jurisdiction"] in places)
+    )
+
+
+def _action_filters(kg: KnowledgeGraph) -> list[dict[str, object]]:
+    nodes = kg.graph.nodes
+    kinds = sorted({str(nodes[a]["action"]) for a in kg.by_kind["action"]})
+    agency = nodes[kg.by_kind["action"][0]].get("agency")
+    substance = max(kg.by_kind["substance"], key=lambda s: len(kg.graph.in_edges(s)))
+    kept = kg.indexes.actions
+    days = [date.fromordinal(d) for d in kept.earliest]  # sorted
+    places = sorted(kg.by_kind["jurisdiction"], key=lambda j: kg.indexes.topics[j][0])
+    return [
+        {},
+        {"kinds": kinds[:2]},
+        {"tracks": ["legal"]},
+        {"kinds": kinds[:3], "tracks": ["approval"]},
+        {"agency": agency},
+        {"substance": substance},
+        {"substance": substance, "kinds": kinds[::2]},
+        {"jurisdiction": "jurisdiction:US"},
+        {"jurisdiction": "jurisdiction:US", "include_subdivisions": True},
+        {"jurisdiction": "jurisdiction:US", "kinds": kinds[:4]},
+        {"jurisdiction": places[-1], "since": days[len(days) // 2]},
+        {"since": days[len(days) // 2]},
+        {"since": days[len(days) // 4], "kinds": kinds[:4]},
+        {"until": days[len(days) // 3]},
+        {"since": days[len(days) // 3], "until": days[len(days) // 3] + timedelta(days=40)},
+        {"since": days[-1] + timedelta(days=400)},
+    ]
+
+
+@pytest.mark.parametrize("newest", [False, True])
+@pytest.mark.parametrize("primary", [None, True, False])
+@pytest.mark.parametrize("sort_below", [0.05, 1.0])  # 1.0: a place's actions are sorted
+def test_every_page_of_actions_is_as_before(
+    generated: KnowledgeGraph,
+    newest: bool,
+    primary: bool | None,
+    sort_below: float,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graph.selection import matching_actions
+
+    monkeypatch.setattr("graph.selection._SORT_BELOW", sort_below)
+
+    for filters in _action_filters(generated):
+        expected = _actions_as_before(generated, newest, primary, **filters)
+        found = matching_actions(
+            generated,
+            newest=newest,
+            rests_on_primary_source=primary,
+            **filters,  # type: ignore[arg-type]
+        )
+        assert list(found) == expected, filters
+        again = matching_actions(
+            generated,
+            newest=newest,
+            rests_on_primary_source=primary,
+            **filters,  # type: ignore[arg-type]
+        )
+        assert _pages(again) == _pages(expected), filters
+
+
+def test_the_primary_source_flags_are_the_evidence(
+    generated: KnowledgeGraph, real: KnowledgeGraph
+) -> None:
+    from graph.provenance import evidence
+
+    for kg in (generated, real):
+        kept = kg.indexes.actions
+        flags = [kept.rests_on_primary(a) for a in kg.by_kind["action"]]
+        assert flags == [evidence(kg, a).primary for a in kg.by_kind["action"]]
+        assert any(flags)
+        assert not all(flags)
+        assert kept.count(primary=True) == sum(flags)
+        assert kept.count() == len(flags)
+
+
+def test_a_page_of_all_actions_reads_a_page(generated: KnowledgeGraph) -> None:
+    from graph.selection import matching_actions
+
+    kept = generated.indexes.actions
+    for newest in (False, True):
+        every = matching_actions(generated, newest=newest)
+        page = paginate(every, 10, None)
+        assert page.nodes == _actions_as_before(generated, newest, None)[:10]
+        assert every.walked == 11  # the page, and one more to know that there is a next page
+        deep = paginate(every, 10, _cursor(len(every) // 2))
+        assert len(deep.nodes) == 10
+        assert every.walked == 22
+
+        # Resting on a primary source: read until the page is full, counted from the flags.
+        primary = matching_actions(generated, newest=newest, rests_on_primary_source=True)
+        assert len(paginate(primary, 10, None).nodes) == 10
+        assert primary.walked < 40 < len(kept.oldest)
+        assert len(primary) == kept.count(primary=True)
+        assert primary.walked < 40
+
+        # Of some kinds: counted from the counts kept too.
+        kinds = sorted({str(k) for k, _, _ in kept.kinds})[:3]
+        few = matching_actions(generated, kinds=kinds, newest=newest)
+        assert len(few) == sum(1 for a in kept.oldest if generated.node(a)["action"] in kinds)
+        assert few.walked == 0
+
+
+def test_a_page_since_a_day_reads_from_that_day(generated: KnowledgeGraph) -> None:
+    from graph.records import action_date
+    from graph.selection import matching_actions
+
+    kept = generated.indexes.actions
+    middle = action_date(generated.node(kept.oldest[kept.dated // 2]))
+    assert middle is not None
+    since = middle.latest
+    found = matching_actions(generated, since=since)
+    page = paginate(found, 10, None)
+    assert page.nodes == _actions_as_before(generated, False, None, since=since)[:10]
+    # From a year before that day at most (the widest date spans a year), not from the first.
+    dates = [action_date(generated.node(a)) for a in kept.oldest[: kept.dated]]
+    before = sum(1 for d in dates if d is not None and d.latest < since)
+    assert found.walked < before
+
+
+def test_newest_first_reads_like_the_dated_ones_reversed() -> None:
+    from graph.orders import NewestFirst
+
+    items = tuple("abcdexy")
+    newest, expected = NewestFirst(items, 5), list("edcbaxy")
+    assert len(newest) == len(expected)
+    assert list(newest) == expected
+    for start, stop in itertools.product(range(-9, 10), repeat=2):
+        assert newest[start:stop] == expected[start:stop], (start, stop)
+    for index in range(-7, 7):
+        assert newest[index] == expected[index]
+    assert newest[::3] == expected[::3]
+    with pytest.raises(IndexError):
+        newest[7]
+
+
+@pytest.mark.parametrize("year", [2012, 2020, 2100])
+def test_a_page_of_stale_claims_reads_its_block_not_the_list(
+    generated: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, year: int
+) -> None:
+    from datetime import date
+
+    from graph import indexes
+
+    monkeypatch.setattr(indexes, "STALE_BLOCK", 16)  # blocks to skip, in a small set
+    kept = indexes.Indexes.build(
+        generated.graph, {k: list(v) for k, v in generated.by_kind.items()}
+    )
+    claims = generated.by_kind["claim"]
+    day = date(year, 6, 15)
+    stale = [
+        i for i, d in enumerate(kept.claims_newest) if d is None or d.latest < day
+    ]  # positions of the stale claims among all claims
+    assert 0 < len(stale) <= len(claims)
+    for start in range(0, len(stale), 7):
+        found = kept.stale_claims(claims, day)
+        page = paginate(found, 5, _cursor(start - 1) if start >= 1 else None)
+        assert page.nodes == [(claims[i], kept.claims_newest[i]) for i in stale[start : start + 5]]
+        assert page.page_info.has_next_page is (start + 5 < len(stale))
+        last = stale[start + 5] if start + 5 < len(stale) else len(claims) - 1
+        assert found.walked <= 16 + last - stale[start] + 1  # its block, then the page
+    assert list(kept.stale_claims(claims, day)) == [
+        (claims[i], kept.claims_newest[i]) for i in stale
+    ]
+
+
+def test_a_page_of_a_common_place_reads_a_page(generated: KnowledgeGraph) -> None:
+    from graph.selection import matching_actions
+
+    us = "jurisdiction:US"
+    found = matching_actions(generated, jurisdiction=us, newest=True)
+    page = paginate(found, 5, None)
+    assert page.nodes == _actions_as_before(generated, True, None, jurisdiction=us)[:5]
+    assert found.walked < 20 < len(generated.by_kind["action"])
+    assert len(found) == generated.indexes.topics[us][0]  # counted without reading
+    assert found.walked < 20

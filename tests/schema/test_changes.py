@@ -125,3 +125,33 @@ def test_bad_since_is_a_graphql_error(versions: Versions, since: str, message: s
     )
     assert result.errors is not None
     assert [e.message for e in result.errors] == [message]
+
+
+def test_pages_of_changes_read_the_net_changes_made_once(
+    versions: Versions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graph.history
+
+    made: list[object] = []
+    compute = graph.history.changes_since
+
+    def counted(history: Any, since: Any) -> Any:
+        made.append(since)
+        return compute(history, since)
+
+    monkeypatch.setattr(graph.history, "changes_since", counted)
+    kg = load_graph(versions.data)
+    since = versions.snapshots[0].version
+    page = """query ($since: String!, $after: String) {
+      changes(since: $since, first: 1, after: $after) {
+        pageInfo { hasNextPage endCursor } nodes { regkgId } } }"""
+    seen, after = [], None
+    while True:
+        found = data_of(execute(kg, page, {"since": since, "after": after}))["changes"]
+        seen += [n["regkgId"] for n in found["nodes"]]
+        if not found["pageInfo"]["hasNextPage"]:
+            break
+        after = found["pageInfo"]["endCursor"]
+    assert seen == [n["regkgId"] for n in _changes(versions, since)]
+    assert len(seen) == 4
+    assert made == [since, since]  # once for the pages, once for the whole list of `_changes`

@@ -1053,3 +1053,82 @@ def test_unknown_names_are_graphql_errors_with_a_clear_message(
     result = execute(real, query)
     assert result.errors is not None
     assert [(e.message, e.path) for e in result.errors] == [(message, path)]
+
+
+def test_a_page_of_actions_reads_a_page_and_counts_only_when_asked(
+    real: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import schema.query
+    from graph import selection
+
+    made: list[Any] = []
+
+    def probe(*args: Any, **kwargs: Any) -> Any:
+        made.append(selection.matching_actions(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(schema.query, "matching_actions", probe)
+    every = len(real.by_kind["action"])
+    assert every > 100
+
+    newest = "{ regulatoryActions(order: DATE_DESC, first: 10) { nodes { regkgId } } }"
+    nodes = data_of(execute(real, newest))["regulatoryActions"]["nodes"]
+    expected = selection.newest_first(real, selection.actions(real))[:10]
+    assert [n["regkgId"] for n in nodes] == expected
+    assert made[-1].walked == 11  # the page, and one more to know that there is a next page
+
+    primary = """{ regulatoryActions(filter: {restsOnPrimarySource: true}, first: 10) {
+      totalCount nodes { regkgId } } }"""
+    found = data_of(execute(real, primary))["regulatoryActions"]
+    assert found["totalCount"] == real.indexes.actions.count(primary=True)
+    assert made[-1].walked < every // 2  # counted from the flags kept, not by reading
+
+    # An agency's actions are counted by reading them all: only when the count is asked for.
+    agency = str(real.node(real.by_kind["action"][0])["agency"])
+    page = "query ($a: String) { regulatoryActions(filter: {agency: $a}, first: 3) { %s } }"
+    data_of(execute(real, page % "nodes { regkgId }", {"a": agency}))
+    assert made[-1].walked < every // 2
+    counted = data_of(execute(real, page % "totalCount", {"a": agency}))
+    assert counted["regulatoryActions"]["totalCount"] == len(selection.actions(real, agency=agency))
+    assert made[-1].walked == every
+
+
+def test_the_next_page_of_a_search_reuses_the_matches(
+    real: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import schema.query
+    from graph.recent import Recent
+
+    monkeypatch.setattr(schema.query, "_SEARCHES", Recent(4))
+    names = type(real.names)
+    scans: list[str] = []
+    search = names.search
+
+    def counted(self: Any, text: str, **kwargs: Any) -> Any:
+        scans.append(text)
+        return search(self, text, **kwargs)
+
+    monkeypatch.setattr(names, "search", counted)
+    query = """query ($after: String) { search(text: "ps", first: 3, after: $after) {
+      pageInfo { endCursor hasNextPage } nodes { node { regkgId } } } }"""
+    first = data_of(execute(real, query))["search"]
+    after = first["pageInfo"]["endCursor"]
+    second = data_of(execute(real, query, {"after": after}))["search"]
+    assert first["pageInfo"]["hasNextPage"]
+    assert scans == ["ps"]
+    every = search(real.names, "ps", kinds=(), limit=MAX_PAGE)
+    assert [n["node"]["regkgId"] for n in first["nodes"] + second["nodes"]] == [
+        hit.id for hit in every[:6]
+    ]
+
+
+def test_conflicts_of_a_status_are_those_kept_since_loading(real: KnowledgeGraph) -> None:
+    from graph import provenance
+
+    query = """{ open: conflicts(status: OPEN) { regkgId }
+      resolved: conflicts(status: RESOLVED) { regkgId } }"""
+    found = data_of(execute(real, query))
+    for status in ("open", "resolved"):
+        expected = provenance.conflicts(real, status)
+        assert expected
+        assert [c["regkgId"] for c in found[status]] == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -343,3 +344,25 @@ def test_browse_lists_sort_by_name(real: KnowledgeGraph, order: str, names: list
     assert data_of(execute(real, query)) == {
         "substances": {"totalCount": 14, "nodes": [{"name": n} for n in names]}
     }
+
+
+class _Uncountable(Sequence[int]):
+    """A long list that can be sliced but refuses to be counted: counting it would be the
+    work a page must not do."""
+
+    def __len__(self) -> int:
+        raise AssertionError("counted")
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(range(1000))[index]
+
+
+def test_a_page_is_taken_without_counting_the_list() -> None:
+    from schema.relay import _cursor, paginate
+
+    page = paginate(_Uncountable(), 3, _cursor(4))
+    assert page.nodes == [5, 6, 7]
+    assert (page.page_info.has_next_page, page.page_info.has_previous_page) == (True, True)
+    assert paginate(_Uncountable(), 3, _cursor(996)).page_info.has_next_page is False
+    with pytest.raises(AssertionError, match="counted"):
+        len(page.matching)  # what `totalCount` asks, when a query selects it

@@ -152,3 +152,24 @@ def test_a_country_includes_its_states(tmp_path: Path) -> None:
     wanted = parse_filter(kg, {"jurisdiction": ["US"]})
     assert wanted.jurisdictions == {"jurisdiction:US", "jurisdiction:US-OR"}
     assert parse_filter(kg, {"jurisdiction": ["US-OR"]}).jurisdictions == {"jurisdiction:US-OR"}
+
+
+def test_the_feed_walks_the_history_once_per_filter(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import web.feed
+
+    walked: list[object] = []
+    walk = web.feed._entries
+
+    def counted(kg: Any, wanted: Any) -> Any:
+        walked.append(wanted)
+        return walk(kg, wanted)
+
+    monkeypatch.setattr(web.feed, "_entries", counted)
+    first = _feed(client, "?kind=claim&substance=X")
+    again = _feed(client, "?kind=claim&substance=X")
+    assert [e.id for e in again.entries] == [e.id for e in first.entries]
+    assert len(walked) == 1
+    _feed(client, "?kind=action")
+    assert len(walked) == 2
