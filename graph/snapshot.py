@@ -26,10 +26,12 @@ import pickle
 import platform
 import tempfile
 from array import array
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from functools import cache
+from itertools import islice, repeat
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, BinaryIO, Final
@@ -41,9 +43,10 @@ from graph.build import KnowledgeGraph, assemble_graph
 from graph.errors import RegkgError
 from graph.history import read_history
 from graph.reader import data_version
+from graph.records import Citation
 
 SNAPSHOT_FILE: Final = "regkg.snapshot"
-FORMAT: Final = 2  # bump when the layout of the file itself changes
+FORMAT: Final = 3  # bump when the layout of the file itself changes
 MAGIC: Final = b"regkg snapshot\n"
 _CHUNK: Final = 1 << 20
 
@@ -203,6 +206,7 @@ def _parts(kg: KnowledgeGraph) -> dict[str, Any]:
     names: list[tuple[str, ...]] = []
     layout_of = array("I")
     values: list[tuple[Any, ...]] = []
+    citations = _Citations()
     for attrs in kg.graph._node.values():
         if not isinstance(attrs, Attributes):
             raise TypeError(f"a snapshot holds graphs made by build_graph, not {type(attrs)}")
@@ -210,7 +214,7 @@ def _parts(kg: KnowledgeGraph) -> dict[str, Any]:
         if number == len(names):
             names.append(tuple(attrs.layout))
         layout_of.append(number)
-        values.append(attrs.values_tuple)
+        values.append(citations.taken_from(attrs))
     parts: dict[str, Any] = {
         "graph": {
             "ids": list(kg.graph._node),
@@ -231,6 +235,56 @@ def _parts(kg: KnowledgeGraph) -> dict[str, Any]:
     return parts
 
 
+class _Citations:
+    """Every node's citations, saved as columns and made into `Citation`s again by one
+    call that loops in C.
+
+    Pickled one by one, each citation would leave its constructor's arguments (a tuple
+    as large as itself) in the unpickler's memo until the end of the load, and then
+    free: a hole for every citation, 80 MB of them at a million records. Instead each
+    node's tuple of citations is saved as a call to `next` on one shared iterator that
+    makes the nodes' tuples, in the order the nodes are saved and so unpickled.
+    """
+
+    def __init__(self) -> None:
+        self._flat: list[Citation] = []
+        self._counts = array("I")
+        self._next = (self,)  # the arguments of every `next` call: one object, saved once
+
+    def taken_from(self, attrs: Attributes) -> tuple[Any, ...]:
+        """The node's values, with its citations (if any) replaced by a `next` call."""
+        row = attrs.values_tuple
+        position = attrs.layout.get("citations")
+        if position is None or not row[position]:
+            return row
+        self._flat.extend(row[position])
+        self._counts.append(len(row[position]))
+        return (*row[:position], _NextOf(self._next), *row[position + 1 :])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        columns = tuple(map(list, zip(*self._flat, strict=True))) if self._flat else ()
+        return (_citation_groups, (columns, self._counts))
+
+
+class _NextOf:
+    """Unpickles as the next item of the iterator in `args`; one per node, as the pickler
+    saves an object met twice only once."""
+
+    def __init__(self, args: tuple[_Citations]) -> None:
+        self._args = args
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (next, self._args)
+
+
+def _citation_groups(
+    columns: tuple[list[Any], ...], counts: array[int]
+) -> Iterator[tuple[Citation, ...]]:
+    """Each node's tuple of citations in turn, made from the saved columns."""
+    made = map(tuple.__new__, repeat(Citation), zip(*columns, strict=True))
+    return (tuple(islice(made, count)) for count in counts)
+
+
 def _assemble(parts: dict[str, Any]) -> KnowledgeGraph:
     values: dict[str, Any] = {}
     for name, part in parts.items():
@@ -245,4 +299,5 @@ def _assemble(parts: dict[str, Any]) -> KnowledgeGraph:
     attrs = map(Attributes, map(layouts.__getitem__, graph["layout_of"]), graph["values"])
     nodes = dict(zip(graph["ids"], attrs, strict=True))
     values["graph"] = assemble_graph(values["version"], nodes, graph["succ"], graph["pred"])
+    values["names"].attach(nodes)
     return KnowledgeGraph(**values)

@@ -13,7 +13,7 @@ import heapq
 import math
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -65,10 +65,7 @@ class NearSpellings:
             by_piece = postings.setdefault(self._kinds[key], {})
             for piece in pieces(norm):
                 by_piece.setdefault(piece, []).append(key)
-        self._postings = {
-            kind: {piece: array("I", keys) for piece, keys in by_piece.items()}
-            for kind, by_piece in postings.items()
-        }
+        self._postings = {kind: _Postings(by_piece) for kind, by_piece in postings.items()}
 
     def __eq__(self, other: object) -> bool:
         """Equal when built from the same names (a snapshot's copy equals the original)."""
@@ -121,7 +118,7 @@ class NearSpellings:
         all, and reading more only tells them apart from names sharing fewer."""
         postings = [self._postings[k] for k in kinds]
         wanted = pieces(query)
-        sizes = {p: sum(len(by_piece.get(p, ())) for by_piece in postings) for p in wanted}
+        sizes = {p: sum(len(by_piece.get(p)) for by_piece in postings) for p in wanted}
         # A name of two or three letters is 80% similar to one a letter longer or shorter
         # while sharing a single piece with it.
         shared = math.ceil(len(wanted) * SHARED) if len(query) > 3 else 1
@@ -132,7 +129,7 @@ class NearSpellings:
             if read >= enough and sizes[piece] > budget:
                 break
             for by_piece in postings:
-                keys = by_piece.get(piece, ())
+                keys = by_piece.get(piece)
                 counts.update(keys[:budget])
                 budget -= min(len(keys), budget)
             read += 1
@@ -142,3 +139,29 @@ class NearSpellings:
         if len(found) > MAX_CANDIDATES:
             found = sorted(found, key=lambda key: -counts[key])[:MAX_CANDIDATES]
         return sorted(found)
+
+
+class _Postings:
+    """Piece -> the keys of the names holding it, ascending: one flat array rather than
+    one per piece, as an array saved on its own is unpickled through a copy of its bytes
+    that is freed only at the end of the load, leaving a hole per piece."""
+
+    def __init__(self, by_piece: dict[str, list[int]]) -> None:
+        self._at = {piece: k for k, piece in enumerate(by_piece)}
+        self._keys = array("I")
+        self._starts = array("I", [0])
+        for keys in by_piece.values():
+            self._keys.extend(keys)
+            self._starts.append(len(self._keys))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Postings) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def get(self, piece: str) -> Sequence[int]:
+        """The keys holding `piece` (a view, not a copy); empty when none does."""
+        k = self._at.get(piece)
+        if k is None:
+            return ()
+        return memoryview(self._keys)[self._starts[k] : self._starts[k + 1]]

@@ -16,6 +16,7 @@ from graph.__main__ import main
 from graph.attributes import Attributes
 from graph.build import KnowledgeGraph
 from graph.load import DEFAULT_DATA_DIR, load_graph
+from graph.records import Citation
 from graph.snapshot import DamagedSnapshot, StaleSnapshot, read_snapshot, write_snapshot
 
 
@@ -55,6 +56,8 @@ def test_round_trip_gives_every_record_edge_and_index(data_copy: Path, tmp_path:
         # Every field, in the order written, with values of the same types.
         assert list(mine.items()) == list(attrs.items())
         assert list(map(type, mine.values())) == list(map(type, attrs.values()))
+        # Citations are saved as columns, and made into citations again on loading.
+        assert all(type(c) is Citation for c in mine["citations"])
         assert list(loaded.graph.in_edges(node, keys=True, data=True)) == list(
             fresh.graph.in_edges(node, keys=True, data=True)
         )
