@@ -38,9 +38,9 @@ class RegkgSchema(strawberry.Schema):
             types=list(NODE_TYPES),
             config=StrawberryConfig(default_resolver=read_attribute, scalar_map=SCALARS),
             extensions=extensions(limits, self.documents),
-            execution_context_class=budgeted_execution(limits.time_budget),
         )
-        wire(self._schema, TYPE_OF_KIND, self.config.name_converter.from_argument)
+        synchronous = wire(self._schema, TYPE_OF_KIND, self.config.name_converter.from_argument)
+        self.execution_context_class = budgeted_execution(limits.time_budget, synchronous)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -16,9 +16,9 @@ import time
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLError
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.errors import RegkgError
+from schema.executor import RegkgExecutor
 
 
 class TimeBudgetExceeded(RegkgError):
@@ -32,16 +32,13 @@ class TimeBudgetExceeded(RegkgError):
         )
 
 
-def budgeted_execution(seconds: float) -> type[StrawberryGraphQLCoreExecutionContext]:
-    """An execution class that stops an execution after `seconds` (0: no budget)."""
+def budgeted_execution(seconds: float, synchronous: bool) -> type[RegkgExecutor]:
+    """An execution class that stops an execution after `seconds` (0: no budget), for a
+    schema whose resolvers are all `synchronous` or not."""
 
-    class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
+    class BudgetedExecution(RegkgExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            if not getattr(self.middleware_manager, "middlewares", True):
-                # strawberry hands over a manager even with no middleware in it; without
-                # it, graphql-core does not look every field's resolver up in it.
-                self.middleware_manager = None
             # Built as the execution starts, after parsing and validation.
             self.deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
             self.exceeded: TimeBudgetExceeded | None = None
@@ -61,6 +58,7 @@ def budgeted_execution(seconds: float) -> type[StrawberryGraphQLCoreExecutionCon
                 return ExecutionResult(data=None, errors=[error])
             return response
 
+    BudgetedExecution.synchronous = synchronous
     return BudgetedExecution
 
 
