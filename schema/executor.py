@@ -26,7 +26,7 @@ only the work that cannot fail.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
@@ -35,7 +35,10 @@ from graphql import (
     GraphQLField,
     GraphQLID,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLString,
     Undefined,
     get_nullable_type,
@@ -54,6 +57,10 @@ from schema.wiring import reader_of
 SLOW: Final = object()
 
 Finish = Callable[[Any], Any]
+ResolveInfo = GraphQLResolveInfo[Any]
+
+# Results a list field is completed from here; others (a generator...) as graphql-core does.
+_SEQUENCES: Final = frozenset({list, tuple})
 
 # Leaf types whose output coercion returns a value of this Python type unchanged.
 _UNCHANGED: Final[dict[GraphQLLeafType, type]] = {
@@ -87,11 +94,18 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             # strawberry hands over a manager even with no middleware in it; without
             # it, graphql-core does not look every field's resolver up in it.
             self.middleware_manager = None
-        self.fast = self.synchronous and self.middleware_manager is None
+        # Lists are completed here without asking whether they are streamed: only a
+        # schema with the @stream directive can have a document that streams one.
+        self.fast = (
+            self.synchronous
+            and self.middleware_manager is None
+            and self.schema.get_directive("stream") is None
+        )
         if self.fast:
             self.is_awaitable = assume_not_awaitable
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, list[FieldPlan]]]
         self._plans = {}
+        self._finishes: dict[GraphQLOutputType, Finish | None] = {}
 
     def execute_fields(
         self,
@@ -132,6 +146,121 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             results[plan.name] = completed
         return results
 
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: ResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        # A list or tuple of objects, or of leaves: each item is completed here, without
+        # graphql-core's per-item layers (a stream check, an awaitable check, then
+        # `complete_value` asking what the item type is). Anything else, as graphql-core.
+        item_type = return_type.of_type
+        if not self.fast or position_context is not None or type(result) not in _SEQUENCES:
+            return super().complete_list_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        inner = get_nullable_type(item_type)
+        if isinstance(inner, GraphQLObjectType):
+            fields, defer_usages, _ = self.collect_subfields(inner, field_details_list)
+            if not defer_usages:
+                return self._complete_objects(
+                    inner, item_type, field_details_list, info, path, fields, result
+                )
+        else:
+            finish = _leaf_finish(item_type)
+            if finish is not None:
+                return self._complete_leaves(
+                    finish, item_type, field_details_list, info, path, result
+                )
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _complete_objects(
+        self,
+        object_type: GraphQLObjectType,
+        item_type: GraphQLOutputType,
+        details: FieldDetailsList,
+        info: ResolveInfo,
+        path: Path,
+        fields: GroupedFieldSet,
+        items: Sequence[Any],
+    ) -> list[Any]:
+        """Each item as `complete_object_value` has it; a null or wrong one through
+        `complete_value`, which says what is wrong with it."""
+        is_type_of = object_type.is_type_of
+        completed = []
+        for index, item in enumerate(items):
+            item_path = Path(path, index, None)
+            try:
+                if item is None or (is_type_of is not None and not is_type_of(item, info)):
+                    value = self.complete_value(item_type, details, info, item_path, item, None)
+                else:
+                    value = self.execute_fields(object_type, item, item_path, fields, None)
+            except Exception as error:
+                self.handle_field_error(error, item_type, details, item_path)
+                value = None
+            completed.append(value)
+        return completed
+
+    def _complete_leaves(
+        self,
+        finish: Finish,
+        item_type: GraphQLOutputType,
+        details: FieldDetailsList,
+        info: ResolveInfo,
+        path: Path,
+        items: Sequence[Any],
+    ) -> list[Any]:
+        completed = []
+        for index, item in enumerate(items):
+            value = finish(item)
+            if value is SLOW:
+                item_path = Path(path, index, None)
+                try:
+                    value = self.complete_value(item_type, details, info, item_path, item, None)
+                except Exception as error:
+                    self.handle_field_error(error, item_type, details, item_path)
+                    value = None
+            completed.append(value)
+        return completed
+
+    def _leaf_finish(self, output_type: GraphQLOutputType) -> Finish | None:
+        found = self._finishes.get(output_type, SLOW)
+        if found is SLOW:
+            found = self._finishes[output_type] = _leaf_finish(output_type)
+        return found  # type: ignore[return-value]
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: ResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        # graphql-core goes through two more layers to reach `execute_fields`.
+        is_type_of = return_type.is_type_of
+        if (
+            not self.fast
+            or position_context is not None
+            or (is_type_of is not None and not is_type_of(result, info))
+        ):
+            return super().complete_object_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        fields, defer_usages, _ = self.collect_subfields(return_type, field_details_list)
+        if defer_usages:
+            return super().complete_object_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        return self.execute_fields(return_type, result, path, fields, None)
+
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> list[FieldPlan]:
         # Like graphql-core's memo of sub-selections: by the selection's identity, kept
         # alive with it so that its id is not reused during the execution.
@@ -149,7 +278,7 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         nodes = [d.node for d in details]
         field = self.schema.get_field(parent_type, nodes[0].name.value)
         read = reader_of(field) if field is not None and not nodes[0].arguments else None
-        finish = _leaf_finish(field) if read is not None and field is not None else None
+        finish = _leaf_finish(field.type) if read is not None and field is not None else None
         return FieldPlan(name, details, nodes, field, read, finish)
 
     def _complete(
@@ -176,10 +305,11 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         self.handle_field_error(error, plan.field.type, plan.details, field_path)
 
 
-def _leaf_finish(field: GraphQLField) -> Finish | None:
-    """How a leaf field's read value becomes its response value; None for other fields."""
-    non_null = is_non_null_type(field.type)
-    leaf = get_nullable_type(field.type)
+def _leaf_finish(output_type: GraphQLOutputType) -> Finish | None:
+    """How a leaf's value becomes its response value (SLOW for one that needs graphql-core's
+    completion); None for a type that is not a leaf."""
+    non_null = is_non_null_type(output_type)
+    leaf = get_nullable_type(output_type)
     if not is_leaf_type(leaf):
         return None
     unchanged: type | None = _UNCHANGED.get(leaf)

@@ -1,0 +1,174 @@
+"""The executor's fast paths answer exactly as graphql-core's own execution does: the same
+data, the same errors at the same paths, nulls propagating to the same parents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from graphql import ExecutionResult, GraphQLObjectType, build_schema, execute, parse
+from graphql.execution import Executor
+
+from schema.app import build_schema as build_regkg_schema
+from schema.executor import RegkgExecutor
+from schema.wiring import READER
+
+SDL = """
+enum Color { RED GREEN }
+
+type Item {
+  name: String
+  title: String!
+  count: Int
+  flag: Boolean
+  color: Color
+  tags: [String!]!
+  labels: [String]
+  child: Item
+  kids: [Item!]
+}
+
+type Query {
+  item: Item
+  items: [Item!]
+  loose: [Item]
+  required: Item!
+}
+"""
+
+QUERY = """
+{
+  item { ...all child { ...all } kids { ...all } }
+  items { ...all kids { name title } }
+  loose { ...all }
+  required { title child { title } }
+}
+fragment all on Item { name title count flag color tags labels }
+"""
+
+
+class Boom(Exception):
+    """What a reader raises for a value marked BOOM."""
+
+
+BOOM = object()
+
+
+def _reader(name: str) -> Any:
+    def read(root: Any) -> Any:
+        value = root.get(name)
+        if value is BOOM:
+            raise Boom(f"no {name}")
+        return value
+
+    return read
+
+
+RESOLVED: list[str] = []  # fields whose resolver graphql-core called
+
+
+def _schema() -> Any:
+    schema = build_schema(SDL)
+    item = schema.type_map["Item"]
+    assert isinstance(item, GraphQLObjectType)
+    # Like a node type's: an item is a dict that says it is one.
+    item.is_type_of = lambda value, info: isinstance(value, dict) and value.get("is") == "item"
+    for name, field in item.fields.items():
+        read = _reader(name)
+
+        def resolve(root: Any, info: Any, read: Any = read, name: str = name) -> Any:
+            RESOLVED.append(name)
+            return read(root)
+
+        field.resolve = resolve
+        field.extensions = {READER: (resolve, read)}
+    return schema
+
+
+class Fast(RegkgExecutor):
+    synchronous = True
+
+
+def item(**values: Any) -> dict[str, Any]:
+    return {"is": "item", "title": "T", "tags": [], **values}
+
+
+def _run(root: dict[str, Any], executor: type[Executor[Any]]) -> ExecutionResult:
+    result = execute(_schema(), parse(QUERY), root, executor_class=executor)
+    assert isinstance(result, ExecutionResult)
+    return result
+
+
+def _same_as_graphql_core(root: dict[str, Any]) -> ExecutionResult:
+    ours, theirs = _run(root, Fast), _run(root, Executor)
+    assert ours.data == theirs.data
+    assert [(e.message, e.path) for e in ours.errors or ()] == [
+        (e.message, e.path) for e in theirs.errors or ()
+    ]
+    return ours
+
+
+CASES: dict[str, dict[str, Any]] = {
+    "plain values": {
+        "item": item(name="a", count=3, flag=True, color="RED", tags=["x"], labels=["y", None]),
+        "items": [item(kids=[item(name="k")]), item()],
+        "loose": [None, item()],
+        "required": item(child=item()),
+    },
+    "values to convert": {"item": item(name=5, flag=0, count=7.0, tags=[1, True])},
+    "values that cannot be converted": {
+        "item": item(name={"no": 1}, count=2**40, color="BLUE", labels=[object()]),
+        "items": [item(tags=[{}])],
+        "required": item(),
+    },
+    "null in a non-null field": {
+        "item": item(title=None),
+        "items": [item(), item(kids=[item(title=None)])],
+        "required": item(),
+    },
+    "null item in a non-null list": {"items": [item(), None], "loose": [None], "required": item()},
+    "null in a non-null leaf list": {"item": item(tags=["a", None]), "required": item()},
+    "a reader that raises": {
+        "item": item(name=BOOM, child=item(title=BOOM)),
+        "items": [item(kids=[item(), item(title=BOOM)])],
+        "required": item(),
+    },
+    "a wrong object": {"item": item(child={"is": "other"}), "items": [{}], "required": item()},
+    "a null that reaches the root": {"item": item(), "required": item(title=None)},
+    "a list that is no list": {"item": item(tags=iter(["a"]), kids=iter([item()]))},
+}
+
+
+@pytest.mark.parametrize("root", CASES.values(), ids=CASES.keys())
+def test_answers_as_graphql_core_does(root: dict[str, Any]) -> None:
+    _same_as_graphql_core(root)
+
+
+def test_the_cases_do_fail_where_they_should() -> None:
+    result = _same_as_graphql_core(CASES["null in a non-null field"])
+    assert [e.path for e in result.errors or ()] == [
+        ["item", "title"],
+        ["items", 1, "kids", 0, "title"],
+    ]
+    assert result.data is not None
+    assert result.data["item"] is None
+    assert result.data["items"][1]["kids"] is None
+    assert _same_as_graphql_core(CASES["a null that reaches the root"]).data is None
+
+
+def test_fields_with_a_reader_are_read_without_their_resolver() -> None:
+    RESOLVED.clear()
+    _run(CASES["plain values"], Fast)
+    assert RESOLVED == []
+    _run(CASES["plain values"], Executor)
+    assert "title" in RESOLVED
+
+
+def test_without_synchronous_resolvers_graphql_core_does_everything() -> None:
+    # Unknown resolvers might return awaitables: no fast path is taken at all.
+    result = _run(CASES["plain values"], RegkgExecutor)
+    assert result.data == _run(CASES["plain values"], Executor).data
+
+
+def test_the_regkg_schema_is_synchronous() -> None:
+    assert build_regkg_schema().execution_context_class.synchronous  # type: ignore[union-attr]
