@@ -12,6 +12,7 @@ answer, while a page of 100 items has a few hundred objects and thousands of fie
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -40,14 +41,12 @@ def budgeted_execution(seconds: float, synchronous: bool) -> type[RegkgExecutor]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             # Built as the execution starts, after parsing and validation.
-            self.deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
+            self.deadline = time.monotonic() + seconds if seconds > 0 else math.inf
             self.exceeded: TimeBudgetExceeded | None = None
 
-        def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
-            if time.monotonic() > self.deadline:
-                self.exceeded = self.exceeded or TimeBudgetExceeded(seconds)
-                raise self.exceeded
-            return super().execute_fields(*args, **kwargs)
+        def out_of_time(self) -> None:
+            self.exceeded = self.exceeded or TimeBudgetExceeded(seconds)
+            raise self.exceeded
 
         def build_response(self, *args: Any, **kwargs: Any) -> Any:
             response = super().build_response(*args, **kwargs)

@@ -26,6 +26,8 @@ only the work that cannot fail.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
@@ -47,6 +49,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.execute import assume_not_awaitable
+from graphql.execution.values import get_argument_values
 from graphql.language import FieldNode
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -61,6 +64,9 @@ ResolveInfo = GraphQLResolveInfo[Any]
 
 # Results a list field is completed from here; others (a generator...) as graphql-core does.
 _SEQUENCES: Final = frozenset({list, tuple})
+
+# Values that are no object's: completed by graphql-core, which says so.
+_NOT_OBJECTS: Final = frozenset({type(None), str, int, float, bool, list, tuple})
 
 # Leaf types whose output coercion returns a value of this Python type unchanged.
 _UNCHANGED: Final[dict[GraphQLLeafType, type]] = {
@@ -77,9 +83,14 @@ class FieldPlan:
     name: str  # the response key
     details: FieldDetailsList
     nodes: list[FieldNode]
-    field: GraphQLField | None
+    field: GraphQLField
+    resolve: Callable[..., Any]
+    has_arguments: bool
     read: Callable[[Any], Any] | None  # the value from the root alone, when it needs no info
-    finish: Finish | None  # a read value as the response has it, or SLOW
+    unchanged: type | None  # a read value of this type is the response value as it is
+    finish: Finish | None  # a read leaf value as the response has it, or SLOW
+    list_type: GraphQLList[Any] | None  # the field's list type, if it is one
+    object_type: GraphQLObjectType | None  # the field's object type, if it is one
 
 
 class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -87,6 +98,8 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
 
     # Set on the schema's subclass once its resolvers are known to be synchronous.
     synchronous: ClassVar[bool] = False
+    # When the execution is out of time (`time.monotonic()`); `out_of_time` says so.
+    deadline: float = math.inf
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,6 +120,10 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         self._plans = {}
         self._finishes: dict[GraphQLOutputType, Finish | None] = {}
 
+    def out_of_time(self) -> None:
+        """Called before an object's fields are executed once past the deadline: raises
+        what stops the execution."""
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -116,35 +133,102 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if not self.fast or position_context is not None:
+            if time.monotonic() > self.deadline:
+                self.out_of_time()
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        plans = self._plan(parent_type, grouped_field_set)
+        return self._execute_plans(parent_type, source_value, path, plans)
+
+    def _execute_plans(
+        self, parent_type: GraphQLObjectType, source: Any, path: Path | None, plans: list[FieldPlan]
+    ) -> dict[str, Any]:
+        """`execute_fields`, field by field as planned."""
+        if time.monotonic() > self.deadline:
+            self.out_of_time()
         results: dict[str, Any] = {}
-        for plan in self._plan(parent_type, grouped_field_set):
+        for plan in plans:
             read = plan.read
             if read is None:
-                result = self.execute_field(
-                    parent_type,
-                    source_value,
-                    plan.details,
-                    Path(path, plan.name, parent_type.name),
-                    None,
-                )
-                if result is not Undefined:
-                    results[plan.name] = result
+                results[plan.name] = self._resolve(parent_type, source, path, plan)
                 continue
             try:
-                value = read(source_value)
+                value = read(source)
             except Exception as error:
-                self._fail(error, parent_type, plan, path)
+                field_path = Path(path, plan.name, parent_type.name)
+                self.handle_field_error(error, plan.field.type, plan.details, field_path)
                 results[plan.name] = None
+                continue
+            if type(value) is plan.unchanged:
+                results[plan.name] = value
                 continue
             finish = plan.finish
             completed = SLOW if finish is None else finish(value)
             if completed is SLOW:
-                completed = self._complete(parent_type, plan, path, value)
+                completed = self._complete_read(parent_type, path, plan, value)
             results[plan.name] = completed
         return results
+
+    def _resolve(
+        self, parent_type: GraphQLObjectType, source: Any, path: Path | None, plan: FieldPlan
+    ) -> Any:
+        """graphql-core's `execute_field`, with what it looks up per call looked up once."""
+        field = plan.field
+        field_path = Path(path, plan.name, parent_type.name)
+        resolve_info = self.build_resolve_info(field, plan.nodes, parent_type, field_path)
+        try:
+            arguments = (
+                get_argument_values(
+                    field,
+                    plan.nodes[0],
+                    self.variable_values,
+                    plan.details[0].fragment_variable_values,
+                    self.hide_suggestions,
+                )
+                if plan.has_arguments
+                else {}
+            )
+            result = plan.resolve(source, resolve_info, **arguments)
+            return self._complete_result(plan, resolve_info, field_path, result)
+        except Exception as error:
+            self.handle_field_error(error, field.type, plan.details, field_path)
+            return None
+
+    def _complete_read(
+        self, parent_type: GraphQLObjectType, path: Path | None, plan: FieldPlan, value: Any
+    ) -> Any:
+        """The completion of a read value that is not a plain leaf, as `execute_field`
+        does it."""
+        field = plan.field
+        field_path = Path(path, plan.name, parent_type.name)
+        resolve_info = self.build_resolve_info(field, plan.nodes, parent_type, field_path)
+        try:
+            return self._complete_result(plan, resolve_info, field_path, value)
+        except Exception as error:
+            self.handle_field_error(error, field.type, plan.details, field_path)
+            return None
+
+    def _complete_result(
+        self, plan: FieldPlan, resolve_info: ResolveInfo, path: Path, result: Any
+    ) -> Any:
+        """`complete_value`, straight to a list's or an object's completion when the value
+        is one (which cannot be null): graphql-core reaches it through a layer per wrapping
+        type, asking at each what the type is."""
+        if plan.list_type is not None and type(result) in _SEQUENCES:
+            return self.complete_list_value(
+                plan.list_type, plan.details, resolve_info, path, result, None
+            )
+        object_type = plan.object_type
+        if (
+            object_type is not None
+            and type(result) not in _NOT_OBJECTS
+            and not isinstance(result, Exception)
+        ):
+            return self.complete_object_value(
+                object_type, plan.details, resolve_info, path, result, None
+            )
+        return self.complete_value(plan.field.type, plan.details, resolve_info, path, result, None)
 
     def complete_list_value(
         self,
@@ -167,11 +251,12 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         if isinstance(inner, GraphQLObjectType):
             fields, defer_usages, _ = self.collect_subfields(inner, field_details_list)
             if not defer_usages:
+                plans = self._plan(inner, fields)
                 return self._complete_objects(
-                    inner, item_type, field_details_list, info, path, fields, result
+                    inner, item_type, field_details_list, info, path, plans, result
                 )
         else:
-            finish = _leaf_finish(item_type)
+            finish = self._leaf_finish(item_type)
             if finish is not None:
                 return self._complete_leaves(
                     finish, item_type, field_details_list, info, path, result
@@ -187,7 +272,7 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         details: FieldDetailsList,
         info: ResolveInfo,
         path: Path,
-        fields: GroupedFieldSet,
+        plans: list[FieldPlan],
         items: Sequence[Any],
     ) -> list[Any]:
         """Each item as `complete_object_value` has it; a null or wrong one through
@@ -200,7 +285,7 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
                 if item is None or (is_type_of is not None and not is_type_of(item, info)):
                     value = self.complete_value(item_type, details, info, item_path, item, None)
                 else:
-                    value = self.execute_fields(object_type, item, item_path, fields, None)
+                    value = self._execute_plans(object_type, item, item_path, plans)
             except Exception as error:
                 self.handle_field_error(error, item_type, details, item_path)
                 value = None
@@ -229,12 +314,6 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             completed.append(value)
         return completed
 
-    def _leaf_finish(self, output_type: GraphQLOutputType) -> Finish | None:
-        found = self._finishes.get(output_type, SLOW)
-        if found is SLOW:
-            found = self._finishes[output_type] = _leaf_finish(output_type)
-        return found  # type: ignore[return-value]
-
     def complete_object_value(
         self,
         return_type: GraphQLObjectType,
@@ -259,7 +338,12 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             return super().complete_object_value(
                 return_type, field_details_list, info, path, result, position_context
             )
-        return self.execute_fields(return_type, result, path, fields, None)
+        return self._execute_plans(return_type, result, path, self._plan(return_type, fields))
+
+    def _leaf_finish(self, output_type: GraphQLOutputType) -> Finish | None:
+        if output_type not in self._finishes:
+            self._finishes[output_type] = _leaf_finish(output_type)
+        return self._finishes[output_type]
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> list[FieldPlan]:
         # Like graphql-core's memo of sub-selections: by the selection's identity, kept
@@ -268,41 +352,38 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         found = self._plans.get(key)
         if found is not None:
             return found[1]
-        plans = [self._field_plan(parent_type, name, details) for name, details in fields.items()]
+        plans = []
+        for name, details in fields.items():
+            plan = self._field_plan(parent_type, name, details)
+            if plan is not None:  # else not a field of the type: graphql-core skips it
+                plans.append(plan)
         self._plans[key] = (fields, plans)
         return plans
 
     def _field_plan(
         self, parent_type: GraphQLObjectType, name: str, details: FieldDetailsList
-    ) -> FieldPlan:
+    ) -> FieldPlan | None:
         nodes = [d.node for d in details]
         field = self.schema.get_field(parent_type, nodes[0].name.value)
-        read = reader_of(field) if field is not None and not nodes[0].arguments else None
-        finish = _leaf_finish(field.type) if read is not None and field is not None else None
-        return FieldPlan(name, details, nodes, field, read, finish)
-
-    def _complete(
-        self, parent_type: GraphQLObjectType, plan: FieldPlan, path: Path | None, value: Any
-    ) -> Any:
-        """graphql-core's completion of a read value, as `execute_field` does it."""
-        field = plan.field
-        assert field is not None  # a plan reads only a field it found
-        field_path = Path(path, plan.name, parent_type.name)
-        resolve_info = self.build_resolve_info(field, plan.nodes, parent_type, field_path)
-        try:
-            return self.complete_value(
-                field.type, plan.details, resolve_info, field_path, value, None
-            )
-        except Exception as error:
-            self.handle_field_error(error, field.type, plan.details, field_path)
+        if field is None:
             return None
-
-    def _fail(
-        self, error: Exception, parent_type: GraphQLObjectType, plan: FieldPlan, path: Path | None
-    ) -> None:
-        assert plan.field is not None
-        field_path = Path(path, plan.name, parent_type.name)
-        self.handle_field_error(error, plan.field.type, plan.details, field_path)
+        has_arguments = bool(field.args or nodes[0].arguments)
+        read = None if has_arguments else reader_of(field)
+        finish = self._leaf_finish(field.type) if read is not None else None
+        nullable = get_nullable_type(field.type)
+        return FieldPlan(
+            name=name,
+            details=details,
+            nodes=nodes,
+            field=field,
+            resolve=field.resolve or self.field_resolver,
+            has_arguments=has_arguments,
+            read=read,
+            unchanged=_UNCHANGED.get(nullable) if finish is not None else None,  # type: ignore[arg-type]
+            finish=finish,
+            list_type=nullable if isinstance(nullable, GraphQLList) else None,
+            object_type=nullable if isinstance(nullable, GraphQLObjectType) else None,
+        )
 
 
 def _leaf_finish(output_type: GraphQLOutputType) -> Finish | None:

@@ -26,6 +26,9 @@ type Item {
   labels: [String]
   child: Item
   kids: [Item!]
+  echo(word: String!): String
+  peer: Item
+  peers: [Item!]!
 }
 
 type Query {
@@ -39,7 +42,7 @@ type Query {
 QUERY = """
 {
   item { ...all child { ...all } kids { ...all } }
-  items { ...all kids { name title } }
+  items { ...all kids { name title } echo(word: "hi") peer { title } peers { name title } }
   loose { ...all }
   required { title child { title } }
 }
@@ -73,7 +76,13 @@ def _schema() -> Any:
     assert isinstance(item, GraphQLObjectType)
     # Like a node type's: an item is a dict that says it is one.
     item.is_type_of = lambda value, info: isinstance(value, dict) and value.get("is") == "item"
+    # Fields with a resolver of their own, that graphql-core calls with an info.
+    item.fields["echo"].resolve = lambda root, info, word: f"{word} {root.get('name')}"
+    item.fields["peer"].resolve = lambda root, info: _reader("peer")(root)
+    item.fields["peers"].resolve = lambda root, info: _reader("peers")(root) or ()
     for name, field in item.fields.items():
+        if field.resolve is not None:
+            continue
         read = _reader(name)
 
         def resolve(root: Any, info: Any, read: Any = read, name: str = name) -> Any:
@@ -111,7 +120,7 @@ def _same_as_graphql_core(root: dict[str, Any]) -> ExecutionResult:
 CASES: dict[str, dict[str, Any]] = {
     "plain values": {
         "item": item(name="a", count=3, flag=True, color="RED", tags=["x"], labels=["y", None]),
-        "items": [item(kids=[item(name="k")]), item()],
+        "items": [item(kids=[item(name="k")], peer=item(), peers=[item()]), item()],
         "loose": [None, item()],
         "required": item(child=item()),
     },
@@ -130,10 +139,15 @@ CASES: dict[str, dict[str, Any]] = {
     "null in a non-null leaf list": {"item": item(tags=["a", None]), "required": item()},
     "a reader that raises": {
         "item": item(name=BOOM, child=item(title=BOOM)),
-        "items": [item(kids=[item(), item(title=BOOM)])],
+        "items": [item(kids=[item(), item(title=BOOM)]), item(peer=BOOM), item(peers=BOOM)],
         "required": item(),
     },
-    "a wrong object": {"item": item(child={"is": "other"}), "items": [{}], "required": item()},
+    "a wrong object": {
+        "item": item(child={"is": "other"}),
+        "items": [item(peer={"is": "other"}), item(peers=[{}])],
+        "required": item(),
+    },
+    "a wrong list": {"items": [item(peers=5), item(kids={})], "required": item()},
     "a null that reaches the root": {"item": item(), "required": item(title=None)},
     "a list that is no list": {"item": item(tags=iter(["a"]), kids=iter([item()]))},
 }
