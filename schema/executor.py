@@ -33,15 +33,19 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
 from graphql import (
+    GraphQLAbstractType,
     GraphQLBoolean,
     GraphQLField,
     GraphQLID,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLString,
+    GraphQLUnionType,
+    TypeNameMetaFieldDef,
     Undefined,
     get_nullable_type,
     is_leaf_type,
@@ -119,6 +123,7 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, list[FieldPlan]]]
         self._plans = {}
         self._finishes: dict[GraphQLOutputType, Finish | None] = {}
+        self._runtime_types: dict[tuple[GraphQLAbstractType, str], Any] = {}
 
     def out_of_time(self) -> None:
         """Called before an object's fields are executed once past the deadline: raises
@@ -255,6 +260,10 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
                 return self._complete_objects(
                     inner, item_type, field_details_list, info, path, plans, result
                 )
+        elif isinstance(inner, GraphQLInterfaceType | GraphQLUnionType):
+            return self._complete_abstracts(
+                inner, item_type, field_details_list, info, path, result
+            )
         else:
             finish = self._leaf_finish(item_type)
             if finish is not None:
@@ -291,6 +300,60 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
                 value = None
             completed.append(value)
         return completed
+
+    def _complete_abstracts(
+        self,
+        abstract_type: GraphQLInterfaceType | GraphQLUnionType,
+        item_type: GraphQLOutputType,
+        details: FieldDetailsList,
+        info: ResolveInfo,
+        path: Path,
+        items: Sequence[Any],
+    ) -> list[Any]:
+        """Each item as `complete_abstract_value` has it: its object type resolved, and
+        checked once per type it resolves to; anything unusual through `complete_value`."""
+        resolve_type = abstract_type.resolve_type or self.type_resolver
+        found = self._runtime_types
+        completed = []
+        for index, item in enumerate(items):
+            item_path = Path(path, index, None)
+            try:
+                name = None if item is None else resolve_type(item, info, abstract_type)
+                runtime = found.get((abstract_type, name)) if type(name) is str else None
+                if runtime is None:
+                    # Unknown yet, or a null, or not a type name: graphql-core's completion
+                    # checks it (and says what is wrong with it).
+                    value = self.complete_value(item_type, details, info, item_path, item, None)
+                    if type(name) is str:
+                        found[abstract_type, name] = self._runtime_plan(
+                            abstract_type, name, details, info, item
+                        )
+                else:
+                    object_type, plans = runtime
+                    is_type_of = object_type.is_type_of
+                    if is_type_of is not None and not is_type_of(item, info):
+                        value = self.complete_value(item_type, details, info, item_path, item, None)
+                    else:
+                        value = self._execute_plans(object_type, item, item_path, plans)
+            except Exception as error:
+                self.handle_field_error(error, item_type, details, item_path)
+                value = None
+            completed.append(value)
+        return completed
+
+    def _runtime_plan(
+        self,
+        abstract_type: GraphQLInterfaceType | GraphQLUnionType,
+        name: str,
+        details: FieldDetailsList,
+        info: ResolveInfo,
+        item: Any,
+    ) -> tuple[GraphQLObjectType, list[FieldPlan]] | None:
+        """The object type that `name` resolves `abstract_type` to, and the plans of its
+        selection; None if it is not a valid one or its selection defers anything."""
+        object_type = self.ensure_valid_runtime_type(name, abstract_type, details, info, item)
+        fields, defer_usages, _ = self.collect_subfields(object_type, details)
+        return None if defer_usages else (object_type, self._plan(object_type, fields))
 
     def _complete_leaves(
         self,
@@ -369,6 +432,9 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         has_arguments = bool(field.args or nodes[0].arguments)
         read = None if has_arguments else reader_of(field)
+        if field is TypeNameMetaFieldDef:  # the parent's name, which the plan knows
+            type_name = parent_type.name
+            read = lambda _: type_name  # noqa: E731
         finish = self._leaf_finish(field.type) if read is not None else None
         nullable = get_nullable_type(field.type)
         return FieldPlan(

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import ExecutionResult, GraphQLObjectType, build_schema, execute, parse
+from graphql import (
+    ExecutionResult,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    build_schema,
+    execute,
+    parse,
+)
 from graphql.execution import Executor
 
 from schema.app import build_schema as build_regkg_schema
@@ -16,7 +23,11 @@ from schema.wiring import READER
 SDL = """
 enum Color { RED GREEN }
 
-type Item {
+interface Named { name: String }
+
+type Other implements Named { name: String }
+
+type Item implements Named {
   name: String
   title: String!
   count: Int
@@ -36,6 +47,8 @@ type Query {
   items: [Item!]
   loose: [Item]
   required: Item!
+  named: [Named!]
+  anyNamed: [Named]
 }
 """
 
@@ -45,6 +58,8 @@ QUERY = """
   items { ...all kids { name title } echo(word: "hi") peer { title } peers { name title } }
   loose { ...all }
   required { title child { title } }
+  named { __typename name ... on Item { title } }
+  anyNamed { __typename name ... on Item { title } }
 }
 fragment all on Item { name title count flag color tags labels }
 """
@@ -80,6 +95,9 @@ def _schema() -> Any:
     item.fields["echo"].resolve = lambda root, info, word: f"{word} {root.get('name')}"
     item.fields["peer"].resolve = lambda root, info: _reader("peer")(root)
     item.fields["peers"].resolve = lambda root, info: _reader("peers")(root) or ()
+    named = schema.type_map["Named"]
+    assert isinstance(named, GraphQLInterfaceType)
+    named.resolve_type = lambda value, info, _: value.get("is", "").title() or None
     for name, field in item.fields.items():
         if field.resolve is not None:
             continue
@@ -123,6 +141,7 @@ CASES: dict[str, dict[str, Any]] = {
         "items": [item(kids=[item(name="k")], peer=item(), peers=[item()]), item()],
         "loose": [None, item()],
         "required": item(child=item()),
+        "named": [item(name="i"), {"is": "other", "name": "o"}, item()],
     },
     "values to convert": {"item": item(name=5, flag=0, count=7.0, tags=[1, True])},
     "values that cannot be converted": {
@@ -145,6 +164,11 @@ CASES: dict[str, dict[str, Any]] = {
     "a wrong object": {
         "item": item(child={"is": "other"}),
         "items": [item(peer={"is": "other"}), item(peers=[{}])],
+        "required": item(),
+    },
+    "a wrong abstract item": {
+        "named": [item(), {"is": "nothing"}],
+        "anyNamed": [item(), {"is": "nothing"}, {"is": "named"}, {}, None, item(title=None), 5],
         "required": item(),
     },
     "a wrong list": {"items": [item(peers=5), item(kids={})], "required": item()},
