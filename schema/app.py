@@ -39,8 +39,12 @@ class RegkgSchema(strawberry.Schema):
             config=StrawberryConfig(default_resolver=read_attribute, scalar_map=SCALARS),
             extensions=extensions(limits, self.documents),
         )
-        synchronous = wire(self._schema, TYPE_OF_KIND, self.config.name_converter.from_argument)
-        self.execution_context_class = budgeted_execution(limits.time_budget, synchronous)
+        execution = budgeted_execution(limits.time_budget)
+        execution.synchronous = wire(
+            self._schema, TYPE_OF_KIND, self.config.name_converter.from_argument
+        )
+        execution.documents = self.documents
+        self.execution_context_class = execution
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -33,9 +33,8 @@ class TimeBudgetExceeded(RegkgError):
         )
 
 
-def budgeted_execution(seconds: float, synchronous: bool) -> type[RegkgExecutor]:
-    """An execution class that stops an execution after `seconds` (0: no budget), for a
-    schema whose resolvers are all `synchronous` or not."""
+def budgeted_execution(seconds: float) -> type[RegkgExecutor]:
+    """An execution class that stops an execution after `seconds` (0: no budget)."""
 
     class BudgetedExecution(RegkgExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -57,7 +56,6 @@ def budgeted_execution(seconds: float, synchronous: bool) -> type[RegkgExecutor]
                 return ExecutionResult(data=None, errors=[error])
             return response
 
-    BudgetedExecution.synchronous = synchronous
     return BudgetedExecution
 
 

@@ -16,8 +16,11 @@ from graphql import (
 )
 from graphql.execution import Executor
 
+from graph.build import KnowledgeGraph
 from schema.app import build_schema as build_regkg_schema
-from schema.executor import RegkgExecutor
+from schema.context import Context
+from schema.documents import BYTES_PER_CHAR, ENTRY_OVERHEAD
+from schema.executor import PLANNED_BYTES, RegkgExecutor, Selections
 from schema.wiring import READER
 
 SDL = """
@@ -210,3 +213,68 @@ def test_without_synchronous_resolvers_graphql_core_does_everything() -> None:
 
 def test_the_regkg_schema_is_synchronous() -> None:
     assert build_regkg_schema().execution_context_class.synchronous  # type: ignore[union-attr]
+
+
+TRIALS = """
+query ($full: Boolean!) {
+  trials(first: 5) {
+    nodes { regkgId title conditions @include(if: $full) { name } }
+  }
+}
+"""
+SUBSTANCES = """
+query ($id: String!) {
+  substance(id: $id) { name trials { regkgId sponsor { name } } }
+  entity(id: $id) { __typename ... on Substance { name } }
+}
+"""
+
+
+def _regkg(schema: Any, kg: KnowledgeGraph, query: str, **variables: Any) -> Any:
+    result = schema.execute_sync(query, variable_values=variables, context_value=Context(kg))
+    assert result.errors is None
+    return result.data
+
+
+def _kept(schema: Any, query: str) -> list[Any]:
+    entry = schema.documents.peek(query)
+    assert entry is not None
+    return list(entry.executions.values())
+
+
+def test_what_an_execution_plans_is_kept_for_the_next(tiny: KnowledgeGraph) -> None:
+    schema = build_regkg_schema()
+    substance = tiny.by_kind["substance"][0]
+    first = _regkg(schema, tiny, SUBSTANCES, id=substance)
+    (kept,) = _kept(schema, SUBSTANCES)
+    assert isinstance(kept, Selections)
+    assert kept.planned > 0
+    planned = kept.planned
+    # Planned once: the second execution finds every plan it needs.
+    assert _regkg(schema, tiny, SUBSTANCES, id=substance) == first
+    assert kept.planned == planned
+    assert first["entity"] == {"__typename": "Substance", "name": first["substance"]["name"]}
+
+
+def test_what_is_kept_is_counted_in_the_document_cache(tiny: KnowledgeGraph) -> None:
+    schema = build_regkg_schema()
+    substance = tiny.by_kind["substance"][0]
+    _regkg(schema, tiny, SUBSTANCES, id=substance)
+    entry = schema.documents.peek(SUBSTANCES)
+    (kept,) = _kept(schema, SUBSTANCES)
+    assert entry is not None
+    assert kept.charged == kept.planned
+    assert entry.size == ENTRY_OVERHEAD + BYTES_PER_CHAR * len(SUBSTANCES) + (
+        kept.planned * PLANNED_BYTES
+    )
+    assert schema.documents.bytes == entry.size
+
+
+def test_selections_that_vary_with_the_variables_are_not_kept(tiny: KnowledgeGraph) -> None:
+    schema = build_regkg_schema()
+    full = _regkg(schema, tiny, TRIALS, full=True)
+    short = _regkg(schema, tiny, TRIALS, full=False)
+    assert _kept(schema, TRIALS) == [False]
+    assert all("conditions" in node for node in full["trials"]["nodes"])
+    assert all("conditions" not in node for node in short["trials"]["nodes"])
+    assert _regkg(schema, tiny, TRIALS, full=True) == full
