@@ -96,9 +96,9 @@ _UNCHANGED: Final[dict[GraphQLLeafType, type]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FieldPlan:
-    """One field of a selection, as worked out once per execution."""
+    """One field of a selection, as worked out once (see `Selections`)."""
 
     name: str  # the response key
     details: FieldDetailsList
@@ -111,6 +111,9 @@ class FieldPlan:
     finish: Finish | None  # a read leaf value as the response has it, or SLOW
     list_type: GraphQLList[Any] | None  # the field's list type, if it is one
     object_type: GraphQLObjectType | None  # the field's object type, if it is one
+    item_object_type: GraphQLObjectType | None  # the object type of its list's items
+    # The plans of the object type's (or its items') sub-selection, once worked out.
+    sub_plans: list[FieldPlan] | None = None
 
 
 class Selections:
@@ -346,9 +349,23 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
         """`complete_value`, straight to a list's or an object's completion when the value
         is one (which cannot be null): graphql-core reaches it through a layer per wrapping
         type, asking at each what the type is."""
-        if plan.list_type is not None and type(result) in _SEQUENCES:
+        list_type = plan.list_type
+        if list_type is not None and type(result) in _SEQUENCES:
+            item_object_type = plan.item_object_type
+            if item_object_type is not None:
+                plans = self._sub_plans(plan, item_object_type)
+                if plans is not None:
+                    return self._complete_objects(
+                        item_object_type,
+                        list_type.of_type,
+                        plan.details,
+                        resolve_info,
+                        path,
+                        plans,
+                        result,
+                    )
             return self.complete_list_value(
-                plan.list_type, plan.details, resolve_info, path, result, None
+                list_type, plan.details, resolve_info, path, result, None
             )
         object_type = plan.object_type
         if (
@@ -356,10 +373,25 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             and type(result) not in _NOT_OBJECTS
             and not isinstance(result, Exception)
         ):
+            is_type_of = object_type.is_type_of
+            if is_type_of is None or is_type_of(result, resolve_info):
+                plans = self._sub_plans(plan, object_type)
+                if plans is not None:
+                    return self._execute_plans(object_type, result, path, plans)
             return self.complete_object_value(
                 object_type, plan.details, resolve_info, path, result, None
             )
         return self.complete_value(plan.field.type, plan.details, resolve_info, path, result, None)
+
+    def _sub_plans(self, plan: FieldPlan, object_type: GraphQLObjectType) -> list[FieldPlan] | None:
+        """The plans of a field's sub-selection on `object_type` (its own, or its list's
+        items'); None when the sub-selection defers anything."""
+        if plan.sub_plans is None:
+            fields, defer_usages, _ = self.collect_subfields(object_type, plan.details)
+            if defer_usages:
+                return None
+            plan.sub_plans = self._plan(object_type, fields)
+        return plan.sub_plans
 
     def complete_list_value(
         self,
@@ -564,6 +596,7 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             read = lambda _: type_name  # noqa: E731
         finish = self._leaf_finish(field.type) if read is not None else None
         nullable = get_nullable_type(field.type)
+        item = get_nullable_type(nullable.of_type) if isinstance(nullable, GraphQLList) else None
         return FieldPlan(
             name=name,
             details=details,
@@ -576,6 +609,7 @@ class RegkgExecutor(StrawberryGraphQLCoreExecutionContext):
             finish=finish,
             list_type=nullable if isinstance(nullable, GraphQLList) else None,
             object_type=nullable if isinstance(nullable, GraphQLObjectType) else None,
+            item_object_type=item if isinstance(item, GraphQLObjectType) else None,
         )
 
 
