@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import strawberry
 
-from graph import provenance
 from graph.build import KnowledgeGraph
 from schema.app import build_schema
 from schema.context import Context
@@ -80,19 +79,21 @@ def test_a_question_asked_again_is_answered_as_the_first_time(
     assert strawberry_runs == [query] * by_strawberry
 
 
-def test_internal_errors_are_masked_and_logged_again(
-    tiny: KnowledgeGraph,
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
-    strawberry_runs: list[str | None],
-) -> None:
-    def broken(*_: Any) -> Any:
-        raise RuntimeError("/secret/path")
+class BrokenGraph:
+    """A graph every read of which fails as a fault of the server's would."""
 
-    monkeypatch.setattr(provenance, "ranked_citations", broken)
-    first, second = _twice(build_schema(), tiny, SUBSTANCE, {"name": "Ex"}, caplog)
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"/secret/path/{name}")
+
+
+def test_internal_errors_are_masked_and_logged_again(
+    caplog: pytest.LogCaptureFixture, strawberry_runs: list[str | None]
+) -> None:
+    broken: Any = BrokenGraph()
+    first, second = _twice(build_schema(), broken, SUBSTANCE, {"name": "Ex"}, caplog)
     assert second == first
-    (_, errors, _), logged = second
+    (data, errors, _), logged = second
+    assert data == {"substance": None}
     assert [e["message"] for e in errors] == ["Internal error."]
     assert errors[0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
     assert [level for level, _ in logged] == [logging.ERROR]
