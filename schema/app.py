@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError, execute, get_operation_ast
+from graphql import OperationType as GraphQLOperationType
+from graphql.execution.execute import assume_not_async_iterable, assume_not_awaitable
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from graph.errors import RegkgError, cut
 from schema.budget import TimeBudgetExceeded, budgeted_execution
-from schema.documents import DocumentCache
-from schema.errors import add_codes
+from schema.documents import DocumentCache, Parsed
+from schema.errors import add_codes, masked
 from schema.limits import Limits, extensions
 from schema.query import Query
 from schema.resolve import read_attribute
@@ -38,9 +44,101 @@ class RegkgSchema(strawberry.Schema):
             types=list(NODE_TYPES),
             config=StrawberryConfig(default_resolver=read_attribute, scalar_map=SCALARS),
             extensions=extensions(limits, self.documents),
-            execution_context_class=budgeted_execution(limits.time_budget),
         )
-        wire(self._schema, TYPE_OF_KIND, self.config.name_converter.from_argument)
+        self.own_extensions = tuple(self.extensions)
+        execution = budgeted_execution(limits.time_budget)
+        execution.synchronous = wire(
+            self._schema, TYPE_OF_KIND, self.config.name_converter.from_argument
+        )
+        execution.documents = self.documents
+        self.execution_context_class = execution
+
+    def execute_sync(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """strawberry's `execute_sync`, without its per-request machinery for a query it
+        has run before: the document is parsed, valid and its operation a query.
+
+        For such a query, strawberry's extension hooks do nothing but hand over the cached
+        document (schema/documents.py) and mask errors, so this executes the document with
+        the schema's execution class and does both itself, as the extensions would. Any
+        other request (a new document, an invalid one, a mutation...) goes through
+        strawberry as before."""
+        document = self._ready(query, operation_name, allowed_operation_types)
+        if document is None or operation_extensions is not None:
+            return super().execute_sync(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+        try:
+            result = execute(
+                self._schema,
+                document.document,  # type: ignore[arg-type]
+                root_value=root_value,
+                context_value=context_value,
+                variable_values=variable_values,
+                operation_name=operation_name,
+                executor_class=self.execution_context_class,
+                is_awaitable=assume_not_awaitable,
+                is_async_iterable=assume_not_async_iterable,
+            )
+            assert isinstance(result, GraphQLExecutionResult)  # synchronous resolvers
+            errors = result.errors
+            if errors:
+                self._process_errors(errors, self._context(query, variable_values, context_value))
+                errors = masked(errors)
+            data = result.data
+        except Exception as exc:  # as strawberry answers one, unmasked
+            errors = [
+                exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+            ]
+            self._process_errors(errors, self._context(query, variable_values, context_value))
+            data = None
+        return ExecutionResult(data=data, errors=errors, extensions={"cost": document.cost})
+
+    def _ready(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        allowed: Iterable[OperationType] | None,
+    ) -> Parsed | None:
+        """The cached entry of a query that can run without strawberry's machinery."""
+        if (
+            query is None
+            or allowed is not None
+            or self.directives
+            or self.extensions != self.own_extensions
+            or not self.execution_context_class.synchronous  # type: ignore[union-attr]
+        ):
+            return None
+        if self.documents.peek(query) is None:
+            return None  # new: strawberry parses and validates it
+        parsed = self.documents.get(query)
+        if parsed.document is None or parsed.validation != [] or parsed.cost is None:
+            return None
+        operation = get_operation_ast(parsed.document, operation_name)
+        if operation is None or operation.operation is not GraphQLOperationType.QUERY:
+            return None
+        return parsed
+
+    def _context(
+        self, query: str | None, variables: dict[str, Any] | None, context: Any
+    ) -> ExecutionContext:
+        return ExecutionContext(
+            query=query, schema=self, allowed_operations=(), context=context, variables=variables
+        )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -12,13 +12,14 @@ answer, while a page of 100 items has a few hundred objects and thousands of fie
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLError
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.errors import RegkgError
+from schema.executor import RegkgExecutor
 
 
 class TimeBudgetExceeded(RegkgError):
@@ -32,25 +33,19 @@ class TimeBudgetExceeded(RegkgError):
         )
 
 
-def budgeted_execution(seconds: float) -> type[StrawberryGraphQLCoreExecutionContext]:
+def budgeted_execution(seconds: float) -> type[RegkgExecutor]:
     """An execution class that stops an execution after `seconds` (0: no budget)."""
 
-    class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
+    class BudgetedExecution(RegkgExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            if not getattr(self.middleware_manager, "middlewares", True):
-                # strawberry hands over a manager even with no middleware in it; without
-                # it, graphql-core does not look every field's resolver up in it.
-                self.middleware_manager = None
             # Built as the execution starts, after parsing and validation.
-            self.deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
+            self.deadline = time.monotonic() + seconds if seconds > 0 else math.inf
             self.exceeded: TimeBudgetExceeded | None = None
 
-        def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
-            if time.monotonic() > self.deadline:
-                self.exceeded = self.exceeded or TimeBudgetExceeded(seconds)
-                raise self.exceeded
-            return super().execute_fields(*args, **kwargs)
+        def out_of_time(self) -> None:
+            self.exceeded = self.exceeded or TimeBudgetExceeded(seconds)
+            raise self.exceeded
 
         def build_response(self, *args: Any, **kwargs: Any) -> Any:
             response = super().build_response(*args, **kwargs)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from graphql import (
@@ -42,6 +42,14 @@ class Parsed:
     size: int
     validation: list[GraphQLError] | None = None
     cost: int | None = None
+    # What executions keep of each operation of the document for the next ones
+    # (schema/executor.py), by operation node.
+    executions: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def operations(self) -> list[OperationDefinitionNode]:
+        definitions = self.document.definitions if self.document is not None else ()
+        return [d for d in definitions if isinstance(d, OperationDefinitionNode)]
 
 
 class DocumentCache:
@@ -52,6 +60,8 @@ class DocumentCache:
         self.max_tokens = max_tokens
         self.bytes = 0
         self._entries: OrderedDict[str, Parsed] = OrderedDict()
+        # The entry of each operation node of the cached documents, by its id.
+        self._by_operation: dict[int, tuple[OperationDefinitionNode, Parsed]] = {}
         self._lock = threading.Lock()  # executions run in worker threads
 
     def __len__(self) -> int:
@@ -73,10 +83,34 @@ class DocumentCache:
             if parsed.size <= self.max_bytes and query not in self._entries:
                 self._entries[query] = parsed
                 self.bytes += parsed.size
-                while self.bytes > self.max_bytes:
-                    _, old = self._entries.popitem(last=False)
-                    self.bytes -= old.size
+                for operation in parsed.operations:
+                    self._by_operation[id(operation)] = (operation, parsed)
+                self._evict()
         return parsed
+
+    def _evict(self) -> None:
+        """Drop the least recently used entries until the cache is within its budget."""
+        while self.bytes > self.max_bytes:
+            _, old = self._entries.popitem(last=False)
+            self.bytes -= old.size
+            for operation in old.operations:
+                del self._by_operation[id(operation)]
+
+    def charge(self, operation: OperationDefinitionNode, size: int) -> None:
+        """Count `size` more bytes for the entry of `operation`'s document: what was kept
+        with it since; evicting entries (it too, if it is the oldest) past the budget."""
+        with self._lock:
+            found = self._by_operation.get(id(operation))
+            if found is None or found[0] is not operation:
+                return  # evicted meanwhile: what it kept goes with it
+            found[1].size += size
+            self.bytes += size
+            self._evict()
+
+    def entry_of(self, operation: OperationDefinitionNode) -> Parsed | None:
+        """The entry whose document has `operation`, if it is cached."""
+        found = self._by_operation.get(id(operation))
+        return found[1] if found is not None and found[0] is operation else None
 
     def measured(self, schema: GraphQLSchema, query: str) -> Parsed:
         """The entry of `query`, its cost worked out (once per cached text)."""

@@ -135,8 +135,15 @@ class MaskInternalErrors(SchemaExtension):
         yield
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
-        if errors and any(should_mask(e) for e in errors):
-            result.errors = [_masked(e) if should_mask(e) else e for e in errors]  # type: ignore[union-attr]
+        if errors:
+            result.errors = masked(errors)  # type: ignore[union-attr]
+
+
+def masked(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """`errors`, each that `should_mask` replaced as `MaskInternalErrors` replaces it."""
+    if not any(should_mask(e) for e in errors):
+        return errors
+    return [_masked(e) if should_mask(e) else e for e in errors]
 
 
 def _masked(error: GraphQLError) -> GraphQLError:

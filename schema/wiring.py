@@ -47,17 +47,23 @@ from graph.model import KINDS
 DEFINITION: Final = "strawberry-definition"
 
 Resolve = Callable[..., Any]
+Read = Callable[[Any], Any]
+
+# Where a field whose resolver needs only its root keeps (resolver, reader): the executor
+# (schema/executor.py) calls the reader, with no resolve info to build.
+READER: Final = "regkg-reader"
 
 
 def wire(
     schema: GraphQLSchema,
     type_of_kind: Mapping[str, type],
     argument_name: Callable[[StrawberryArgument], str],
-) -> None:
+) -> bool:
     """Give every field of `schema` that needs no more than its own work a direct resolver,
     and every interface of node types a type resolver by kind. `type_of_kind` is the
     strawberry type of each kind of node; `argument_name` the GraphQL name of an argument
-    (the schema's name converter)."""
+    (the schema's name converter). True when every resolver of the schema is synchronous."""
+    synchronous = True
     type_names = {
         kind: cls.__strawberry_definition__.name  # type: ignore[attr-defined]
         for kind, cls in type_of_kind.items()
@@ -69,51 +75,87 @@ def wire(
         if isinstance(graphql_type, GraphQLObjectType):
             kind = kind_of_type.get(graphql_type.name)
             for field in graphql_type.fields.values():
+                synchronous = synchronous and not _is_async(field)
                 direct = _direct_resolver(field, kind, argument_name)
                 if direct is not None:
-                    field.resolve = direct
+                    field.resolve, read = direct
+                    if read is not None:
+                        field.extensions = {**field.extensions, READER: (field.resolve, read)}
         elif isinstance(graphql_type, GraphQLInterfaceType):
             possible = schema.get_possible_types(graphql_type)
             if possible and all(t.name in kind_of_type for t in possible):
                 graphql_type.resolve_type = _type_by_kind(type_names, graphql_type.resolve_type)
+    return synchronous
+
+
+def _is_async(field: GraphQLField) -> bool:
+    """Whether a field's resolver may return an awaitable: strawberry knows of its own; a
+    resolver set from elsewhere might."""
+    definition = field.extensions.get(DEFINITION)
+    if not isinstance(definition, StrawberryField):
+        return field.resolve is not None
+    return definition.is_async
+
+
+def reader_of(field: GraphQLField) -> Read | None:
+    """How `field` reads its value from its root alone, with no resolve info, if it does;
+    None for a field whose resolver needs more (or that was given another resolver)."""
+    found = field.extensions.get(READER)
+    if found is None or found[0] is not field.resolve:
+        return None
+    read: Read = found[1]
+    return read
 
 
 def _direct_resolver(
     field: GraphQLField, kind: str | None, argument_name: Callable[[StrawberryArgument], str]
-) -> Resolve | None:
+) -> tuple[Resolve, Read | None] | None:
+    """The field's direct resolver, and its reader when it needs nothing but its root."""
     definition = field.extensions.get(DEFINITION)
     if not isinstance(definition, StrawberryField) or definition.extensions:
         return None  # not strawberry's, or with field extensions that must run
     resolver = definition.base_resolver
     if resolver is None:
         name = definition.python_name
-        return _node_attribute(kind, name) if kind is not None else _attribute(name)
+        read = _node_attribute(kind, name) if kind is not None else _attribute(name)
+        return _ignoring_info(read), read
     if resolver.is_async or not callable(resolver.wrapped_func):
         return None
     if not field.args:
-        return _call(resolver.wrapped_func, _roles(resolver))
+        roles = _roles(resolver)
+        call = _call(resolver.wrapped_func, roles)
+        if call is None:
+            return None
+        return call, _read_call(resolver.wrapped_func, roles)
     names = _plain_arguments(definition, field, argument_name)
-    return None if names is None else _call_with_arguments(resolver, names)
+    if names is None:
+        return None
+    call = _call_with_arguments(resolver, names)
+    return None if call is None else (call, None)
 
 
-def _node_attribute(kind: str, name: str) -> Resolve:
+def _ignoring_info(read: Read) -> Resolve:
+    return lambda root, info: read(root)
+
+
+def _node_attribute(kind: str, name: str) -> Read:
     spec = KINDS[kind].by_name.get(name)
     if spec is not None and spec.many:
 
-        def read_list(root: Mapping[str, Any], info: object) -> Any:
+        def read_list(root: Mapping[str, Any]) -> Any:
             value = root.get(name)
             return () if value is None else value
 
         return read_list
 
-    def read(root: Mapping[str, Any], info: object) -> Any:
+    def read(root: Mapping[str, Any]) -> Any:
         return root.get(name)
 
     return read
 
 
-def _attribute(name: str) -> Resolve:
-    def read(root: Any, info: object) -> Any:
+def _attribute(name: str) -> Read:
+    def read(root: Any) -> Any:
         if isinstance(root, Mapping):
             return root.get(name)
         return getattr(root, name)
@@ -158,6 +200,15 @@ def _call(function: Callable[..., Any], roles: tuple[str, ...] | None) -> Resolv
         return function(*(source if role == SOURCE else info for role in chosen))
 
     return call
+
+
+def _read_call(function: Callable[..., Any], roles: tuple[str, ...] | None) -> Read | None:
+    """A resolver that receives its root and nothing else, called with the root alone."""
+    if roles == (SOURCE, SOURCE):  # (self, root)
+        return lambda source: function(source, source)
+    if roles == (SOURCE,):
+        return function
+    return None
 
 
 def _plain_arguments(

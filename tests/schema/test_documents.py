@@ -105,3 +105,23 @@ def test_a_query_text_is_parsed_validated_and_measured_once(
     # The endpoint measures the cost before it runs a query: from the same entry.
     assert schema.documents.measured(schema._schema, query).cost == 2
     assert calls["cost"] == 1
+
+
+def test_bytes_charged_later_count_and_can_evict() -> None:
+    size = 2048 + BYTES_PER_CHAR * 7
+    cache = DocumentCache(max_bytes=3 * size, max_tokens=100)
+    for name in ("{ a }  ", "{ b }  ", "{ c }  "):
+        cache.get(name)
+    a, c = cache.peek("{ a }  "), cache.peek("{ c }  ")
+    assert a is not None
+    assert c is not None
+    assert a.document is not None
+    assert c.document is not None
+    (operation,) = a.operations
+    assert cache.entry_of(operation) is a
+    cache.charge(c.operations[0], 10)  # c grows: a, the oldest, makes room
+    assert cache.peek("{ a }  ") is None
+    assert cache.entry_of(operation) is None
+    assert cache.bytes == 2 * size + 10
+    cache.charge(operation, 10**6)  # gone: nothing to count
+    assert cache.bytes == 2 * size + 10
