@@ -15,10 +15,14 @@ worker while the other idled. The parent keeps every worker's socket open, so co
 that arrive for a worker being restarted wait in its queue instead of failing. Where the
 kernel does not balance SO_REUSEPORT sockets (not Linux), the workers share one socket.
 
-The parent only supervises: it restarts a worker that dies after it was ready to serve,
-and on SIGTERM or SIGINT stops them all and waits for them to finish their requests. A
-worker that dies before it was ready would fail again: the parent stops the server instead.
-Workers whose parent is killed outright stop by themselves. POSIX only (fork).
+Once the workers are forked, the parent replaces itself (exec, same pid) with the bare
+supervisor of web/supervise.py: kept, its memory would hold the original of every page
+that both workers had copied, a third copy serving nobody. The supervisor restarts a
+worker that dies after it was ready to serve (as a process of its own that loads the
+graph from its snapshot: `serve_on`), and on SIGTERM or SIGINT stops them all and waits
+for them to finish their requests. A worker that dies before it was ready would fail
+again: the supervisor stops the server instead. Workers whose parent is killed outright
+stop by themselves. POSIX only (fork).
 """
 
 from __future__ import annotations
