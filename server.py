@@ -75,6 +75,10 @@ class Settings:
     snapshot: Path | None = None
     workers: int = 1
     access_log: bool = False  # one INFO line per request, uvicorn's
+    # A worker started anew by the supervisor of `--workers N`: the listening socket it
+    # serves on, and the pipe it says it is ready on (web/supervise.py).
+    serve_fd: int | None = None
+    ready_fd: int | None = None
 
 
 def create_app(settings: Settings | None = None, loaded: KnowledgeGraph | None = None) -> Starlette:
@@ -274,6 +278,8 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         default=env.get("REGKG_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes", "on"),
         help="log one line per request (default: off; REGKG_ACCESS_LOG=1 turns it on)",
     )
+    parser.add_argument("--serve-fd", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--ready-fd", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -298,13 +304,16 @@ def parse_settings(argv: Sequence[str], env: dict[str, str]) -> Settings:
         snapshot=args.snapshot,
         workers=args.workers,
         access_log=args.access_log,
+        serve_fd=args.serve_fd,
+        ready_fd=args.ready_fd,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
-    settings = parse_settings(sys.argv[1:] if argv is None else argv, dict(os.environ))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    settings = parse_settings(argv, dict(os.environ))
     try:
         kg = load_graph(settings.data_dir, settings.max_data_bytes, _snapshot(settings))
     except DataValidationError as exc:
@@ -314,8 +323,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = f"http://{settings.host}:{settings.port}/graphql"
     print(f"regkg: serving {settings.data_dir} ({size}) on {where}")
     app = create_app(settings, loaded=kg)
+    if settings.serve_fd is not None and settings.ready_fd is not None:
+        prefork.serve_on(app, uvicorn_options(settings), settings.serve_fd, settings.ready_fd)
     if settings.workers > 1:
-        return prefork.serve(app, uvicorn_options(settings), settings.workers)
+        restart = [sys.executable, str(Path(__file__).resolve()), *argv]
+        return prefork.serve(app, uvicorn_options(settings), settings.workers, restart)
     uvicorn.run(app, **uvicorn_options(settings))
     return 0
 

@@ -2,25 +2,30 @@
 
     python bench/run.py --quick     # 10 000 records, few requests: a minute or two
     python bench/run.py             # 10 000 and 100 000 records
-    python bench/run.py --full      # and 1 000 000 (long: reading that YAML takes minutes)
+    python bench/run.py --full      # and 1 000 000 (the build alone takes a quarter of an hour)
     python bench/run.py --nodes 30000 --seed 1
+    python bench/run.py --quick --as-large   # the steps taken at 1 000 000, on 10 000
 
 For each size, on a synthetic set from bench/generate.py:
 
 1. start-up: `server.py --data DIR`, the shipped command with its default (access) logging,
-   timed from process start to its first 200, with its memory then: once from the YAML,
-   then after `python -m graph build DIR`, from the snapshot;
+   timed from process start to its first 200, with its memory then: once from the YAML
+   (not from 1 000 000 records on, or with --as-large: `graph build` reads the same YAML
+   once, which is enough), then after `python -m graph build DIR` (timed, with its peak
+   memory), from the snapshot;
 2. every question (bench/cases.py) asked of that server and of the plain starlette + orjson
    endpoint (bench/baseline.py) over the same graph: uncached (new variables each request,
    so each misses the response cache) and cached (one request repeated; the baseline
    answers stored bytes), one keep-alive connection from a raw-socket client process
    (bench/client.py);
 3. many processes: `server.py --workers 1` and `--workers 2`, each freshly started, under
-   16 connections of uncached requests: throughput, the CPU time each worker and the
-   client processes used, and memory (PSS, from /proc/PID/smaps_rollup, over the server
-   and its workers). Each connection is a client that asks again as soon as it is
-   answered: with only 4, the kernel's spreading of connections would leave one worker
-   with one or none of them a good part of the time, idle between its client's requests.
+   16 connections of uncached requests, sent by wrk where it is installed (bench/wrk.py:
+   one process in C, a few percent of a core) and else by bench/client.py (one Python
+   process per connection): throughput, the CPU time each worker, the client and all
+   other processes used, and memory (PSS, from /proc/PID/smaps_rollup, over the server
+   and its workers). Each connection asks again as soon as it is answered: with only 4,
+   the kernel's spreading of connections would leave one worker with one or none of them
+   a good part of the time, idle between its client's requests.
 
 Nothing here asserts on timings: each target is printed as met or NOT MET. Only 127.0.0.1
 is contacted, and every loop is bounded by a count.
@@ -31,6 +36,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +54,7 @@ import orjson
 if not __package__:  # run as `python bench/run.py`: make the `bench` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cache, cases, client, procs
+from bench import cache, cases, client, procs, wrk
 from bench.generate import generate, is_complete
 from graph.snapshot import default_path
 
@@ -56,6 +63,13 @@ BENCH_DATA: Final = ROOT / "bench" / "data"  # git-ignored
 # As shipped, but for the data size limit: the synthetic sets are meant to be this large.
 SERVER: Final = (sys.executable, str(ROOT / "server.py"), "--max-data-bytes", str(10**12))
 BASELINE: Final = (sys.executable, str(ROOT / "bench" / "baseline.py"))
+# From this size on, the start-up from the YAML is not measured: it reads the whole YAML
+# once more (minutes, and gigabytes at its peak) only to repeat what `graph build` shows.
+LARGE: Final = 1_000_000
+YAML_SKIPPED: Final = (
+    "the graph build reads the same YAML once; reading it again would take minutes "
+    "and gigabytes to show the same"
+)
 
 
 @dataclass(frozen=True)
@@ -129,20 +143,42 @@ class Startup:
 
 
 @dataclass
+class Throughput:
+    """Answers and seconds summed over rounds, and each round's p50 (the client wrk gives
+    percentiles, not every latency)."""
+
+    requests: int = 0
+    seconds: float = 0.0
+    p50s: list[float] = field(default_factory=list)  # milliseconds
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.p50s) if self.p50s else 0.0
+
+
+@dataclass
 class Workers:
     count: int
     connections: int
-    timing: Timing
+    client: str  # "wrk" or "python" (client.py)
+    throughput: Throughput
     memory: procs.Memory
     worker_cpu: list[float]  # CPU seconds each serving process used over the rounds
-    client_cpu: float  # CPU seconds the client processes used
+    client_cpu: float  # CPU seconds the client used while it sent requests
+    others_cpu: float  # CPU seconds all other processes used over `wall_seconds`
+    wall_seconds: float  # of the rounds, the client's start included
 
 
 @dataclass
 class SizeResult:
     nodes: int
-    yaml: Startup
+    yaml: Startup | None  # None: not measured at this size (LARGE)
     build_seconds: float
+    build_peak_mb: float
     snapshot_mb: float
     snapshot: Startup
     results: list[CaseResult]
@@ -216,21 +252,18 @@ def measure_case(
 
 
 def measure_workers(
-    data: Path, logs: Path, load: list[cases.Variables], budget: Budget
+    data: Path, logs: Path, load: list[cases.Variables], budget: Budget, use_wrk: str | None
 ) -> list[Workers]:
     """Throughput and memory of 1 and of 2 workers under the same uncached requests (a
-    trial each) on several connections. Both servers run side by side and take turns,
-    round by round, so that the other processes on the machine weigh on both alike."""
+    trial each) on several connections, sent by wrk when `use_wrk` names its binary, else
+    by client.py. Both servers run side by side and take turns, round by round, so that
+    the other processes on the machine weigh on both alike."""
     trial = cases.CASES[1]
     connections = budget.worker_connections
     per = min(budget.per_connection, len(load) // (budget.rounds * connections))
-    requests = [_graphql(trial, v) for v in load]
+    bodies = [orjson.dumps({"query": trial.query, "variables": v}) for v in load]
     rounds = [
-        [
-            requests[(r * connections + c) * per : (r * connections + c + 1) * per]
-            for c in range(connections)
-        ]
-        for r in range(budget.rounds)
+        bodies[r * connections * per : (r + 1) * connections * per] for r in range(budget.rounds)
     ]
     with ExitStack() as stack:
         servers = {
@@ -243,30 +276,64 @@ def measure_workers(
             )
             for count in (1, 2)
         }
-        timings = {count: Timing() for count in servers}
+        found = {count: Throughput() for count in servers}
         serving = {count: _serving(server) for count, server in servers.items()}
         worker_cpu = {count: [0.0] * len(pids) for count, pids in serving.items()}
         client_cpu = dict.fromkeys(servers, 0.0)
+        others_cpu = dict.fromkeys(servers, 0.0)
+        wall = dict.fromkeys(servers, 0.0)
         # Each server sees each request once: every request misses its response cache.
-        for jobs in rounds:
+        for sent in rounds:
             for count, server in servers.items():
                 before = [procs.cpu_seconds(pid) for pid in serving[count]]
-                outcomes = client.drive([client.Job(server.port, j) for j in jobs])
-                timings[count].add(outcomes)
-                client_cpu[count] += sum(o.cpu_seconds for o in outcomes)
+                machine, ours, began = procs.machine_cpu_seconds(), _children_cpu(), time.time()
+                if use_wrk is not None:
+                    run = wrk.post_each(server.port, "/graphql", sent, connections, use_wrk)
+                    found[count].requests += run.requests
+                    found[count].seconds += run.seconds
+                    found[count].p50s.append(run.p50_ms)
+                    client_cpu[count] += run.cpu_seconds
+                else:
+                    jobs = [
+                        client.Job(server.port, [client.post_json("/graphql", b) for b in part])
+                        for part in (sent[c * per : (c + 1) * per] for c in range(connections))
+                    ]
+                    outcomes = client.drive(jobs)
+                    timing = Timing()
+                    timing.add(outcomes)
+                    found[count].requests += len(timing.latencies)
+                    found[count].seconds += timing.busy_seconds
+                    found[count].p50s.append(timing.p(0.5))
+                    client_cpu[count] += sum(o.cpu_seconds for o in outcomes)
+                wall[count] += time.time() - began
+                served = 0.0
                 for index, pid in enumerate(serving[count]):
+                    served += procs.cpu_seconds(pid) - before[index]
                     worker_cpu[count][index] += procs.cpu_seconds(pid) - before[index]
+                # The machine's CPU time, less the servers' and the client's (its start too).
+                others_cpu[count] += (
+                    procs.machine_cpu_seconds() - machine - served - (_children_cpu() - ours)
+                )
         return [
             Workers(
                 count,
                 connections,
-                timings[count],
+                "python" if use_wrk is None else "wrk",
+                found[count],
                 procs.memory(server.process.pid),
                 worker_cpu[count],
                 client_cpu[count],
+                max(0.0, others_cpu[count]),
+                wall[count],
             )
             for count, server in servers.items()
         ]
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended: the client's processes."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _serving(server: procs.Started) -> list[int]:
@@ -274,25 +341,27 @@ def _serving(server: procs.Started) -> list[int]:
     return procs.child_pids(server.process.pid) or [server.process.pid]
 
 
-def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
+def measure_size(
+    nodes: int, seed: int, budget: Budget, use_wrk: str | None, large: bool = False
+) -> SizeResult:
+    """Every step at one size. `large` (always from `LARGE` records on) skips the start-up
+    from the YAML: the build reads the YAML once, and that is enough."""
+    large = large or nodes >= LARGE
     data = dataset(nodes, seed)
     snapshot = default_path(data)
-    snapshot.unlink(missing_ok=True)
+    server = [*SERVER, "--data", str(data)]
     with tempfile.TemporaryDirectory(prefix="regkg-bench-") as scratch:
         logs = Path(scratch)
-        progress(f"{nodes}: start-up from the YAML")
-        server = [*SERVER, "--data", str(data)]
-        with procs.running(server, logs / "yaml.log") as started:
-            yaml = Startup(started.ready_seconds, procs.memory(started.process.pid))
+        yaml = None
+        if large:
+            progress(f"{nodes}: start-up from the YAML skipped ({YAML_SKIPPED})")
+        else:
+            progress(f"{nodes}: start-up from the YAML")
+            snapshot.unlink(missing_ok=True)  # else the server would load it
+            with procs.running(server, logs / "yaml.log") as started:
+                yaml = Startup(started.ready_seconds, procs.memory(started.process.pid))
         progress(f"{nodes}: python -m graph build")
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "graph", "build", str(data)],
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-        build_seconds = time.perf_counter() - start
+        build_seconds, build_peak_mb = _build(data)
         progress(f"{nodes}: start-up from the snapshot, and the plain endpoint")
         with (
             procs.running(server, logs / "regkg.log") as regkg,
@@ -316,11 +385,12 @@ def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
                 regkg.port, logs, path, budget.connections, budget.repeats // 4, budget.rounds
             )
         progress(f"{nodes}: 1 and 2 workers")
-        workers = measure_workers(data, logs, sets["load"], budget)
+        workers = measure_workers(data, logs, sets["load"], budget, use_wrk)
     return SizeResult(
         nodes,
         yaml,
         build_seconds,
+        build_peak_mb,
         snapshot.stat().st_size / 2**20,
         from_snapshot,
         results,
@@ -328,6 +398,19 @@ def measure_size(nodes: int, seed: int, budget: Budget) -> SizeResult:
         cache_rates,
         budget.connections,
     )
+
+
+def _build(data: Path) -> tuple[float, float]:
+    """Seconds `python -m graph build` took over `data`, and its peak resident MB."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "build", str(data)], cwd=ROOT, stdout=subprocess.DEVNULL
+    )
+    _, status, used = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"python -m graph build {data} failed ({process.returncode})")
+    return time.perf_counter() - start, used.ru_maxrss / 1024
 
 
 def _variables(port: int, count: int, load: int, seed: int) -> dict[str, list[cases.Variables]]:
@@ -360,10 +443,16 @@ def _startup(label: str, found: Startup) -> str:
 
 
 def size_report(size: SizeResult) -> list[str]:
+    yaml = (
+        _startup("from the YAML", size.yaml)
+        if size.yaml is not None
+        else f"  {'from the YAML':<22} skipped: {YAML_SKIPPED}"
+    )
     lines = [
         f"== {size.nodes} records ==",
-        _startup("from the YAML", size.yaml),
-        f"  {'graph build':<22} {size.build_seconds:6.1f} s, snapshot {size.snapshot_mb:.0f} MB",
+        yaml,
+        f"  {'graph build':<22} {size.build_seconds:6.1f} s (peak RSS "
+        f"{size.build_peak_mb:.0f} MB), snapshot {size.snapshot_mb:.0f} MB",
         _startup("from the snapshot", size.snapshot),
         "",
     ]
@@ -394,29 +483,38 @@ def size_report(size: SizeResult) -> list[str]:
             f"  one trial, GET, repeated on {size.cache_connections} connections: regkg "
             f"{alone:.0f} req/s; nginx (deploy/nginx.conf) from its cache {cached:.0f} req/s",
         ]
+    first = size.workers[0]
     lines += [
         "",
-        f"  many processes: {size.workers[0].connections} connections of uncached trial requests",
+        f"  many processes: {first.connections} connections of uncached trial requests, "
+        f"sent by {_client_name(first.client)}",
     ]
+    cores = os.cpu_count() or 1
     for w in size.workers:
+        took = w.throughput.seconds
         lines.append(
-            f"    {w.count} worker{'s' if w.count > 1 else ' '}: {w.timing.rate:6.0f} req/s, "
-            f"p50 {w.timing.p(0.5):.2f} ms; PSS {w.memory.pss:.0f} MB over "
+            f"    {w.count} worker{'s' if w.count > 1 else ' '}: {w.throughput.rate:6.0f} req/s, "
+            f"p50 {w.throughput.p50:.2f} ms; PSS {w.memory.pss:.0f} MB over "
             f"{w.memory.processes} process{'es' if w.memory.processes > 1 else ''} "
             f"(RSS {w.memory.rss:.0f} MB, unique {w.memory.uss:.0f} MB); "
             f"CPU s: workers {' + '.join(f'{c:.1f}' for c in w.worker_cpu)} "
-            f"in {w.timing.busy_seconds:.1f} s, clients {w.client_cpu:.1f}"
+            f"in {took:.1f} s, client {w.client_cpu:.1f}"
         )
-    cores = os.cpu_count() or 1
-    shares = (
-        f"{w.count}: {sum(w.worker_cpu) / (cores * w.timing.busy_seconds):.0%}"
-        for w in size.workers
-    )
-    lines.append(
-        f"    (share of the {cores} cores the serving processes used, by workers: "
-        f"{', '.join(shares)})"
-    )
+        servers, client_share = sum(w.worker_cpu) / (cores * took), w.client_cpu / (cores * took)
+        lines.append(
+            f"      share of the {cores} cores while answering: servers {servers:.0%}, "
+            f"client {client_share:.0%}; other processes "
+            f"{w.others_cpu / (cores * w.wall_seconds):.0%} over the rounds"
+        )
     return lines
+
+
+def _client_name(client: str) -> str:
+    return (
+        "wrk (one process, one event loop)"
+        if client == "wrk"
+        else ("client.py (one Python process per connection)")
+    )
 
 
 def _case(size: SizeResult, name: str) -> CaseResult:
@@ -451,17 +549,17 @@ def targets(sizes: Sequence[SizeResult]) -> list[str]:
             f"by p50 worst {typical:.2f}x"
         )
         one, two = size.workers
-        speed = two.timing.rate / one.timing.rate
+        speed = two.throughput.rate / one.throughput.rate
         grown = two.memory.pss / one.memory.pss
         lines.append(
             f"  {label} {'2 workers >= 1.7x the throughput of 1':<60} "
-            f"{_verdict(speed >= 1.7):<8} {speed:.2f}x"
+            f"{_verdict(speed >= 1.7):<8} {speed:.2f}x (client: {one.client})"
         )
         lines.append(
             f"  {label} {'2 workers <= 1.3x the memory (PSS) of 1':<60} "
             f"{_verdict(grown <= 1.3):<8} {grown:.2f}x"
         )
-        if size.nodes >= 1_000_000:
+        if size.nodes >= LARGE:
             start, rss = size.snapshot.seconds, size.snapshot.memory.rss
             lines.append(
                 f"  {label} {'start-up <= 20 s':<60} {_verdict(start <= 20):<8} {start:.1f} s"
@@ -488,13 +586,28 @@ def summary(sizes: Sequence[SizeResult]) -> list[str]:
     def row(label: str, values: Sequence[str]) -> None:
         lines.append(_row([label, *values], widths))
 
-    row("start-up, YAML (s)", [f"{s.yaml.seconds:.1f}" for s in sizes])
+    row("start-up, YAML (s)", [f"{s.yaml.seconds:.1f}" if s.yaml else "skipped" for s in sizes])
+    row("graph build (s)", [f"{s.build_seconds:.1f}" for s in sizes])
+    row("peak resident, graph build (MB)", [f"{s.build_peak_mb:.0f}" for s in sizes])
     row("start-up, snapshot (s)", [f"{s.snapshot.seconds:.1f}" for s in sizes])
     row("resident after load, snapshot (MB)", [f"{s.snapshot.memory.rss:.0f}" for s in sizes])
-    row("peak resident, YAML (MB)", [f"{s.yaml.memory.peak_rss:.0f}" for s in sizes])
+    row(
+        "peak resident, YAML (MB)",
+        [f"{s.yaml.memory.peak_rss:.0f}" if s.yaml else "skipped" for s in sizes],
+    )
+    for count in (1, 2):
+        row(
+            f"{count} worker{'s' if count > 1 else ''}: PSS (MB), req/s",
+            [f"{_pss_rate(s, count)}" for s in sizes],
+        )
     for name in (cases.CASES[2].name, cases.CASES[3].name, cases.CASES[0].name):
         row(f"{name}, p50 (ms)", [f"{_case(s, name).uncached.p(0.5):.2f}" for s in sizes])
     return lines
+
+
+def _pss_rate(size: SizeResult, count: int) -> str:
+    found = next(w for w in size.workers if w.count == count)
+    return f"{found.memory.pss:.0f}, {found.throughput.rate:.0f}"
 
 
 def report(sizes: Sequence[SizeResult], budget: Budget, load: tuple[float, float]) -> str:
@@ -518,7 +631,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="also 1 000 000 records")
     parser.add_argument("--nodes", type=int, action="append", help="records (repeatable)")
     parser.add_argument("--seed", type=int, default=0, help="data and sampling seed")
+    parser.add_argument(
+        "--client",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="who sends the many-process requests: wrk if installed (auto), or client.py",
+    )
+    parser.add_argument(
+        "--as-large",
+        action="store_true",
+        help=f"take every size through the steps of {LARGE} records (no start-up from the "
+        "YAML): to try them on a small set",
+    )
     args = parser.parse_args(argv)
+    use_wrk = wrk.binary() if args.client != "python" else None
+    if args.client == "wrk" and use_wrk is None:
+        parser.error("--client wrk: no wrk on PATH (Debian: apt-get install wrk)")
+    fallback = "client.py (no wrk on PATH)" if args.client == "auto" else "client.py"
+    progress(f"many-process requests from {'wrk' if use_wrk else fallback}")
     if args.nodes:
         sizes = args.nodes
     elif args.quick:
@@ -527,7 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = [10_000, 100_000, *([1_000_000] if args.full else [])]
     budget = QUICK if args.quick else FULL
     before = os.getloadavg()[0]
-    found = [measure_size(nodes, args.seed, budget) for nodes in sizes]
+    found = [measure_size(nodes, args.seed, budget, use_wrk, args.as_large) for nodes in sizes]
     print(report(found, budget, (before, os.getloadavg()[0])))
     return 0
 

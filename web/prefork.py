@@ -15,15 +15,18 @@ worker while the other idled. The parent keeps every worker's socket open, so co
 that arrive for a worker being restarted wait in its queue instead of failing. Where the
 kernel does not balance SO_REUSEPORT sockets (not Linux), the workers share one socket.
 
-The parent only supervises: it restarts a worker that dies after it was ready to serve,
-and on SIGTERM or SIGINT stops them all and waits for them to finish their requests. A
-worker that dies before it was ready would fail again: the parent stops the server instead.
-Workers whose parent is killed outright stop by themselves. POSIX only (fork).
+Once the workers are forked, the parent replaces itself (exec, same pid) with the bare
+supervisor of web/supervise.py: kept, its memory would hold the original of every page
+that both workers had copied, a third copy serving nobody. The supervisor restarts a
+worker that dies after it was ready to serve (as a process of its own that loads the
+graph from its snapshot: `serve_on`), and on SIGTERM or SIGINT stops them all and waits
+for them to finish their requests. A worker that dies before it was ready would fail
+again: the supervisor stops the server instead. Workers whose parent is killed outright
+stop by themselves. POSIX only (fork).
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import os
@@ -31,15 +34,16 @@ import signal
 import socket
 import sys
 import traceback
-from dataclasses import dataclass, field
-from types import FrameType
+from collections.abc import Sequence
 from typing import Any, Final, NoReturn
 
 import uvicorn
 from starlette.types import ASGIApp
 
+from web import supervise
+
 BACKLOG: Final = 2048
-READY: Final = b"+"  # written by a worker once it accepts connections
+READY: Final = supervise.READY  # written by a worker once it accepts connections
 # Linux spreads connections across SO_REUSEPORT sockets by a hash of their addresses;
 # elsewhere the option only lets sockets share a port (or hands everything to one).
 BALANCED_PORTS: Final = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
@@ -69,81 +73,38 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     return sockets
 
 
-@dataclass
-class Worker:
-    slot: int  # which socket it accepts on
-    ready: int  # read end of the pipe it writes `READY` to
-
-
-@dataclass
-class Supervisor:
-    """Forks `workers` processes serving `config`'s app on `sockets`, and keeps them
-    running."""
-
-    config: uvicorn.Config
-    sockets: list[socket.socket]
-    workers: int
-    running: dict[int, Worker] = field(default_factory=dict)  # by pid
-    stopping: bool = False
-
-    def run(self) -> int:
-        """Serve until told to stop; the exit status for the command line."""
-        # Everything allocated so far (the graph above all) lives as long as the process:
-        # moved to the permanent generation, no worker's collection touches its pages.
-        gc.collect()
-        gc.freeze()
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        for slot in range(self.workers):
-            self._spawn(slot)
-        status = 0
-        while self.running:
-            try:
-                pid, code = os.wait()
-            except ChildProcessError:
-                break
-            worker = self.running.pop(pid, None)
-            if worker is None:
-                continue
-            was_ready = _was_ready(worker.ready)
-            if self.stopping:
-                continue
-            logger.error("worker %d exited (%s)", pid, _describe(code))
-            if not was_ready:
-                logger.error("a worker failed while starting: stopping the others")
-                status = 1
-                self._stop(signal.SIGTERM, None)
-                continue
-            self._spawn(worker.slot)
-        for sock in self.sockets:
-            sock.close()
-        return status
-
-    def _spawn(self, slot: int) -> None:
+def fork_workers(
+    config: uvicorn.Config, sockets: list[socket.socket], workers: int, restart: Sequence[str]
+) -> NoReturn:
+    """Fork `workers` processes serving `config`'s app on `sockets`, then become their
+    supervisor (web/supervise.py, by exec: this process's memory, the graph's originals
+    above all, is let go). `restart` is the command that serves on one socket."""
+    # Everything allocated so far (the graph above all) lives as long as the workers:
+    # moved to the permanent generation, no worker's collection touches its pages.
+    gc.collect()
+    gc.freeze()
+    supervision = supervise.Supervision([sock.fileno() for sock in sockets], list(restart))
+    # A signal while forking is passed on: the supervisor starts out stopping them.
+    signal.signal(signal.SIGTERM, supervision.stop)
+    signal.signal(signal.SIGINT, supervision.stop)
+    for slot in range(workers):
         ready, tell = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(ready)
-            _serve_in_child(self.config, self.sockets[slot % len(self.sockets)], tell)
+            _serve_in_child(config, sockets[slot % len(sockets)], tell)
         os.close(tell)
-        self.running[pid] = Worker(slot, ready)
-
-    def _stop(self, signum: int, frame: FrameType | None) -> None:
-        self.stopping = True
-        for pid in list(self.running):
-            with contextlib.suppress(ProcessLookupError):  # gone already: os.wait() has it
-                os.kill(pid, signal.SIGTERM)
-
-
-def _was_ready(ready: int) -> bool:
-    """Whether the worker wrote `READY` before it exited (its end of the pipe is closed)."""
-    os.set_blocking(ready, False)
-    try:
-        return os.read(ready, 1) == READY
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(ready)
+        supervision.running[pid] = supervise.Worker(slot, ready)
+    for worker in supervision.running.values():
+        os.set_inheritable(worker.ready, True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Held back over the exec (a signal mask survives it) until the supervisor has its
+    # handlers: one arriving while it starts would otherwise kill it, not stop the workers.
+    signal.pthread_sigmask(signal.SIG_BLOCK, supervise.STOP_SIGNALS)
+    # Isolated (-I): nothing beside the script or in the environment changes what it runs.
+    program = [sys.executable, "-I", supervise.__file__, supervise.state_of(supervision)]
+    os.execv(program[0], program)
 
 
 class _WorkerServer(uvicorn.Server):
@@ -190,15 +151,11 @@ def _serve_in_child(config: uvicorn.Config, sock: socket.socket, tell: int) -> N
     os._exit(status)
 
 
-def _describe(code: int) -> str:
-    if os.WIFSIGNALED(code):
-        return f"signal {signal.Signals(os.WTERMSIG(code)).name}"
-    return f"status {os.waitstatus_to_exitcode(code)}"
-
-
-def serve(app: ASGIApp, options: dict[str, Any], workers: int) -> int:
+def serve(app: ASGIApp, options: dict[str, Any], workers: int, restart: Sequence[str]) -> int:
     """Serve `app` from `workers` forked processes, each a uvicorn with `options` (the
-    keyword arguments of `uvicorn.run`, `host` and `port` included); the exit status."""
+    keyword arguments of `uvicorn.run`, `host` and `port` included); the exit status.
+    `restart` is the command that starts a worker anew (`serve_on`, in a process of its
+    own), with `--serve-fd FD --ready-fd FD` added."""
     if not hasattr(os, "fork"):
         print("regkg: --workers needs fork(), which this system lacks", file=sys.stderr)
         return 2
@@ -210,4 +167,12 @@ def serve(app: ASGIApp, options: dict[str, Any], workers: int) -> int:
     prepared = uvicorn.Config(app, **config, lifespan="on")
     prepared.load()
     prepared.get_loop_factory()  # imports the event loop's module (uvloop) now
-    return Supervisor(prepared, sockets, workers).run()
+    fork_workers(prepared, sockets, workers, restart)
+
+
+def serve_on(app: ASGIApp, options: dict[str, Any], fd: int, tell: int) -> NoReturn:
+    """A worker started anew by the supervisor: serve `app` on the listening socket `fd`,
+    and write `READY` to `tell` once accepting."""
+    config = {k: v for k, v in options.items() if k not in ("host", "port")}
+    prepared = uvicorn.Config(app, **config, lifespan="on")
+    _serve_in_child(prepared, socket.socket(fileno=fd), tell)

@@ -117,6 +117,31 @@ def test_two_forked_workers_both_answer_and_stop_together(
         assert not Path(f"/proc/{worker}").exists() or _zombie_or_gone(worker)
 
 
+def test_the_parent_lets_the_graph_go_once_the_workers_run(
+    two_workers: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    # It replaced itself with the bare supervisor (same pid: the workers are its children),
+    # so the pages of the graph that both workers copied are not held a third time.
+    process, _ = two_workers
+    command = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
+    assert command[2].endswith(b"web/supervise.py")
+    resident_kb = int(
+        next(
+            line.split()[1]
+            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
+            if line.startswith("VmRSS:")
+        )
+    )
+    worker_kb = int(
+        next(
+            line.split()[1]
+            for line in Path(f"/proc/{child_pids(process.pid)[0]}/status").read_text().splitlines()
+            if line.startswith("VmRSS:")
+        )
+    )
+    assert resident_kb < worker_kb / 2
+
+
 def _zombie_or_gone(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
