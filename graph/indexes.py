@@ -9,12 +9,12 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final, overload
+from typing import Any, Final
 
 import networkx as nx
 
 from graph.dates import PartialDate
-from graph.orders import ActionOrders, TrialOrders, positions_by
+from graph.orders import ActionOrders, Sliced, TrialOrders, positions_by
 from graph.records import action_date, date_order
 from graph.vocab import PRIMARY_SOURCE_TYPES, SourceType, source_rank
 
@@ -98,7 +98,7 @@ class Indexes:
         return undated + bisect.bisect_left(self.claims_newest_sorted, day.toordinal())
 
 
-class StaleClaims(Sequence[tuple[str, PartialDate | None]]):
+class StaleClaims(Sliced[tuple[str, PartialDate | None]]):
     """The claims (by id) with no source published on or after a day, each with its newest
     source's date, counted without reading them, and read from the block the page starts
     in: a page anywhere in the list reads a page and one block, however deep it is."""
@@ -110,28 +110,6 @@ class StaleClaims(Sequence[tuple[str, PartialDate | None]]):
         self._day = day.toordinal()
         self._length = indexes.claims_older_than(day)
         self.walked = 0  # how many claims were read one by one: the work done
-
-    def __len__(self) -> int:
-        return self._length
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, PartialDate | None]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, PartialDate | None]]: ...
-
-    def __getitem__(
-        self, index: int | slice
-    ) -> tuple[str, PartialDate | None] | list[tuple[str, PartialDate | None]]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(self._length)
-            if step != 1:
-                return [self[i] for i in range(start, stop, step)]
-            return self._slice(start, stop)
-        position = index + self._length if index < 0 else index
-        if not 0 <= position < self._length:
-            raise IndexError(index)
-        return self._slice(position, position + 1)[0]
 
     def __iter__(self) -> Iterator[tuple[str, PartialDate | None]]:
         return iter(self._slice(0, self._length))

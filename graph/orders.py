@@ -132,21 +132,11 @@ def positions_by(values: Sequence[object]) -> tuple[tuple[object, array[int]], .
     return tuple(found.items())
 
 
-class Picked(Sequence[T]):
-    """The items of `order` at the positions of any of `positions` (each ascending), in the
-    order they stand in `order`, read without walking up to them: the positions of each
-    group were kept since loading, so a page anywhere in the list costs about a page.
+class Sliced(Sequence[T]):
+    """A list read a slice at a time: `_slice(start, stop)` reads only those items, and
+    indexing, slicing and `len` go through it and `_length`, so a page costs a page."""
 
-    >>> evens = Picked("abcdefgh", [array("I", [0, 4, 6]), array("I", [2])])
-    >>> len(evens), evens[1:3], evens[-1], evens.walked
-    (4, ['c', 'e'], 'g', 3)
-    """
-
-    def __init__(self, order: Sequence[T], positions: Sequence[Sequence[int]]) -> None:
-        self._order = order
-        self._groups = [p for p in positions if len(p)]
-        self._length = sum(len(p) for p in self._groups)
-        self.walked = 0  # how many items were read: the work done
+    _length: int
 
     def __len__(self) -> int:
         return self._length
@@ -167,6 +157,26 @@ class Picked(Sequence[T]):
         if not 0 <= position < self._length:
             raise IndexError(index)
         return self._slice(position, position + 1)[0]
+
+    def _slice(self, start: int, stop: int) -> list[T]:
+        raise NotImplementedError
+
+
+class Picked(Sliced[T]):
+    """The items of `order` at the positions of any of `positions` (each ascending), in the
+    order they stand in `order`, read without walking up to them: the positions of each
+    group were kept since loading, so a page anywhere in the list costs about a page.
+
+    >>> evens = Picked("abcdefgh", [array("I", [0, 4, 6]), array("I", [2])])
+    >>> len(evens), evens[1:3], evens[-1], evens.walked
+    (4, ['c', 'e'], 'g', 3)
+    """
+
+    def __init__(self, order: Sequence[T], positions: Sequence[Sequence[int]]) -> None:
+        self._order = order
+        self._groups = [p for p in positions if len(p)]
+        self._length = sum(len(p) for p in self._groups)
+        self.walked = 0  # how many items were read: the work done
 
     def __iter__(self) -> Iterator[T]:
         order = self._order
