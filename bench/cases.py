@@ -304,10 +304,11 @@ def plain_actions_page(kg: KnowledgeGraph, variables: Variables) -> object:
         for jurisdiction in (kg.node(attrs["jurisdiction"]),)
     ]
     end = start + len(page) - 1
-    return {
+    answer = {
         "pageInfo": {"endCursor": cursor(end), "hasNextPage": end + 1 < len(ids)},
         "nodes": page,
     }
+    return {"regulatoryActions": answer}
 
 
 ONE_ENTITY: Final = Target("one entity", 2.0, 3.0)
