@@ -322,43 +322,27 @@ class Window(Sequence[T]):
         return self._items[self._start + position]
 
 
-class NewestFirst(Sequence[T]):
+class NewestFirst(Sliced[T]):
     """The first `dated` items of `order` last first, then the others as they stand: a
     list kept oldest first read newest first, its undated items still last, without a copy.
 
-    >>> NewestFirst("abcxy", 3)[:], NewestFirst("abcxy", 3)[2:4]
-    (['c', 'b', 'a', 'x', 'y'], ['a', 'x'])
+    >>> NewestFirst("abcxy", 3)[:], NewestFirst("abcxy", 3)[2:4], NewestFirst("abcxy", 3)[-2]
+    (['c', 'b', 'a', 'x', 'y'], ['a', 'x'], 'x')
     """
 
     def __init__(self, order: Sequence[T], dated: int) -> None:
         self._order = order
         self._dated = dated
+        self._length = len(order)
 
-    def __len__(self) -> int:
-        return len(self._order)
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | list[T]:
+    def _slice(self, start: int, stop: int) -> list[T]:
         order, dated = self._order, self._dated
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(order))
-            if step != 1:
-                return [self[i] for i in range(start, stop, step)]
-            found: list[T] = []
-            if start < min(stop, dated):
-                found += reversed(order[dated - min(stop, dated) : dated - start])
-            if stop > dated:
-                found += order[max(start, dated) : stop]
-            return found
-        position = index + len(order) if index < 0 else index
-        if not 0 <= position < len(order):
-            raise IndexError(index)
-        return order[dated - 1 - position] if position < dated else order[position]
+        found: list[T] = []
+        if start < min(stop, dated):
+            found += reversed(order[dated - min(stop, dated) : dated - start])
+        if stop > dated:
+            found += order[max(start, dated) : stop]
+        return found
 
 
 class Matches(Sequence[T]):
@@ -470,7 +454,7 @@ class Matches(Sequence[T]):
         return tail[: stop - start]
 
 
-class Backwards(Sequence[T]):
+class Backwards(Sliced[T]):
     """`items` last first, without copying them: a page of a long list read backwards
     costs a page.
 
@@ -481,26 +465,10 @@ class Backwards(Sequence[T]):
 
     def __init__(self, items: Sequence[T]) -> None:
         self._items = items
+        self._length = len(items)
 
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | list[T]:
-        size = len(self._items)
-        if isinstance(index, slice):
-            start, stop, step = index.indices(size)
-            if step != 1:
-                return [self[i] for i in range(start, stop, step)]
-            if stop <= start:
-                return []
-            return list(reversed(self._items[size - stop : size - start]))
-        position = index + size if index < 0 else index
-        if not 0 <= position < size:
-            raise IndexError(index)
-        return self._items[size - 1 - position]
+    def _slice(self, start: int, stop: int) -> list[T]:
+        if stop <= start:
+            return []
+        size = self._length
+        return list(reversed(self._items[size - stop : size - start]))
