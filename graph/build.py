@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -15,10 +15,12 @@ from graph.dates import PartialDate
 from graph.history import DataVersion
 from graph.indexes import Indexes
 from graph.model import KINDS, FieldType
+from graph.recent import Recent
 from graph.records import Citation, Record
 from graph.search import NameIndex
 
 CITES = "cites"
+KEPT_ANSWERS = 256  # answers kept per graph (see `KnowledgeGraph.kept`)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,12 @@ class KnowledgeGraph:
     built_at: datetime
     indexes: Indexes  # orders and counts the queries read instead of scanning
     history: tuple[DataVersion, ...] = ()  # the data's recorded versions, oldest first
+    # Answers that read a whole history or scan every name, kept while among the last
+    # asked for, so that their next pages cost a page. Each graph has its own (a copy
+    # with another history starts empty), so a key needs no data version or history.
+    kept: Recent[Any] = field(
+        default_factory=lambda: Recent(KEPT_ANSWERS), init=False, compare=False, repr=False
+    )
 
     def node(self, node_id: str) -> Mapping[str, Any]:
         return self.graph.nodes[node_id]  # type: ignore[no-any-return]

@@ -18,11 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from graph.diff import ChangeKind, FieldChange, RecordChange, compose
 from graph.errors import Problem, RegkgError
-from graph.recent import Recent
+
+if TYPE_CHECKING:
+    from graph.build import KnowledgeGraph
 
 HISTORY_DIR: Final = "history"
 _VERSION = re.compile(r"[0-9a-f]{12}")
@@ -196,16 +198,10 @@ def changes_since(history: Sequence[DataVersion], since: date | str) -> list[Rec
     return compose(e.changes for e in steps)
 
 
-# (id of a history, since) -> that history and its net changes since then. The history is
-# kept with the answer, so that no other history can take its id while the answer is kept.
-_NET_CHANGES: Final[Recent[tuple[Sequence[DataVersion], tuple[RecordChange, ...]]]] = Recent(32)
-
-
-def net_changes_since(history: Sequence[DataVersion], since: date | str) -> Sequence[RecordChange]:
-    """`changes_since`, made once per history and starting point while it is among the
-    last asked for: every page of `changes(since:)` reads the same list, so a page costs
-    a page, not a pass over the history."""
-    _, found = _NET_CHANGES.get(
-        (id(history), since), lambda: (history, tuple(changes_since(history, since)))
+def net_changes_since(kg: KnowledgeGraph, since: date | str) -> Sequence[RecordChange]:
+    """`changes_since` over the graph's history, made once per starting point while it is
+    among the graph's kept answers: every page of `changes(since:)` reads the same list,
+    so a page costs a page, not a pass over the history."""
+    return kg.kept.get(  # type: ignore[no-any-return]
+        ("changes since", since), lambda: tuple(changes_since(kg.history, since))
     )
-    return found

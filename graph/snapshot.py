@@ -226,8 +226,8 @@ def _parts(kg: KnowledgeGraph) -> dict[str, Any]:
         }
     }
     for spec in fields(kg):
-        if spec.name in ("graph", "history"):
-            continue
+        if spec.name in ("graph", "history") or not spec.init:
+            continue  # the graph is saved above; the history and kept answers are not built
         value = getattr(kg, spec.name)
         parts[spec.name] = (
             ("mapping", dict(value)) if isinstance(value, MappingProxyType) else ("value", value)

@@ -118,7 +118,7 @@ class ChangesQuery:
             start = parse_since(since)
         except ValueError as exc:
             raise GraphQLError(str(exc)) from None
-        found = graph_call(net_changes_since, info.context.kg.history, start)
+        found = graph_call(net_changes_since, info.context.kg, start)
         return paginate(found, first, after, load=_Row)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any, Final
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -15,7 +15,6 @@ from graph.coverage import coverage
 from graph.dates import PartialDate
 from graph.lookup import require_kind, resolve, trial_by_registry_id
 from graph.orders import Backwards, Picked
-from graph.recent import Recent
 from graph.search import SearchHit as GraphSearchHit
 from graph.selection import claims_of_status, matching_actions, ordered_trials
 from graph.vocab import (
@@ -232,12 +231,6 @@ class Coverage:
     jurisdictions: list[TopicCoverage] = strawberry.field(
         description="Every jurisdiction, by name."
     )
-
-
-# (data version, text, kinds) -> the best matches: the next page of a search reads the
-# matches found for the first instead of scanning the names again. The same data has the
-# same names, whichever graph holds them.
-_SEARCHES: Final[Recent[list[GraphSearchHit]]] = Recent(256)
 
 
 def _list_of(kind: str) -> Any:
@@ -507,9 +500,9 @@ class Query(ChangesQuery):
     ) -> Connection[SearchHit]:
         kg = info.context.kg
         wanted = tuple(k.value for k in kinds or ())
-        hits = _SEARCHES.get(
-            (kg.version, text, wanted),
-            lambda: kg.names.search(text, kinds=wanted, limit=MAX_PAGE),
+        # The next page of a search reads the matches found for the first.
+        hits = kg.kept.get(
+            ("search", text, wanted), lambda: kg.names.search(text, kinds=wanted, limit=MAX_PAGE)
         )
         if first is None and last is None:
             first = 10

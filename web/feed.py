@@ -25,7 +25,6 @@ from graph.build import KnowledgeGraph
 from graph.diff import CITATIONS, ChangeKind, RecordChange
 from graph.errors import RegkgError
 from graph.lookup import resolve
-from graph.recent import Recent
 from graph.selection import jurisdictions_within
 
 ATOM: Final = "http://www.w3.org/2005/Atom"
@@ -126,20 +125,11 @@ def matches(kg: KnowledgeGraph, change: RecordChange, wanted: FeedFilter) -> boo
     return not wanted.substances or bool(wanted.substances & _substances(kg, record))
 
 
-# (data version, id of a history, filter) -> that history and the feed's changes. The
-# history is kept with the answer, so that no other history can take its id meanwhile.
-_ENTRIES: Final[Recent[tuple[object, tuple[RecordChange, ...]]]] = Recent(64)
-
-
 def entries(kg: KnowledgeGraph, wanted: FeedFilter) -> tuple[RecordChange, ...]:
-    """The feed's changes, newest first, at most `MAX_ENTRIES`: found once per data, history
-    and filter while among the last asked for, since finding them can walk the whole
+    """The feed's changes, newest first, at most `MAX_ENTRIES`: found once per graph and
+    filter while among the last asked for, since finding them can walk the whole
     history (a filter that few changes match), and every feed reader polls."""
-    history = kg.history
-    _, found = _ENTRIES.get(
-        (kg.version, id(history), wanted), lambda: (history, tuple(_entries(kg, wanted)))
-    )
-    return found
+    return kg.kept.get(("feed", wanted), lambda: tuple(_entries(kg, wanted)))  # type: ignore[no-any-return]
 
 
 def _entries(kg: KnowledgeGraph, wanted: FeedFilter) -> list[RecordChange]:

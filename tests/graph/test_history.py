@@ -195,7 +195,7 @@ def test_diff_record_adds_hand_edits_to_the_history(
     assert "--record needs NEW to be a data folder" in capsys.readouterr().err
 
 
-def test_net_changes_are_made_once_per_history_and_start(
+def test_net_changes_are_made_once_per_graph_and_start(
     versions: Versions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import graph.history
@@ -208,14 +208,15 @@ def test_net_changes_are_made_once_per_history_and_start(
         return changes_since(history, since)  # type: ignore[arg-type]
 
     monkeypatch.setattr(graph.history, "changes_since", counted)
-    history = read_history(versions.data)[0]
+    kg = load_graph(versions.data)
+    history = kg.history
     s0, s1, _ = versions.snapshots
-    first = net_changes_since(history, s0.version)
+    first = net_changes_since(kg, s0.version)
     assert list(first) == changes_since(history, s0.version)
-    assert net_changes_since(history, s0.version) is first
-    assert list(net_changes_since(history, s1.version)) == changes_since(history, s1.version)
+    assert net_changes_since(kg, s0.version) is first
+    assert list(net_changes_since(kg, s1.version)) == changes_since(history, s1.version)
     assert made == [s0.version, s1.version]
-    # Another history, even one equal to it, is another answer.
-    again = read_history(versions.data)[0]
+    # Another graph, even one of the same data, is another answer.
+    again = load_graph(versions.data)
     assert list(net_changes_since(again, s0.version)) == list(first)
     assert made == [s0.version, s1.version, s0.version]

@@ -70,6 +70,9 @@ def test_round_trip_gives_every_record_edge_and_index(data_copy: Path, tmp_path:
     for spec in fields(KnowledgeGraph):
         if spec.name == "graph":
             continue
+        if not spec.init:  # answers kept while serving: a loaded graph starts with none
+            assert getattr(loaded, spec.name).made == 0, spec.name
+            continue
         mine, theirs = getattr(loaded, spec.name), getattr(fresh, spec.name)
         assert _state(mine) == _state(theirs), spec.name
         assert type(mine) is type(theirs), spec.name
